@@ -1,0 +1,5 @@
+"""``python -m mapapp``."""
+
+from mapapp.cli import main
+
+raise SystemExit(main())

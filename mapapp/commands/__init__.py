@@ -1,0 +1,1 @@
+"""Sub-commands of the mapapp CLI, one module each."""

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up (or refresh) the virtual environment in .venv from the lock file.
+# Sourced by scripts/app.sh and scripts/test.sh; safe to run again (it skips what is done).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PY="${PYTHON:-python3}"
+if ! command -v "$PY" >/dev/null 2>&1; then
+  echo "setup: no $PY found. Install Python 3.11 or newer (Debian: apt-get install python3 python3-venv)." >&2
+  exit 1
+fi
+if ! "$PY" -c 'import sys; raise SystemExit(sys.version_info < (3, 11))'; then
+  echo "setup: $("$PY" --version) is too old; mapapp needs Python 3.11 or newer (set PYTHON=/path/to/python3.11)." >&2
+  exit 1
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv || { echo "setup: '$PY -m venv' failed. Debian: apt-get install python3-venv" >&2; exit 1; }
+fi
+
+STAMP=.venv/.mapapp-installed
+WANT="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
+if [[ ! -f $STAMP || "$(cat "$STAMP")" != "$WANT" || ! -x .venv/bin/mapapp ]]; then
+  echo "setup: installing pinned dependencies from requirements.lock (first run takes a few minutes)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+  echo "$WANT" > "$STAMP"
+fi
+
+# Debian's Chromium renders PNG/PDF snapshots and runs the browser tests (never `playwright install`).
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then return 0; fi
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian chromium (apt-get install chromium)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    return 0
+  fi
+  return 1
+}
