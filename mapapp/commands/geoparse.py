@@ -1,0 +1,136 @@
+"""``mapapp geoparse``: text in, toponyms out as JSON (one file, stdin, or JSONL batches)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from mapapp.errors import InputError, OutputError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", help="article text file, or - for standard input")
+    parser.add_argument("--batch", metavar="IN.jsonl", help='JSONL input, one {"id", "text"} per line')
+    parser.add_argument("--out", metavar="OUT.jsonl", help="where batch mode writes its JSONL (default: stdout)")
+    parser.add_argument("--compact", action="store_true", help="one-line JSON, no alternatives")
+
+
+def read_text_bytes(data: bytes, where: str) -> str:
+    """Decode UTF-8 (a BOM is fine) or raise an InputError that names the first bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        msg = (
+            f"{where} is not UTF-8 text: byte {err.start} is {data[err.start:err.start + 1]!r}. "
+            "Convert it first, e.g. `iconv -f latin1 -t utf-8`."
+        )
+        raise InputError(msg) from None
+    if "\x00" in text:
+        msg = f"{where} looks binary (it contains NUL bytes); give a plain-text article."
+        raise InputError(msg)
+    return text
+
+
+def _one(args: argparse.Namespace) -> int:
+    from mapapp.geoparse import geoparse
+
+    if args.file == "-":
+        data = sys.stdin.buffer.read()
+        where = "standard input"
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            msg = f"no such file: {args.file!r}. Give a text file path, or - to read standard input."
+            raise InputError(msg)
+        data = path.read_bytes()
+        where = str(path)
+    text = read_text_bytes(data, where)
+    if not text.strip():
+        msg = f"{where} is empty (or only whitespace): there is nothing to geoparse."
+        raise InputError(msg)
+    mentions = geoparse(text)
+    out = {"source": where, "chars": len(text), "toponyms": [m.to_dict() for m in mentions]}
+    if args.compact:
+        for t in out["toponyms"]:
+            t.pop("alternatives", None)
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from mapapp.geoparse import Geoparser
+
+    src = Path(args.batch)
+    if not src.is_file():
+        msg = f"no such batch file: {args.batch!r}. Give a JSONL file with one {{\"id\", \"text\"}} per line."
+        raise InputError(msg)
+    out_path = Path(args.out) if args.out else None
+    if out_path is not None and not out_path.parent.resolve().is_dir():
+        msg = f"cannot write {args.out!r}: directory {str(out_path.parent)!r} does not exist."
+        raise OutputError(msg)
+    parser = Geoparser()
+    bad = 0
+    tmp_name = None
+    if out_path is not None:
+        fd, tmp_name = tempfile.mkstemp(prefix=".geoparse-", suffix=".jsonl", dir=out_path.parent.resolve())
+        sink = os.fdopen(fd, "w", encoding="utf-8")
+    else:
+        sink = sys.stdout
+    try:
+        with src.open("rb") as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                where = f"{src}:{lineno}"
+                try:
+                    rec = json.loads(read_text_bytes(raw, where))
+                    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                        msg = f"{where}: expected a JSON object with a string \"text\" field"
+                        raise InputError(msg)
+                    mentions = parser.parse(rec["text"])
+                except json.JSONDecodeError as err:
+                    bad += 1
+                    print(f"mapapp geoparse: {where}: not JSON ({err.msg} at column {err.colno}); skipped",
+                          file=sys.stderr)
+                    continue
+                except InputError as err:
+                    bad += 1
+                    print(f"mapapp geoparse: {err}; skipped", file=sys.stderr)
+                    continue
+                tops = []
+                for m in mentions:
+                    d = m.to_dict()
+                    d.pop("alternatives", None)
+                    tops.append(d)
+                sink.write(json.dumps({"id": rec.get("id", lineno), "toponyms": tops}, ensure_ascii=False))
+                sink.write("\n")
+        if tmp_name is not None:
+            sink.close()
+            os.replace(tmp_name, out_path)  # type: ignore[arg-type]
+            tmp_name = None
+    except OSError as err:
+        msg = f"cannot write {args.out!r}: {err.strerror}"
+        raise OutputError(msg) from None
+    finally:
+        if tmp_name is not None:
+            sink.close()
+            Path(tmp_name).unlink(missing_ok=True)
+    if bad:
+        print(f"mapapp geoparse: {bad} bad line(s) in {src} were skipped (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _batch(args)
+    if not args.file:
+        msg = "give a FILE (or - for stdin), or --batch IN.jsonl [--out OUT.jsonl]"
+        raise InputError(msg)
+    return _one(args)

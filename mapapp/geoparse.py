@@ -1,0 +1,507 @@
+"""Text in, toponym mentions out: recognition with the gazetteer's names, then resolution.
+
+Recognition scans runs of capitalised words and takes the longest gazetteer name (or demonym)
+at each position, then drops what the context says is not a place: words inside organisation
+names ("The Washington Post"), people ("JD Vance", "Sen. Vance", a surname seen earlier as part of
+a full name), street names, months and weekdays, and common words at the start of a sentence.
+
+Resolution scores every candidate place of a mention with a prior (feature kind, population,
+capital status, which name matched) plus the article's context: the countries and admin-1
+regions the article names, explicit qualifiers ("Springfield, Illinois"), and nearness to the
+article's other places. One sense per article: every occurrence of a name resolves alike.
+
+Coordinates are (lon, lat) in :class:`~mapapp.types.Place`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from mapapp.errors import InputError
+from mapapp.gazetteer import Gazetteer, get_gazetteer
+from mapapp.lexicon import (
+    AP_STATE_ABBREVIATIONS,
+    CONNECTORS,
+    FIRST_NAMES,
+    GENERIC_ADMIN_WORDS,
+    MODIFIERS,
+    MONTHS_AND_DAYS,
+    ORG_SUFFIXES,
+    PERSON_TITLES,
+    PLACE_HEAD_WORDS,
+    STREET_SUFFIXES,
+    common_word_zipf,
+)
+from mapapp.names import normalize
+from mapapp.types import Mention, Place
+
+__all__ = ["Geoparser", "geoparse"]
+
+#: Longest text the geoparser accepts in one call (characters); larger input is an error.
+MAX_TEXT_CHARS = 25_000_000
+
+_AP_RE = "|".join(
+    re.escape(a) for a in sorted([*AP_STATE_ABBREVIATIONS, "W. Va."], key=len, reverse=True)
+)
+_TOKEN_RE = re.compile(
+    rf"(?:{_AP_RE})(?![A-Za-z])"  # AP state abbreviations: "Alexandria, Va."
+    r"|(?:[A-Z]\.){2,}"  # U.S. / U.K. / D.C.
+    r"|(?:St|Ft|Mt|Pt|Ste)\.(?=\s+[A-Z])"  # St. Louis
+    r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*",
+    re.UNICODE,
+)
+
+_KIND_PRIOR = {
+    "country": 4.0,
+    "continent": 3.6,
+    "admin1": 3.0,
+    "region": 2.5,
+    "landmark": 2.5,
+    "admin2": 1.2,
+    "city": 0.0,
+}
+_SEAT_CODES = frozenset({"PPLC", "PPLA"})
+_NAME_TYPE_PRIOR = {"name": 0.4, "alternate": 0.0, "abbrev": 0.2, "demonym": 0.0}
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    cap: bool
+    sent_start: bool
+    headline: bool = False
+
+
+@dataclass(slots=True)
+class _Cand:
+    """A recognised span and its candidate places."""
+
+    start: int
+    end: int
+    surface: str
+    key: str  # normalised name used for one-sense-per-article
+    places: list[tuple[Place, str]]
+    associative: bool
+    prefer_admin: bool = False
+    weak: bool = False  # a common word or a tiny place: kept only with support from the article
+    qualifier_of: list[int] = field(default_factory=list)  # indices of mentions this qualifies
+    qualified_by: list[int] = field(default_factory=list)
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _TOKEN_RE.finditer(text):
+        s, e = m.start(), m.end()
+        w = m.group()
+        # possessive 's is not part of a name
+        if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
+            e -= 2
+            w = w[:-2]
+        elif w[-1] in "'’":
+            e -= 1
+            w = w[:-1]
+        if not w:
+            continue
+        # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
+        j = s - 1
+        while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
+            j -= 1
+        sent = j < 0 or text[j] in ".!?\n\r:;"
+        if sent and j >= 0 and text[j] == ".":
+            # "Sen. Vance", "J. Smith", "U.S. troops": an abbreviation's dot does not end a sentence
+            k = j - 1
+            while k >= 0 and text[k].isalpha():
+                k -= 1
+            word = text[k + 1 : j].lower()
+            if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
+                sent = False
+        toks.append(_Tok(s, e, w, w[0].isupper(), sent))
+    _mark_headlines(text, toks)
+    return toks
+
+
+def _mark_headlines(text: str, toks: list[_Tok]) -> None:
+    """Flag tokens on Title Case lines, where capitals say nothing about names."""
+    i = 0
+    n = len(toks)
+    while i < n:
+        line_end = text.find("\n", toks[i].start)
+        if line_end < 0:
+            line_end = len(text)
+        j = i
+        while j < n and toks[j].start < line_end:
+            j += 1
+        words = [t for t in toks[i:j] if len(t.text) > 3]
+        if len(words) >= 4 and sum(t.cap for t in words) >= 0.75 * len(words):
+            for t in toks[i:j]:
+                t.headline = True
+        i = max(j, i + 1)
+
+
+def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
+    """True when two tokens are separated by a single run of spaces (same name)."""
+    gap = text[a.end : b.start]
+    return 0 < len(gap) <= 2 and gap.strip(" ") == ""
+
+
+class Geoparser:
+    """Finds and resolves toponyms with a :class:`~mapapp.gazetteer.Gazetteer`."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, max_name_tokens: int = 5) -> None:
+        self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
+        self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
+
+    # ------------------------------------------------------------------ recognition
+    def _lookup(self, surface: str) -> list[tuple[Place, str]]:
+        return self.gaz.candidates(surface)
+
+    def _ap_state(self, surface: str) -> list[tuple[Place, str]]:
+        code = AP_STATE_ABBREVIATIONS.get(surface.replace("W. Va.", "W.Va."))
+        if code is None:
+            return []
+        try:
+            return [(self.gaz.get(f"a1:US.{code}"), "abbrev")]
+        except InputError:
+            return []
+
+    def recognise(self, text: str) -> list[_Cand]:
+        """Spans that name places (before resolution)."""
+        toks = _tokenize(text)
+        n = len(toks)
+        cands: list[_Cand] = []
+        surnames = self._person_surnames(text, toks)
+        i = 0
+        while i < n:
+            t = toks[i]
+            if not t.cap or len(t.text) < 2:
+                i += 1
+                continue
+            if t.text.endswith(".") and t.text.replace("W. Va.", "W.Va.") in AP_STATE_ABBREVIATIONS:
+                # an AP state abbreviation counts only as a qualifier: "Alexandria, Va."
+                if text[: t.start].rstrip().endswith(","):
+                    ap = self._ap_state(t.text)
+                    if ap:
+                        cands.append(_Cand(t.start, t.end, t.text, "ap:" + t.text, ap, False))
+                i += 1
+                continue
+            # extent of the run of name-like tokens starting here
+            j = i + 1
+            limit = min(n, i + self.max_n)
+            while j < limit and _gap_ok(text, toks[j - 1], toks[j]) and (
+                toks[j].cap or toks[j].text.lower() in CONNECTORS
+            ):
+                j += 1
+            hit: tuple[int, list[tuple[Place, str]]] | None = None
+            for k in range(j, i, -1):
+                last = toks[k - 1]
+                if not last.cap:
+                    continue
+                surface = text[t.start : last.end]
+                places = self._lookup(surface)
+                if places:
+                    hit = (k, places)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            k, places = hit
+            cand, skip_to = self._vet(text, toks, i, k, places, surnames)
+            if cand is not None:
+                cands.append(cand)
+            i = max(k, skip_to)
+        self._link_qualifiers(text, cands)
+        return cands
+
+    def _person_surnames(self, text: str, toks: Sequence[_Tok]) -> set[str]:
+        """Last words of person names seen as "First Last" or "Title Last" in this text."""
+        out: set[str] = set()
+        for a, b in zip(toks, toks[1:], strict=False):
+            if not (a.cap and b.cap and _gap_ok(text, a, b)):
+                continue
+            al = a.text.lower().rstrip(".")
+            if (al in FIRST_NAMES or al in PERSON_TITLES) and b.text.lower() not in PLACE_HEAD_WORDS:
+                out.add(b.text)
+        return out
+
+    def _vet(
+        self,
+        text: str,
+        toks: Sequence[_Tok],
+        i: int,
+        k: int,
+        places: list[tuple[Place, str]],
+        surnames: set[str],
+    ) -> tuple[_Cand | None, int]:
+        """Apply the context rules to a gazetteer hit toks[i:k].
+
+        Returns the candidate (None when it is not a place) and the token index to go on from.
+        """
+        first, last = toks[i], toks[k - 1]
+        surface = text[first.start : last.end]
+        single = k - i == 1
+        low = surface.lower()
+        demonym_only = all(nt == "demonym" for _, nt in places)
+        prev = toks[i - 1] if i > 0 and _gap_ok(text, toks[i - 1], first) else None
+        nxt = toks[k] if k < len(toks) and _gap_ok(text, last, toks[k]) else None
+        headline = first.headline
+
+        # all-caps short words ("IN", "OR", "IT") count only as country abbreviations
+        if surface.isupper() and len(surface.replace(".", "")) <= 3:
+            if not any(nt == "abbrev" and p.kind == "country" for p, nt in places):
+                return None, k
+        if single and low in MONTHS_AND_DAYS:
+            return None, k
+        # a title ("Sen. Vance", "Gov Kemp")
+        if single and low in PERSON_TITLES and (text[last.end : last.end + 1] == "." or (nxt and nxt.cap)):
+            return None, k + 1
+        # organisation or street: "<place> Post", "<place> Times", "<place> Road" -- skip the whole name
+        if nxt is not None and nxt.cap:
+            nl = nxt.text.lower().rstrip(".")
+            if nl in ORG_SUFFIXES or nl in STREET_SUFFIXES:
+                j = k + 1
+                while j < len(toks) and toks[j].cap and _gap_ok(text, toks[j - 1], toks[j]):
+                    j += 1
+                return None, j
+        # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden")
+        if prev is not None and prev.cap and not headline and not demonym_only:
+            pl = prev.text.lower().rstrip(".")
+            if pl not in MODIFIERS and not (prev.sent_start and pl not in FIRST_NAMES and pl not in PERSON_TITLES):
+                return None, k
+        if single and first.text in surnames and not demonym_only:
+            return None, k
+        # "Paris Hilton": a first name followed by a capitalised word that is not a place word
+        if (
+            single
+            and not headline
+            and nxt is not None
+            and nxt.cap
+            and low in FIRST_NAMES
+            and nxt.text.lower() not in PLACE_HEAD_WORDS
+            and not self.gaz.candidates(nxt.text)
+        ):
+            return None, k
+        weak = False
+        if single and not demonym_only:
+            best = max(self._prior(p, nt) for p, nt in places)
+            zipf = common_word_zipf(low)
+            # a common word where capitals mean little: sentence start, headline
+            if (first.sent_start or headline) and zipf >= 4.3 and best < 5.5:
+                return None, k
+            # a common word mid-sentence, or only tiny places: needs the article's support
+            if (zipf >= 4.5 and best < 5.5) or best < 1.2:
+                weak = True
+        prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
+        key = normalize(surface)
+        return _Cand(first.start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
+
+    def _link_qualifiers(self, text: str, cands: list[_Cand]) -> None:
+        """Mark "X, Y" pairs where Y (a region or country) may qualify X."""
+        for a_idx in range(len(cands) - 1):
+            a, b = cands[a_idx], cands[a_idx + 1]
+            if text[a.end : b.start].strip() != ",":
+                continue
+            if any(p.kind in ("admin1", "country", "admin2") for p, _ in b.places):
+                a.qualified_by.append(a_idx + 1)
+                b.qualifier_of.append(a_idx)
+
+    # ------------------------------------------------------------------ resolution
+    @staticmethod
+    def _prior(p: Place, name_type: str) -> float:
+        s = _KIND_PRIOR.get(p.kind, 0.0) + 0.35 * math.log10(max(p.population, 0) + 1)
+        fc = p.feature_code
+        if fc == "PPLC":
+            s += 1.8
+        elif fc in ("PPLA", "PPLG"):
+            s += 0.6
+        elif fc in ("PPLA2",):
+            s += 0.2
+        return s + _NAME_TYPE_PRIOR.get(name_type, 0.0)
+
+    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:
+        """Choose a place for every recognised span."""
+        if not cands:
+            return []
+        # pass 1: priors only
+        top1: list[Place] = []
+        for c in cands:
+            best = max(c.places, key=lambda pn: self._prior(*pn))
+            top1.append(best[0])
+        # article context, counted per distinct name so one repeated name does not dominate
+        by_key: dict[str, Place] = {}
+        for c, p in zip(cands, top1, strict=True):
+            by_key.setdefault(c.key, p)
+        countries: Counter[str] = Counter()
+        admin1s: defaultdict[tuple[str, str], float] = defaultdict(float)
+        for p in by_key.values():
+            if p.country_code:
+                countries[p.country_code] += 1
+            if p.kind in ("admin1", "admin2", "city") and p.admin1_code:
+                admin1s[(p.country_code, p.admin1_code)] += _admin1_weight(p)
+        anchors = [p for k, p in by_key.items() if len(self._distinct(cands, k)) == 1]
+
+        # qualifiers apply to every occurrence of the qualified name
+        qualifiers: dict[str, list[list[tuple[Place, str]]]] = defaultdict(list)
+        for c in cands:
+            for q in c.qualified_by:
+                qualifiers[c.key].append(cands[q].places)
+
+        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        for c in cands:
+            if c.key in chosen:
+                continue
+            # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
+            admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
+            seats = {
+                p.country_code
+                for p, _ in c.places
+                if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
+            }
+            scored = []
+            supported = False
+            for p, nt in c.places:
+                s = self._prior(p, nt)
+                if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
+                    s -= _KIND_PRIOR["admin1"] + 0.5
+                own = by_key[c.key]
+                support_c = countries[p.country_code] - (own.country_code == p.country_code)
+                if p.kind != "country" and support_c > 0:
+                    s += 1.2 + 0.6 * math.log1p(support_c)
+                if p.kind in ("city", "admin2", "landmark") and p.admin1_code:
+                    sa = admin1s.get((p.country_code, p.admin1_code), 0.0)
+                    if (own.country_code, own.admin1_code) == (p.country_code, p.admin1_code):
+                        sa -= _admin1_weight(own)
+                    if sa > 0:
+                        s += 1.5 + 0.5 * math.log1p(sa)
+                        supported = True
+                if c.prefer_admin and p.kind == "admin1":
+                    s += 3.0
+                for qplaces in qualifiers.get(c.key, ()):
+                    if self._qualifies(p, qplaces):
+                        s += 6.0
+                        supported = True
+                        break
+                near = self._proximity(p, anchors)
+                supported = supported or near > 0
+                s += near
+                scored.append((s, p))
+            if c.weak and not supported:
+                chosen[c.key] = None
+                continue
+            scored.sort(key=lambda sp: (-sp[0], sp[1].id))
+            best_s, best_p = scored[0]
+            z = sum(math.exp(s - best_s) for s, _ in scored)
+            conf = 1.0 / z
+            alts: list[Place] = []
+            seen = {best_p.id}
+            for _, p in scored[1:]:
+                if p.id not in seen:
+                    alts.append(p)
+                    seen.add(p.id)
+                if len(alts) == 3:
+                    break
+            chosen[c.key] = (best_p, conf, tuple(alts))
+        out: list[Mention] = []
+        for c in cands:
+            pick = chosen[c.key]
+            if pick is None:
+                continue
+            p, conf, alts = pick
+            out.append(Mention(c.start, c.end, c.surface, p, conf, c.associative, alts))
+        return out
+
+    @staticmethod
+    def _distinct(cands: Iterable[_Cand], key: str) -> set[str]:
+        for c in cands:
+            if c.key == key:
+                return {p.id for p, _ in c.places}
+        return set()
+
+    @staticmethod
+    def _qualifies(p: Place, qplaces: Iterable[tuple[Place, str]]) -> bool:
+        for q, _ in qplaces:
+            if q.kind == "country" and q.country_code == p.country_code and p.kind != "country":
+                return True
+            if q.kind == "admin1" and q.country_code == p.country_code and q.admin1_code == p.admin1_code:
+                return p.kind != "admin1"
+            if q.kind == "admin2" and q.country_code == p.country_code and q.admin1_code == p.admin1_code:
+                return p.kind == "city"
+        return False
+
+    @staticmethod
+    def _proximity(p: Place, anchors: Sequence[Place]) -> float:
+        if p.kind in ("country", "continent"):
+            return 0.0
+        best = math.inf
+        for a in anchors:
+            if a.id == p.id or a.kind in ("country", "continent"):
+                continue
+            d = _haversine_km(p.lon, p.lat, a.lon, a.lat)
+            best = min(best, d)
+        if best < 50:
+            return 1.5
+        if best < 150:
+            return 0.8
+        return 0.0
+
+    def parse(self, text: str) -> list[Mention]:
+        """All toponym mentions in ``text``, in text order."""
+        _check_text(text)
+        return self.resolve(text, self.recognise(text))
+
+
+def _admin1_weight(p: Place) -> float:
+    """How much a resolved place says about the article's admin-1 region."""
+    if not p.admin1_code or p.kind not in ("admin1", "admin2", "city"):
+        return 0.0
+    return 1.0 if p.kind == "admin1" else 0.5
+
+
+def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _check_text(text: object) -> None:
+    if not isinstance(text, str):
+        msg = f"geoparse expects text (str), got {type(text).__name__}; decode bytes as UTF-8 first."
+        raise InputError(msg)
+    if len(text) > MAX_TEXT_CHARS:
+        msg = (
+            f"text is {len(text):,} characters, more than the {MAX_TEXT_CHARS:,} accepted in one call; "
+            "split it into articles (e.g. one JSONL line each) and use batch mode."
+        )
+        raise InputError(msg)
+
+
+@lru_cache(maxsize=1)
+def _default_parser() -> Geoparser:
+    return Geoparser()
+
+
+def geoparse(text: str, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Find and resolve every toponym in ``text``.
+
+    Parameters
+    ----------
+    text
+        The article text (any length up to :data:`MAX_TEXT_CHARS`; empty text gives ``[]``).
+    gazetteer
+        The gazetteer to use; the committed ``data/geo`` one by default.
+
+    Returns
+    -------
+    list of Mention
+        In text order; ``text[m.start:m.end] == m.surface``. Each has the chosen place,
+        a confidence in [0, 1] and up to three runner-up candidates.
+    """
+    parser = _default_parser() if gazetteer is None else Geoparser(gazetteer)
+    return parser.parse(text)
