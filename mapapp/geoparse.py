@@ -65,6 +65,12 @@ _KIND_PRIOR = {
     "admin2": 1.2,
     "city": 0.0,
 }
+_DISEASE_RE = re.compile(r"[- ]?(virus|fever|disease|flu|encephalitis|strain|ebolavirus)\b")
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+     "southeastern", "southwestern"}
+)
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
 _NAME_TYPE_PRIOR = {"name": 0.4, "alternate": 0.0, "abbrev": 0.2, "demonym": 0.0}
 
@@ -109,6 +115,12 @@ def _tokenize(text: str) -> list[_Tok]:
             w = w[:-1]
         if not w:
             continue
+        if "-" in w and w[0].isupper():
+            # "Sydney-based", "Kremlin-backed": the name is the capitalised part
+            parts = w.split("-")
+            if all(p.islower() for p in parts[1:]):
+                w = parts[0]
+                e = s + len(w)
         # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
         j = s - 1
         while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
@@ -220,14 +232,21 @@ class Geoparser:
         return cands
 
     def _person_surnames(self, text: str, toks: Sequence[_Tok]) -> set[str]:
-        """Last words of person names seen as "First Last" or "Title Last" in this text."""
+        """Last words of person names ("First [M.] Last", "Title Last") seen in this text."""
         out: set[str] = set()
-        for a, b in zip(toks, toks[1:], strict=False):
-            if not (a.cap and b.cap and _gap_ok(text, a, b)):
+        n = len(toks)
+        for i, a in enumerate(toks):
+            al = a.text.lower()
+            if not a.cap or (al not in FIRST_NAMES and al not in PERSON_TITLES):
                 continue
-            al = a.text.lower().rstrip(".")
-            if (al in FIRST_NAMES or al in PERSON_TITLES) and b.text.lower() not in PLACE_HEAD_WORDS:
-                out.add(b.text)
+            j = i + 1
+            # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance"
+            while j < n and toks[j].cap and text[toks[j - 1].end : toks[j].start] in (" ", ". ", "."):
+                j += 1
+            if j - i >= 2:
+                last = toks[j - 1].text
+                if last.lower() not in PLACE_HEAD_WORDS and len(last) > 1:
+                    out.add(last)
         return out
 
     def _vet(
@@ -269,11 +288,27 @@ class Geoparser:
                 while j < len(toks) and toks[j].cap and _gap_ok(text, toks[j - 1], toks[j]):
                     j += 1
                 return None, j
-        # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden")
-        if prev is not None and prev.cap and not headline and not demonym_only:
+        big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
+        admin_level = any(p.kind in ("country", "continent", "admin1") for p, _ in places)
+        major = admin_level or big >= 100_000
+        # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
+        # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
+        if prev is not None and prev.cap and not demonym_only:
             pl = prev.text.lower().rstrip(".")
-            if pl not in MODIFIERS and not (prev.sent_start and pl not in FIRST_NAMES and pl not in PERSON_TITLES):
+            if pl in PERSON_TITLES or pl in FIRST_NAMES or (
+                not headline
+                and 
+pl not in MODIFIERS
+                and not major
+                and not (prev.sent_start and pl not in FIRST_NAMES)
+            ):
                 return None, k
+        after = text[last.end : last.end + 24].lower()
+        # a currency ("US$5") or a disease named after a place ("West Nile virus", "Marburg fever")
+        if after.startswith("$") or _DISEASE_RE.match(after):
+            return None, k
+        if single and (low in MODIFIERS or low in PERSON_TITLES):
+            return None, k
         if single and first.text in surnames and not demonym_only:
             return None, k
         # "Paris Hilton": a first name followed by a capitalised word that is not a place word
@@ -289,17 +324,26 @@ class Geoparser:
             return None, k
         weak = False
         if single and not demonym_only:
-            best = max(self._prior(p, nt) for p, nt in places)
             zipf = common_word_zipf(low)
             # a common word where capitals mean little: sentence start, headline
-            if (first.sent_start or headline) and zipf >= 4.3 and best < 5.5:
+            if (first.sent_start or headline) and zipf >= 4.3 and not admin_level and big < 500_000:
                 return None, k
             # a common word mid-sentence, or only tiny places: needs the article's support
-            if (zipf >= 4.5 and best < 5.5) or best < 1.2:
+            if (zipf >= 4.5 and not major) or big < 2_000 and not major:
                 weak = True
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
+        start = first.start
+        if (
+            prev is not None
+            and prev.cap
+            and prev.text.lower() in _COMPASS
+            and any(p.kind in ("continent", "country", "admin1", "city") for p, _ in places)
+        ):
+            # "East Africa", "Western Europe", "North Dallas": one name, resolved to its base place
+            start = prev.start
+            surface = text[start : last.end]
         key = normalize(surface)
-        return _Cand(first.start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
+        return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
     def _link_qualifiers(self, text: str, cands: list[_Cand]) -> None:
         """Mark "X, Y" pairs where Y (a region or country) may qualify X."""
@@ -371,7 +415,7 @@ class Geoparser:
                     s -= _KIND_PRIOR["admin1"] + 0.5
                 own = by_key[c.key]
                 support_c = countries[p.country_code] - (own.country_code == p.country_code)
-                if p.kind != "country" and support_c > 0:
+                if support_c > 0:
                     s += 1.2 + 0.6 * math.log1p(support_c)
                 if p.kind in ("city", "admin2", "landmark") and p.admin1_code:
                     sa = admin1s.get((p.country_code, p.admin1_code), 0.0)
