@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from mapapp.errors import InputError
 from mapapp.gazetteer import Gazetteer, get_gazetteer
@@ -29,10 +32,13 @@ from mapapp.lexicon import (
     CONNECTORS,
     FIRST_NAMES,
     GENERIC_ADMIN_WORDS,
+    GENERIC_WORDS,
     MODIFIERS,
     MONTHS_AND_DAYS,
+    NON_NATIONAL_ADJECTIVES,
     ORG_SUFFIXES,
     PERSON_TITLES,
+    PLACE_ABBREVIATIONS,
     PLACE_HEAD_WORDS,
     STREET_SUFFIXES,
     common_word_zipf,
@@ -71,6 +77,9 @@ _COMPASS = frozenset(
      "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
      "southeastern", "southwestern"}
 )
+_MAX_CANDIDATES = 15
+_NEAR_KM = 100.0
+_SUBNATIONAL = frozenset({"admin1", "admin2", "city", "landmark"})
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
 _NAME_TYPE_PRIOR = {"name": 0.4, "alternate": 0.0, "abbrev": 0.2, "demonym": 0.0}
 
@@ -195,6 +204,15 @@ class Geoparser:
             if not t.cap or len(t.text) < 2:
                 i += 1
                 continue
+            if t.text in PLACE_ABBREVIATIONS:
+                try:
+                    ab = [(self.gaz.get(PLACE_ABBREVIATIONS[t.text]), "abbrev")]
+                except InputError:
+                    ab = []
+                if ab:
+                    cands.append(_Cand(t.start, t.end, t.text, normalize(t.text), ab, False))
+                i += 1
+                continue
             if t.text.endswith(".") and t.text.replace("W. Va.", "W.Va.") in AP_STATE_ABBREVIATIONS:
                 # an AP state abbreviation counts only as a qualifier: "Alexandria, Va."
                 if text[: t.start].rstrip().endswith(","):
@@ -267,14 +285,18 @@ class Geoparser:
         single = k - i == 1
         low = surface.lower()
         demonym_only = all(nt == "demonym" for _, nt in places)
+        if low in NON_NATIONAL_ADJECTIVES:
+            return None, k
         prev = toks[i - 1] if i > 0 and _gap_ok(text, toks[i - 1], first) else None
         nxt = toks[k] if k < len(toks) and _gap_ok(text, last, toks[k]) else None
         headline = first.headline
 
+        if first.text == "The" and k - i == 2 and common_word_zipf(last.text.lower()) >= 4.0:
+            return None, k
         # all-caps short words ("IN", "OR", "IT") count only as country abbreviations
-        if surface.isupper() and len(surface.replace(".", "")) <= 3:
-            if not any(nt == "abbrev" and p.kind == "country" for p, nt in places):
-                return None, k
+        short_caps = surface.isupper() and len(surface.replace(".", "")) <= 3
+        if short_caps and not any(nt == "abbrev" and p.kind == "country" for p, nt in places):
+            return None, k
         if single and low in MONTHS_AND_DAYS:
             return None, k
         # a title ("Sen. Vance", "Gov Kemp")
@@ -297,7 +319,7 @@ class Geoparser:
             pl = prev.text.lower().rstrip(".")
             if pl in PERSON_TITLES or pl in FIRST_NAMES or (
                 not headline
-                and 
+                and
 pl not in MODIFIERS
                 and not major
                 and not (prev.sent_start and pl not in FIRST_NAMES)
@@ -325,11 +347,21 @@ pl not in MODIFIERS
         weak = False
         if single and not demonym_only:
             zipf = common_word_zipf(low)
+            only_alternate = all(nt == "alternate" for _, nt in places)
+            # generic words ("City", "Gulf", "Union") and very common words ("More", "Man", "No")
+            if low in GENERIC_WORDS or (zipf >= 5.0 and not admin_level and big < 1_000_000):
+                return None, k
+            # a word that is only some place's alternate spelling ("Lions" -> Lyons, "Hamas" -> Hamm)
+            if only_alternate and zipf >= 3.5:
+                return None, k
+            # part of a longer name before a compass word ("Scott West Panthers")
+            if nxt is not None and nxt.cap and nxt.text.lower() in _COMPASS:
+                return None, k
             # a common word where capitals mean little: sentence start, headline
             if (first.sent_start or headline) and zipf >= 4.3 and not admin_level and big < 500_000:
                 return None, k
             # a common word mid-sentence, or only tiny places: needs the article's support
-            if (zipf >= 4.5 and not major) or big < 2_000 and not major:
+            if (zipf >= 4.5 and not major) or (big < 2_000 and not major):
                 weak = True
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
         start = first.start
@@ -337,7 +369,7 @@ pl not in MODIFIERS
             prev is not None
             and prev.cap
             and prev.text.lower() in _COMPASS
-            and any(p.kind in ("continent", "country", "admin1", "city") for p, _ in places)
+            and any(p.kind in ("continent", "region") for p, _ in places)
         ):
             # "East Africa", "Western Europe", "North Dallas": one name, resolved to its base place
             start = prev.start
@@ -369,88 +401,104 @@ pl not in MODIFIERS
         return s + _NAME_TYPE_PRIOR.get(name_type, 0.0)
 
     def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:
-        """Choose a place for every recognised span."""
+        """Choose a place for every recognised span.
+
+        Each distinct name starts with a distribution over its candidates from the priors. Then,
+        twice, every name's candidates gain support from the probability mass the *other* names
+        put on the same country, the same admin-1 region, and on places within 100 km; explicit
+        qualifiers ("Paris, Texas") add a large bonus. The final distribution gives the choice,
+        its confidence and the runner-up candidates.
+        """
         if not cands:
             return []
-        # pass 1: priors only
-        top1: list[Place] = []
+        keys: list[str] = []
+        first: dict[str, _Cand] = {}
         for c in cands:
-            best = max(c.places, key=lambda pn: self._prior(*pn))
-            top1.append(best[0])
-        # article context, counted per distinct name so one repeated name does not dominate
-        by_key: dict[str, Place] = {}
-        for c, p in zip(cands, top1, strict=True):
-            by_key.setdefault(c.key, p)
-        countries: Counter[str] = Counter()
-        admin1s: defaultdict[tuple[str, str], float] = defaultdict(float)
-        for p in by_key.values():
-            if p.country_code:
-                countries[p.country_code] += 1
-            if p.kind in ("admin1", "admin2", "city") and p.admin1_code:
-                admin1s[(p.country_code, p.admin1_code)] += _admin1_weight(p)
-        anchors = [p for k, p in by_key.items() if len(self._distinct(cands, k)) == 1]
-
-        # qualifiers apply to every occurrence of the qualified name
+            if c.key not in first:
+                first[c.key] = c
+                keys.append(c.key)
         qualifiers: dict[str, list[list[tuple[Place, str]]]] = defaultdict(list)
         for c in cands:
             for q in c.qualified_by:
                 qualifiers[c.key].append(cands[q].places)
 
-        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
-        for c in cands:
-            if c.key in chosen:
-                continue
-            # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
+        # candidate table for the whole article
+        owner: list[int] = []
+        plist: list[Place] = []
+        base: list[float] = []
+        qual: list[bool] = []
+        for ki, key in enumerate(keys):
+            c = first[key]
             admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
             seats = {
                 p.country_code
                 for p, _ in c.places
                 if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
             }
-            scored = []
-            supported = False
+            best: dict[str, tuple[float, Place, bool]] = {}
             for p, nt in c.places:
-                s = self._prior(p, nt)
+                sc = self._prior(p, nt)
+                # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
                 if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
-                    s -= _KIND_PRIOR["admin1"] + 0.5
-                own = by_key[c.key]
-                support_c = countries[p.country_code] - (own.country_code == p.country_code)
-                if support_c > 0:
-                    s += 1.2 + 0.6 * math.log1p(support_c)
-                if p.kind in ("city", "admin2", "landmark") and p.admin1_code:
-                    sa = admin1s.get((p.country_code, p.admin1_code), 0.0)
-                    if (own.country_code, own.admin1_code) == (p.country_code, p.admin1_code):
-                        sa -= _admin1_weight(own)
-                    if sa > 0:
-                        s += 1.5 + 0.5 * math.log1p(sa)
-                        supported = True
+                    sc -= _KIND_PRIOR["admin1"] + 0.5
                 if c.prefer_admin and p.kind == "admin1":
-                    s += 3.0
-                for qplaces in qualifiers.get(c.key, ()):
-                    if self._qualifies(p, qplaces):
-                        s += 6.0
-                        supported = True
-                        break
-                near = self._proximity(p, anchors)
-                supported = supported or near > 0
-                s += near
-                scored.append((s, p))
-            if c.weak and not supported:
-                chosen[c.key] = None
+                    sc += 3.0
+                q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
+                if q:
+                    sc += 6.0
+                if p.id not in best or best[p.id][0] < sc:
+                    best[p.id] = (sc, p, q)
+            top = sorted(best.values(), key=lambda t: (-t[0], t[1].id))[:_MAX_CANDIDATES]
+            for sc, p, q in top:
+                owner.append(ki)
+                plist.append(p)
+                base.append(sc)
+                qual.append(q)
+        own = np.asarray(owner)
+        prior = np.asarray(base)
+        n_keys = len(keys)
+        cc_codes = [p.country_code for p in plist]
+        st_codes = [
+            f"{p.country_code}.{p.admin1_code}" if p.kind in _SUBNATIONAL and p.admin1_code else ""
+            for p in plist
+        ]
+        cc_idx = _index(cc_codes)
+        st_idx = _index(st_codes)
+        local = np.asarray([p.kind in _SUBNATIONAL and p.kind != "admin1" for p in plist])
+        lon = np.radians([p.lon for p in plist])
+        lat = np.radians([p.lat for p in plist])
+        near = _near_matrix(lon, lat, local, _NEAR_KM)
+        same_owner = own[:, None] == own[None, :]
+        near[same_owner] = 0.0
+
+        score = prior.copy()
+        prob = _softmax_by(score, own, n_keys)
+        support_state = np.zeros_like(score)
+        support_near = np.zeros_like(score)
+        for _ in range(2):
+            support_cc = _others_mass(prob, own, cc_idx, n_keys)
+            support_state = _others_mass(prob, own, st_idx, n_keys)
+            support_state[np.asarray([s == "" for s in st_codes])] = 0.0
+            support_near = near @ prob
+            score = (
+                prior
+                + 1.2 * np.minimum(support_cc, 1.0) + 0.6 * np.log1p(support_cc)
+                + 1.5 * np.minimum(support_state, 1.0) + 0.5 * np.log1p(support_state)
+                + 1.2 * np.minimum(support_near, 1.0) + 0.4 * np.log1p(support_near)
+            )
+            prob = _softmax_by(score, own, n_keys)
+
+        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        for ki, key in enumerate(keys):
+            idx = np.flatnonzero(own == ki)
+            order = idx[np.lexsort((np.arange(len(idx)), -score[idx]))]
+            b = int(order[0])
+            supported = bool(qual[b] or support_state[b] >= 0.5 or support_near[b] >= 0.5)
+            if first[key].weak and not supported:
+                chosen[key] = None
                 continue
-            scored.sort(key=lambda sp: (-sp[0], sp[1].id))
-            best_s, best_p = scored[0]
-            z = sum(math.exp(s - best_s) for s, _ in scored)
-            conf = 1.0 / z
-            alts: list[Place] = []
-            seen = {best_p.id}
-            for _, p in scored[1:]:
-                if p.id not in seen:
-                    alts.append(p)
-                    seen.add(p.id)
-                if len(alts) == 3:
-                    break
-            chosen[c.key] = (best_p, conf, tuple(alts))
+            alts = tuple(plist[int(j)] for j in order[1:4])
+            chosen[key] = (plist[b], float(prob[b]), alts)
         out: list[Mention] = []
         for c in cands:
             pick = chosen[c.key]
@@ -459,13 +507,6 @@ pl not in MODIFIERS
             p, conf, alts = pick
             out.append(Mention(c.start, c.end, c.surface, p, conf, c.associative, alts))
         return out
-
-    @staticmethod
-    def _distinct(cands: Iterable[_Cand], key: str) -> set[str]:
-        for c in cands:
-            if c.key == key:
-                return {p.id for p, _ in c.places}
-        return set()
 
     @staticmethod
     def _qualifies(p: Place, qplaces: Iterable[tuple[Place, str]]) -> bool:
@@ -478,33 +519,58 @@ pl not in MODIFIERS
                 return p.kind == "city"
         return False
 
-    @staticmethod
-    def _proximity(p: Place, anchors: Sequence[Place]) -> float:
-        if p.kind in ("country", "continent"):
-            return 0.0
-        best = math.inf
-        for a in anchors:
-            if a.id == p.id or a.kind in ("country", "continent"):
-                continue
-            d = _haversine_km(p.lon, p.lat, a.lon, a.lat)
-            best = min(best, d)
-        if best < 50:
-            return 1.5
-        if best < 150:
-            return 0.8
-        return 0.0
-
     def parse(self, text: str) -> list[Mention]:
         """All toponym mentions in ``text``, in text order."""
         _check_text(text)
         return self.resolve(text, self.recognise(text))
 
 
-def _admin1_weight(p: Place) -> float:
-    """How much a resolved place says about the article's admin-1 region."""
-    if not p.admin1_code or p.kind not in ("admin1", "admin2", "city"):
-        return 0.0
-    return 1.0 if p.kind == "admin1" else 0.5
+def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Integer ids for string codes ("" keeps its own id)."""
+    table: dict[str, int] = {}
+    return np.asarray([table.setdefault(c, len(table)) for c in codes], dtype=np.int64)
+
+
+def _softmax_by(
+    score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: int
+) -> npt.NDArray[np.float64]:
+    """Softmax of ``score`` within each group of ``own``."""
+    mx = np.full(n, -np.inf)
+    np.maximum.at(mx, own, score)
+    e = np.exp(score - mx[own])
+    tot = np.zeros(n)
+    np.add.at(tot, own, e)
+    return np.asarray(e / tot[own])
+
+
+def _others_mass(
+    prob: npt.NDArray[np.float64], own: npt.NDArray[np.int64], code: npt.NDArray[np.int64], n_keys: int
+) -> npt.NDArray[np.float64]:
+    """For each candidate: probability mass the *other* names put on its code (country, region)."""
+    n_codes = int(code.max()) + 1 if len(code) else 0
+    total = np.zeros(n_codes)
+    np.add.at(total, code, prob)
+    mine = np.zeros((n_keys, n_codes))
+    np.add.at(mine, (own, code), prob)
+    return np.asarray(total[code] - mine[own, code])
+
+
+def _near_matrix(
+    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], local: npt.NDArray[np.bool_], km: float
+) -> npt.NDArray[np.float64]:
+    """1.0 where two local candidates lie within ``km`` of each other (great circle), else 0."""
+    n = len(lon)
+    out = np.zeros((n, n))
+    idx = np.flatnonzero(local)
+    if len(idx) < 2:
+        return out
+    la, lo = lat[idx], lon[idx]
+    dlat = la[:, None] - la[None, :]
+    dlon = lo[:, None] - lo[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
+    d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    out[np.ix_(idx, idx)] = (d < km).astype(float)
+    return out
 
 
 def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-CONNECTORS = frozenset({"of", "on", "upon", "de", "del", "la", "le", "du", "and", "the", "am", "an", "da", "al", "el"})
+CONNECTORS = frozenset(
+    {"of", "on", "upon", "de", "del", "la", "le", "du", "and", "the", "am", "an", "da", "al", "el"}
+)
 
 #: Words that, capitalised right after a place name, make the whole an organisation.
 ORG_SUFFIXES = frozenset(
@@ -79,6 +81,30 @@ MONTHS_AND_DAYS = frozenset(
         "nov", "dec", "christmas", "easter",
     }
 )
+
+#: Capitalised common nouns that GeoNames also lists as places; never a place on their own.
+GENERIC_WORDS = frozenset(
+    {
+        "city", "town", "county", "state", "region", "gulf", "bay", "union", "section", "chamber",
+        "center", "centre", "district", "province", "capital", "metro", "island", "river", "lake",
+        "valley", "park", "village", "north", "south", "east", "west", "federal", "republic",
+        "national", "international", "continental", "olympic", "commonwealth", "territory", "borough",
+        "parish", "township", "harbor", "port", "airport", "station", "downtown", "midtown", "uptown",
+    }
+)
+
+#: Ethnic, religious and supranational adjectives that name no single country.
+NON_NATIONAL_ADJECTIVES = frozenset(
+    {
+        "jewish", "arab", "arabs", "arabic", "muslim", "muslims", "christian", "christians",
+        "catholic", "hindu", "sikh", "buddhist", "latino", "latina", "hispanic", "ismaili", "sunni",
+        "shiite", "shia", "kurdish", "kurds", "roma", "aboriginal", "indigenous", "western", "eastern",
+        "northern", "southern", "soviet", "communist", "democrat", "republican",
+    }
+)
+
+#: Dotted abbreviations that always name one place -> gazetteer id.
+PLACE_ABBREVIATIONS: dict[str, str] = {"D.C.": "a1:US.DC", "L.A.": "gn:5368361"}
 
 #: AP-style US state abbreviations as written in US news ("Alexandria, Va.") -> ISO 3166-2 code.
 AP_STATE_ABBREVIATIONS: dict[str, str] = {

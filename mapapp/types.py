@@ -138,6 +138,7 @@ class DateValue:
     precision: Literal["day", "month", "year", "range"]
     status: Literal["reported", "inferred", "uncertain"]
     text: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,7 @@ class Event:
     confidence: float = 0.5
     notes: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: Parallel to ``figures``: "more than", "at least", "about" or "" (added for events).
+    figure_qualifiers: tuple[str, ...] = ()
+    #: Every article/file the event was found in (``source`` is the first); merged duplicates.
+    sources: tuple[str, ...] = ()

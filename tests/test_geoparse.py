@@ -134,7 +134,7 @@ def test_cli_file_and_stdin_print_json(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     names = [t["name"] for t in json.loads(out.stdout)["toponyms"]]
     assert names == ["Kyiv", "Odesa"]
-    out2 = run_cli("-", stdin="Strikes on Kursk.".encode())
+    out2 = run_cli("-", stdin=b"Strikes on Kursk.")
     assert json.loads(out2.stdout)["toponyms"][0]["name"] == "Kursk"
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
 
 from mapapp.errors import InputError, OutputError
 
@@ -53,10 +54,12 @@ def _one(args: argparse.Namespace) -> int:
         msg = f"{where} is empty (or only whitespace): there is nothing to geoparse."
         raise InputError(msg)
     mentions = geoparse(text)
-    out = {"source": where, "chars": len(text), "toponyms": [m.to_dict() for m in mentions]}
+    toponyms = [m.to_dict() for m in mentions]
     if args.compact:
-        for t in out["toponyms"]:
+        for t in toponyms:
             t.pop("alternatives", None)
+    out = {"source": where, "chars": len(text), "toponyms": toponyms}
+    if args.compact:
         print(json.dumps(out, ensure_ascii=False))
     else:
         print(json.dumps(out, ensure_ascii=False, indent=1))
@@ -77,6 +80,7 @@ def _batch(args: argparse.Namespace) -> int:
     parser = Geoparser()
     bad = 0
     tmp_name = None
+    sink: TextIO
     if out_path is not None:
         fd, tmp_name = tempfile.mkstemp(prefix=".geoparse-", suffix=".jsonl", dir=out_path.parent.resolve())
         sink = os.fdopen(fd, "w", encoding="utf-8")

@@ -1,0 +1,130 @@
+"""ACLED-style CSV and GeoJSON import/export: bad rows reported by line, round trips lossless."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from mapapp.errors import InputError
+from mapapp.eventfiles import (
+    export_csv,
+    export_geojson,
+    import_csv,
+    import_file,
+    import_geojson,
+    to_csv_text,
+    to_geojson,
+)
+
+HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+          "actor2,country,admin1,location,latitude,longitude,fatalities,notes,source,tags\n")
+GOOD1 = ('UKR1,2024-11-17,2024,1,Political violence,Explosions/Remote violence,Air/drone strike,'
+         'Military Forces of Russia (2000-),Civilians (Ukraine),Ukraine,Kyiv City,Kyiv,50.4501,30.5234,5,'
+         '"Drones hit Kyiv.\nA second line of notes.",Ukrainska Pravda;Kyiv Independent,\n')  # lines 2-3
+BAD_LAT_MISSING = "UKR2,2024-11-17,2024,1,,Battles,Armed clash,A,B,Russia,Kursk,Sudzha,,35.27,0,x,y,\n"  # 4
+BAD_DATE = "UKR3,2024-13-01,2024,1,,Battles,Armed clash,A,B,Russia,Kursk,Sudzha,51.19,35.27,0,x,y,\n"  # 5
+BAD_LAT_FAT = "UKR4,2024-11-01,2024,1,,Battles,Armed clash,A,B,Russia,Kursk,Sudzha,123,35.27,two,x,y,\n"  # 6
+GOOD2 = "UKR5,2 November 2024,2024,1,,Battles,Armed clash,A,,Russia,Kursk,Sudzha,51.19,35.27,,x,y,t\n"  # 7
+SHORT = "UKR6,2024-11-02,2024\n"  # 8
+
+
+def test_bad_rows_reported_with_line_and_reason_good_rows_load() -> None:
+    res = import_csv(io.StringIO(HEADER + GOOD1 + BAD_LAT_MISSING + BAD_DATE + BAD_LAT_FAT + GOOD2 + SHORT))
+    assert [e.id for e in res.events] == ["UKR1", "UKR5"]
+    got = {err.line: err.reason for err in res.errors}
+    assert set(got) == {4, 5, 6, 8}
+    assert got[4] == "missing latitude"
+    assert "'2024-13-01'" in got[5] and "not a date" in got[5]
+    assert "latitude '123'" in got[6] and "fatalities 'two'" in got[6]
+    assert "3 fields" in got[8]
+
+
+def test_row_values_mapped_without_alteration() -> None:
+    res = import_csv(io.StringIO(HEADER + GOOD1 + GOOD2))
+    e1, e5 = res.events
+    assert e1.date is not None and (e1.date.start, e1.date.precision, e1.date.status) == (
+        "2024-11-17", "day", "reported")
+    assert (e1.places[0].lon, e1.places[0].lat, e1.places[0].name) == (30.5234, 50.4501, "Kyiv")
+    assert e1.actors == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)")
+    assert e1.figures == (("fatalities", 5),)
+    assert e1.notes == "Drones hit Kyiv.\nA second line of notes."
+    assert e1.source == "Ukrainska Pravda;Kyiv Independent"
+    assert e1.extra["disorder_type"] == "Political violence" and e1.extra["admin1"] == "Kyiv City"
+    assert e5.date is not None and e5.date.start == "2024-11-02"  # ACLED's "2 November 2024"
+    assert e5.figures == () and e5.actors == ("A",) and e5.extra["tags"] == "t"
+
+
+def test_csv_round_trip_equal(tmp_path: Path) -> None:
+    res = import_csv(io.StringIO(HEADER + GOOD1 + GOOD2))
+    out = tmp_path / "out.csv"
+    export_csv(res.events, out, res.columns)
+    again = import_csv(out)
+    assert again.errors == [] and again.columns == res.columns
+    assert again.events == res.events
+    assert [e.extra for e in again.events] == [e.extra for e in res.events]
+
+
+def test_geojson_round_trip_equal(tmp_path: Path) -> None:
+    res = import_csv(io.StringIO(HEADER + GOOD1 + GOOD2))
+    out = tmp_path / "out.geojson"
+    export_geojson(res.events, out, res.columns)
+    fc = json.loads(out.read_text())
+    assert fc["type"] == "FeatureCollection"
+    assert fc["features"][0]["geometry"] == {"type": "Point", "coordinates": [30.5234, 50.4501]}
+    again = import_file(out)
+    assert again.errors == [] and again.events == res.events
+    assert [e.extra for e in again.events] == [e.extra for e in res.events]
+
+
+def test_geojson_bad_features_numbered(tmp_path: Path) -> None:
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5, 50.4]},
+         "properties": {"event_date": "2024-11-17", "event_type": "Battles"}},
+        {"type": "Feature", "geometry": None, "properties": {"event_date": "2024-11-17"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5, 95.0]},
+         "properties": {"event_date": "2024-11-17"}},
+    ]}
+    p = tmp_path / "f.geojson"
+    p.write_text(json.dumps(fc))
+    res = import_geojson(p)
+    assert len(res.events) == 1 and res.events[0].places[0].lonlat == (30.5, 50.4)
+    assert [(e.line, e.unit) for e in res.errors] == [(2, "feature"), (3, "feature")]
+    assert "latitude '95.0'" in res.errors[1].reason
+
+
+def test_missing_required_column_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="latitude"):
+        import_csv(io.StringIO("event_date,longitude\n2024-01-01,3\n"))
+
+
+def test_extracted_events_export_and_reimport_keep_date_range() -> None:
+    from mapapp.events import extract_events
+
+    text = "Russia attacked targets in Kyiv with drones Saturday night into Sunday."
+    evs = extract_events(text, "2024-11-17", mentions=[])
+    assert evs
+    text = to_csv_text(evs)
+    back = import_csv(io.StringIO(text))
+    assert back.errors == []
+    d = back.events[0].date
+    assert d is not None and (d.start, d.end, d.precision, d.status) == (
+        "2024-11-16", "2024-11-17", "range", "inferred")
+    assert back.events[0].actors[:2] == evs[0].actors[:2]
+    gj = to_geojson(evs)
+    assert gj["type"] == "FeatureCollection"
+
+
+def test_ten_thousand_rows_load_quickly() -> None:
+    rows = [f"E{i},2024-11-{1 + i % 28:02d},2024,1,,Battles,Armed clash,A,B,Ukraine,X,Loc{i},"
+            f"{45 + (i % 500) / 100},{30 + (i % 700) / 100},{i % 4},n,s,\n" for i in range(10_000)]
+    rows[5000] = rows[5000].replace(",Loc5000,45.0,", ",Loc5000,abc,")
+    t0 = time.perf_counter()
+    res = import_csv(io.StringIO(HEADER + "".join(rows)))
+    elapsed = time.perf_counter() - t0
+    assert len(res.events) == 9_999
+    assert [(e.line, "not a number" in e.reason) for e in res.errors] == [(5002, True)]
+    assert elapsed < 10.0

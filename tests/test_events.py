@@ -1,0 +1,267 @@
+"""Event extraction: the seed article's events, other war-news phrasing, merging, filtering, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from mapapp.article import read_article
+from mapapp.cli import main
+from mapapp.events import extract_events, filter_by_date, merge_events, split_sentences
+from mapapp.types import Event, Mention, Place
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.txt"
+GOLD = json.loads((ROOT / "seeds" / "2024-11-17-atacms-inside-russia.gold.json").read_text())
+_KIND = {"country": "country", "admin1": "admin1", "city": "city", "building": "landmark"}
+_CC = {"Ukraine": "UA", "United States": "US", "Russia": "RU", "North Korea": "KP",
+       "Kursk Oblast": "RU", "Kyiv": "UA", "Oval Office": "US"}
+
+
+def gold_mentions() -> list[Mention]:
+    return [
+        Mention(t["start"], t["end"], t["name"],
+                Place(id="t:" + t["place"], name=t["place"], kind=_KIND[t["feature"]],  # type: ignore[arg-type]
+                      lon=t["lon"], lat=t["lat"], country_code=_CC[t["place"]]),
+                associative=t["kind"] == "associative")
+        for t in GOLD["toponyms"]
+    ]
+
+
+def one(events: list[Event], event_type: str, **want: object) -> Event:
+    hits = [e for e in events if e.event_type == event_type
+            and all(getattr(e, k) == v for k, v in want.items())]
+    assert len(hits) == 1, [(e.event_type, e.date, e.actors, e.planned) for e in events]
+    return hits[0]
+
+
+def names(e: Event) -> set[str]:
+    return {p.name for p in e.places}
+
+
+@pytest.fixture(scope="module")
+def seed_events() -> list[Event]:
+    return extract_events(GOLD["text"], dt.date(2024, 11, 17), source="seed", mentions=gold_mentions())
+
+
+def test_seed_authorisation(seed_events: list[Event]) -> None:
+    e = one(seed_events, "Policy decision")
+    assert e.sub_event_type == "Authorization"
+    assert e.date is not None
+    assert (e.date.start, e.date.end, e.date.precision) == ("2024-11-17", "2024-11-17", "day")
+    assert names(e) == {"Washington"} and e.places[0].lat == pytest.approx(38.895, abs=0.01)
+    assert e.actors[:2] == ("United States", "Ukraine")
+    assert "Russia" in e.extra["scope"]
+    assert not e.planned
+    assert "The Washington Post" in e.outlets
+
+
+def test_seed_north_korean_troops(seed_events: list[Event]) -> None:
+    e = one(seed_events, "Strategic developments", sub_event_type="Troop deployment")
+    assert e.date is not None and (e.date.start, e.date.end, e.date.precision) == (
+        "2024-10-01", "2024-10-31", "month")
+    assert e.date.status == "inferred" and "year not stated" in e.date.note
+    assert names(e) == {"Kursk Oblast"}
+    assert e.actors[0] == "North Korea"
+    assert ("troops", 10000) in e.figures
+    assert e.figure_qualifiers[e.figures.index(("troops", 10000))] == "more than"
+
+
+def test_seed_ukraine_seized_territory_in_august(seed_events: list[Event]) -> None:
+    e = one(seed_events, "Battles", planned=False)
+    assert e.date is not None and (e.date.start, e.date.precision) == ("2024-08-01", "month")
+    assert names(e) == {"Kursk Oblast"}
+    assert e.actors == ("Ukraine",)
+    assert "seize" in e.extra["trigger"]
+
+
+def test_seed_planned_attack_is_planned_not_past(seed_events: list[Event]) -> None:
+    e = one(seed_events, "Battles", planned=True)
+    assert e.actors[0] == "Russia"
+    assert names(e) == {"Kursk Oblast"}
+    assert e.date is not None and e.date.start == "2024-11-17" and "planned" in e.date.note
+    assert "planned" in e.notes
+
+
+def test_seed_strike_on_power_grid(seed_events: list[Event]) -> None:
+    hits = [e for e in seed_events if e.event_type == "Explosions/Remote violence"
+            and e.date is not None and e.date.precision == "range"]
+    assert len(hits) == 1
+    e = hits[0]
+    assert e.date is not None and (e.date.start, e.date.end) == ("2024-11-16", "2024-11-17")
+    assert e.sub_event_type in ("Air/drone strike", "Shelling/artillery/missile attack")
+    assert "Kyiv" in names(e)
+    assert e.actors[:2] == ("Russia", "Ukraine")
+    assert ("killed", 5) in e.figures and "at least" in e.figure_qualifiers
+    assert "ABC News" in e.outlets
+    assert {"drones", "missiles"} <= set(e.extra["weapons"].split(", "))
+
+
+def test_seed_first_atacms_use_has_no_silently_invented_year(seed_events: list[Event]) -> None:
+    hits = [e for e in seed_events if e.event_type == "Explosions/Remote violence"
+            and e.date is not None and e.date.precision == "month"]
+    assert len(hits) == 1
+    e = hits[0]
+    assert e.date is not None and e.date.status == "uncertain"
+    assert "year not stated" in e.date.note and "first began" in e.date.note
+    assert e.actors[0] == "Ukraine" and "Russia" in e.actors
+    assert names(e) == {"Ukraine"}
+    assert "The New York Times" in e.outlets  # "The Times" resolved to the outlet named earlier
+
+
+def test_seed_sentence_spans_point_into_the_text(seed_events: list[Event]) -> None:
+    for e in seed_events:
+        assert GOLD["text"][e.sentence_start:e.sentence_end] == e.sentence
+
+
+def test_seed_through_real_geoparser() -> None:
+    geoparse = pytest.importorskip("mapapp.geoparse")
+    art = read_article(SEED)
+    events = extract_events(art.text, art.published, source=str(SEED),
+                            mentions=geoparse.geoparse(art.text))
+    troops = one(events, "Strategic developments", sub_event_type="Troop deployment")
+    assert any("Kursk" in p.name and p.country_code == "RU" for p in troops.places)
+    strike = [e for e in events if e.event_type == "Explosions/Remote violence"
+              and e.date is not None and e.date.start == "2024-11-16"]
+    assert strike and any(p.name == "Kyiv" for p in strike[0].places)
+
+
+SHELLING = """\
+Russian forces shelled Kherson on Tuesday, killing three civilians and wounding 12 others, \
+the regional governor said, according to Reuters.
+Ukrainian troops repelled an assault near Pokrovsk last week, Ukraine's General Staff said.
+Belarus could send troops to the border if the situation worsens.
+Russia is preparing a new offensive in Zaporizhzhia in the spring, the Kyiv Independent reported.
+"""
+
+
+def _kherson_mentions(text: str) -> list[Mention]:
+    places = {
+        "Kherson": Place("gn:706448", "Kherson", "city", 32.6169, 46.6558, "UA"),
+        "Pokrovsk": Place("gn:708546", "Pokrovsk", "city", 37.1812, 48.282, "UA"),
+        "Zaporizhzhia": Place("gn:687700", "Zaporizhzhia", "city", 35.1183, 47.8517, "UA"),
+    }
+    out = []
+    for name, p in places.items():
+        if name in text:
+            i = text.index(name)
+            out.append(Mention(i, i + len(name), name, p))
+    return out
+
+
+def test_other_article_shelling_on_tuesday_across_year_boundary() -> None:
+    events = extract_events(SHELLING, dt.date(2025, 1, 3), mentions=_kherson_mentions(SHELLING))
+    e = one(events, "Explosions/Remote violence")
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+    assert e.date is not None and e.date.start == "2024-12-31"
+    assert names(e) == {"Kherson"} and e.actors[0] == "Russia"
+    assert ("killed", 3) in e.figures and ("injured", 12) in e.figures
+    assert e.outlets == ("Reuters",)
+    b = one(events, "Battles", planned=False)
+    assert b.date is not None and (b.date.start, b.date.end) == ("2024-12-23", "2024-12-29")
+    assert names(b) == {"Pokrovsk"} and b.actors[0] == "Ukraine"
+
+
+def test_hypothetical_events_are_skipped_and_plans_are_marked() -> None:
+    events = extract_events(SHELLING, dt.date(2025, 1, 3), mentions=_kherson_mentions(SHELLING))
+    assert not any("Belarus" in e.actors for e in events)  # "could send troops ... if"
+    plan = one(events, "Battles", planned=True)
+    assert names(plan) == {"Zaporizhzhia"} and plan.actors[0] == "Russia"
+    assert "Kyiv Independent" in " ".join(plan.outlets)
+
+
+def test_number_words_and_outlet_before_reported() -> None:
+    text = "On Monday a Russian drone strike hit Odesa. Seven people were killed, The Guardian reported."
+    events = extract_events(text, "2024-06-05", mentions=[])
+    e = one(events, "Explosions/Remote violence")
+    assert e.sub_event_type == "Air/drone strike"
+    assert e.date is not None and e.date.start == "2024-06-03"
+    assert ("killed", 7) in e.figures and "The Guardian" in e.outlets
+
+
+def test_in_december_in_a_january_article_is_the_previous_year() -> None:
+    text = "North Korean troops arrived in Russia in December."
+    events = extract_events(text, dt.date(2025, 1, 3), mentions=[])
+    e = one(events, "Strategic developments")
+    assert e.date is not None and (e.date.start, e.date.status) == ("2024-12-01", "inferred")
+    assert e.actors[0] == "North Korea" and names(e) == {"Russia"}
+
+
+def test_split_sentences_keeps_abbreviations() -> None:
+    text = "U.S. President Joe Biden spoke. Sen. JD Vance said no. Kyiv was hit!"
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "U.S. President Joe Biden spoke.", "Sen. JD Vance said no.", "Kyiv was hit!"]
+    assert all(text[s.start:s.end] == s.text for s in sents)
+
+
+def test_two_articles_same_event_kept_once_with_both_sources() -> None:
+    a = "Russian forces shelled Kherson on Tuesday, killing three civilians, Reuters reported."
+    b = "Three people died when Russia shelled Kherson on Tuesday, the BBC reported."
+    ea = extract_events(a, "2025-01-03", source="a.txt", mentions=_kherson_mentions(a))
+    eb = extract_events(b, "2025-01-02", source="b.txt", mentions=_kherson_mentions(b))
+    merged = merge_events([*ea, *eb])
+    shell = [e for e in merged if e.event_type == "Explosions/Remote violence"]
+    assert len(shell) == 1
+    assert set(shell[0].sources) == {"a.txt", "b.txt"}
+    assert {"Reuters", "The BBC"} <= set(shell[0].outlets) or {"Reuters", "BBC"} <= set(shell[0].outlets)
+    # a different day is a different event
+    c = "Russian forces shelled Kherson on 10 December 2024."
+    ec = extract_events(c, "2025-01-03", source="c.txt", mentions=_kherson_mentions(c))
+    assert len([e for e in merge_events([*ea, *ec]) if e.event_type == "Explosions/Remote violence"]) == 2
+
+
+def test_filter_by_date(seed_events: list[Event]) -> None:
+    nov = filter_by_date(seed_events, "2024-11-01", "2024-11-30")
+    assert {e.date.start[:7] for e in nov if e.date} == {"2024-11"}
+    assert len(filter_by_date(seed_events, since=dt.date(2024, 10, 15), until=None)) == len(seed_events) - 1
+    assert filter_by_date(seed_events, "2030-01-01", None) == []
+
+
+def test_read_article_publication_date_sources(tmp_path: Path) -> None:
+    fm = tmp_path / "a.md"
+    fm.write_text("---\npublished: 2025-01-03\nsource: Reuters\n---\nRussia shelled Kherson on Tuesday.\n")
+    art = read_article(fm)
+    assert art.published == dt.date(2025, 1, 3) and art.source == "Reuters"
+    assert art.text.startswith("Russia shelled")
+    side = tmp_path / "b.txt"
+    side.write_text("Russia shelled Kherson on Tuesday.")
+    (tmp_path / "b.txt.meta.json").write_text(json.dumps({"published": "2024-05-02", "title": "T"}))
+    assert read_article(side).published == dt.date(2024, 5, 2)
+    named = tmp_path / "2023-02-24-x.txt"
+    named.write_text("x")
+    assert read_article(named).published == dt.date(2023, 2, 24)
+    assert read_article(SEED).published == dt.date(2024, 11, 17)
+    bad = tmp_path / "c.md"
+    bad.write_text("---\npublished: yesterday\n---\ntext")
+    with pytest.raises(Exception, match="not a date"):
+        read_article(bad)
+
+
+def test_cli_articles_merged_and_filtered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("---\npublished: 2025-01-03\n---\n"
+                 "Russian forces shelled Kherson on Tuesday, Reuters reported.\n")
+    b = tmp_path / "b.txt"
+    b.write_text("---\npublished: 2025-01-02\n---\nRussia shelled Kherson on Tuesday, the BBC reported.\n")
+    assert main(["events", str(a), str(b)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    shell = [e for e in out if e["event_type"] == "Explosions/Remote violence"]
+    assert len(shell) == 1 and set(shell[0]["sources"]) == {str(a), str(b)}
+    assert main(["events", str(a), "--since", "2025-01-01"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_cli_bad_rows_reported_and_exit_nonzero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "e.csv"
+    f.write_text("event_date,event_type,latitude,longitude,fatalities\n"
+                 "2024-11-17,Battles,50.1,30.2,1\n2024-11-18,Battles,123,30.2,0\n")
+    assert main(["events", str(f), "--format", "csv"]) == 1
+    cap = capsys.readouterr()
+    assert "line 3" in cap.err and "latitude '123'" in cap.err
+    assert cap.out.count("\n") == 2  # header + the good row
+    assert main(["events", str(tmp_path / "missing.txt")]) == 1
+    assert "error" in capsys.readouterr().err
