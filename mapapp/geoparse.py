@@ -295,7 +295,7 @@ class Geoparser:
             return None, k
         # all-caps short words ("IN", "OR", "IT") count only as country abbreviations
         short_caps = surface.isupper() and len(surface.replace(".", "")) <= 3
-        if short_caps and not any(nt == "abbrev" and p.kind == "country" for p, nt in places):
+        if short_caps and not any(nt == "abbrev" and p.kind in ("country", "admin1") for p, nt in places):
             return None, k
         if single and low in MONTHS_AND_DAYS:
             return None, k
@@ -352,7 +352,7 @@ pl not in MODIFIERS
             if low in GENERIC_WORDS or (zipf >= 5.0 and not admin_level and big < 1_000_000):
                 return None, k
             # a word that is only some place's alternate spelling ("Lions" -> Lyons, "Hamas" -> Hamm)
-            if only_alternate and zipf >= 3.5:
+            if only_alternate and zipf >= 3.5 and not admin_level:
                 return None, k
             # part of a longer name before a compass word ("Scott West Panthers")
             if nxt is not None and nxt.cap and nxt.text.lower() in _COMPASS:
@@ -436,8 +436,12 @@ pl not in MODIFIERS
                 if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
             }
             best: dict[str, tuple[float, Place, bool]] = {}
+            # "Mexico" names the country before Mexico City, whatever the article says around it
+            country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
             for p, nt in c.places:
                 sc = self._prior(p, nt)
+                if country_named and p.kind == "city":
+                    sc -= 2.5
                 # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
                 if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
                     sc -= _KIND_PRIOR["admin1"] + 0.5

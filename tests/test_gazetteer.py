@@ -1,0 +1,146 @@
+"""The committed gazetteer resolves the names news uses to the right places (real facts)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pyproj import Geod
+
+from mapapp.errors import PlaceNotFound
+from mapapp.gazetteer import Gazetteer, get_gazetteer, normalize
+
+GEOD = Geod(ellps="WGS84")
+
+
+def km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    return GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return get_gazetteer()
+
+
+def first(gaz: Gazetteer, name: str, kind: str | None = None) -> tuple[object, str]:
+    for place, ntype in gaz.candidates(name):
+        if kind is None or place.kind == kind:
+            return place, ntype
+    raise AssertionError(f"no {kind or 'place'} called {name!r}")
+
+
+def test_normalize_meets_spelling_variants() -> None:
+    assert normalize("Rostov-on-Don") == normalize("Rostov on Don")
+    assert normalize("U.S.") == normalize("US") == "us"
+    assert normalize("L’viv") == normalize("Lviv")
+    assert normalize("Kraków") == "krakow"
+
+
+def test_kyiv_and_kiev_are_the_same_city(gaz: Gazetteer) -> None:
+    kyiv, _ = first(gaz, "Kyiv", "city")
+    kiev, _ = first(gaz, "Kiev", "city")
+    assert kyiv == kiev
+    assert km(kyiv.lon, kyiv.lat, 30.5234, 50.4501) < 10  # Kyiv city centre
+    assert gaz.candidates("Kyiv")[0][0].kind == "city"  # bare name: the city first
+
+
+def test_kharkov_and_kharkiv(gaz: Gazetteer) -> None:
+    a, _ = first(gaz, "Kharkov", "city")
+    b, _ = first(gaz, "Kharkiv", "city")
+    assert a == b and a.country_code == "UA"
+
+
+def test_moscow_moskva(gaz: Gazetteer) -> None:
+    a, _ = first(gaz, "Moskva", "city")
+    assert a.name == "Moscow" and a.country_code == "RU" and a.population > 10_000_000
+
+
+def test_demonyms(gaz: Gazetteer) -> None:
+    cases = {"Ukrainian": "UA", "Ukrainians": "UA", "North Korean": "KP", "Russian": "RU",
+             "American": "US", "Americans": "US", "British": "GB"}
+    for surface, cc in cases.items():
+        place, ntype = gaz.candidates(surface)[0]
+        assert (place.kind, place.country_code, ntype) == ("country", cc, "demonym"), surface
+    texan, ntype = gaz.candidates("Texan")[0]
+    assert texan.id == "a1:US.TX" and ntype == "demonym"
+
+
+def test_us_is_the_geonames_country_point(gaz: Gazetteer) -> None:
+    for surface in ("U.S.", "US", "USA", "United States"):
+        place, _ = gaz.candidates(surface)[0]
+        assert place.kind == "country" and place.country_code == "US"
+        assert km(place.lon, place.lat, -98.5, 39.76) < 1
+    assert gaz.candidates("U.S.")[0][1] == "abbrev"
+
+
+def test_country_points_match_geonames(gaz: Gazetteer) -> None:
+    # GeoNames points used by the geoparse corpora (the seed article's gold).
+    for code, lon, lat in (("UA", 32.0, 49.0), ("RU", 100.0, 60.0), ("KP", 127.0, 40.0)):
+        p = gaz.country(code)
+        assert km(p.lon, p.lat, lon, lat) < 5, code
+
+
+def test_kursk_oblast_forms(gaz: Gazetteer) -> None:
+    for surface in ("Kursk Oblast", "Kursk region", "Kursk Province", "Kurskaya Oblast'"):
+        place, _ = gaz.candidates(surface)[0]
+        assert place.id == "a1:RU.41", surface
+        assert km(place.lon, place.lat, 36.25, 51.5) < 50  # GeoNames ADM1 point of Kursk Oblast
+    kinds = {p.kind for p, _ in gaz.candidates("Kursk")}
+    assert {"city", "admin1"} <= kinds
+
+
+def test_other_names(gaz: Gazetteer) -> None:
+    assert first(gaz, "Donetsk Oblast")[0].id == "a1:UA.05"
+    assert first(gaz, "Washington state")[0].id == "a1:US.WA"
+    assert first(gaz, "Oval Office")[0].kind == "landmark"
+    oval = first(gaz, "Oval Office")[0]
+    assert km(oval.lon, oval.lat, -77.0374, 38.8973) < 0.5
+    assert first(gaz, "Rapides Parish")[0].kind == "admin2"
+    assert first(gaz, "Europe")[0].kind == "continent"
+    assert first(gaz, "Middle East")[0].kind == "region"
+
+
+def test_non_latin_names_are_dropped(gaz: Gazetteer) -> None:
+    assert gaz.candidates("Київ") == []
+    assert not gaz.has_name(normalize("Москва"))
+
+
+def test_get_country_admin1_of(gaz: Gazetteer) -> None:
+    kursk = first(gaz, "Kursk", "city")[0]
+    assert gaz.get(kursk.id) == kursk
+    region = gaz.admin1_of(kursk)
+    assert region is not None and region.id == "a1:RU.41"
+    assert gaz.country("UKR") == gaz.country("Ukraine") == gaz.country("ua")
+    assert len(gaz.countries()) > 240
+
+
+def test_unknown_names_suggest(gaz: Gazetteer) -> None:
+    with pytest.raises(PlaceNotFound, match="Ukraine"):
+        gaz.country("Ukriane")
+    with pytest.raises(PlaceNotFound, match="gn:703448"):
+        gaz.get("gn:70344")
+    with pytest.raises(PlaceNotFound, match="Did you mean"):
+        gaz.search("Kharkivv")
+
+
+def test_search_type_ahead(gaz: Gazetteer) -> None:
+    hits = gaz.search("Kurs", limit=5)
+    assert len(hits) == 5
+    assert {"a1:RU.41", "gn:538560"} <= {p.id for p in hits}
+
+
+def test_cities_table(gaz: Gazetteer) -> None:
+    df = gaz.cities(min_population=1_000_000)
+    assert list(df.columns) == ["id", "name", "lon", "lat", "population", "country_code", "admin1_code"]
+    assert (df["population"] >= 1_000_000).all()
+    assert "Kyiv" in set(df["name"])
+
+
+def test_candidates_is_fast(gaz: Gazetteer) -> None:
+    names = ["Kyiv", "Ukraine", "Kursk region", "Paris", "Nowhereville"] * 200
+    t0 = time.perf_counter()
+    for n in names:
+        gaz.candidates(n)
+    per_call_us = (time.perf_counter() - t0) / len(names) * 1e6
+    assert per_call_us < 500
+    assert gaz.max_name_tokens >= 4
