@@ -124,7 +124,10 @@ def _tokenize(text: str) -> list[_Tok]:
             w = w[:-1]
         if not w:
             continue
-        if "-" in w and w[0].isupper():
+        if not w[0].isupper():
+            toks.append(_Tok(s, e, w, False, False))
+            continue
+        if "-" in w:
             # "Sydney-based", "Kremlin-backed": the name is the capitalised part
             parts = w.split("-")
             if all(p.islower() for p in parts[1:]):
@@ -143,7 +146,7 @@ def _tokenize(text: str) -> list[_Tok]:
             word = text[k + 1 : j].lower()
             if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
                 sent = False
-        toks.append(_Tok(s, e, w, w[0].isupper(), sent))
+        toks.append(_Tok(s, e, w, True, sent))
     _mark_headlines(text, toks)
     return toks
 
@@ -166,6 +169,9 @@ def _mark_headlines(text: str, toks: list[_Tok]) -> None:
         i = max(j, i + 1)
 
 
+_norm = lru_cache(maxsize=100_000)(normalize)
+
+
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
     """True when two tokens are separated by a single run of spaces (same name)."""
     gap = text[a.end : b.start]
@@ -178,10 +184,17 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer | None = None, max_name_tokens: int = 5) -> None:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
+        self._cache: dict[str, list[tuple[Place, str]]] = {}
 
     # ------------------------------------------------------------------ recognition
-    def _lookup(self, surface: str) -> list[tuple[Place, str]]:
-        return self.gaz.candidates(surface)
+    def _lookup(self, key: str) -> list[tuple[Place, str]]:
+        """Candidates of a normalised name (cached: the same names recur across articles)."""
+        got = self._cache.get(key)
+        if got is None:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            got = self._cache[key] = self.gaz.candidates(key)
+        return got
 
     def _ap_state(self, surface: str) -> list[tuple[Place, str]]:
         code = AP_STATE_ABBREVIATIONS.get(surface.replace("W. Va.", "W.Va."))
@@ -228,15 +241,19 @@ class Geoparser:
                 toks[j].cap or toks[j].text.lower() in CONNECTORS
             ):
                 j += 1
+            # longest gazetteer name from here: extend one token at a time while some name continues
             hit: tuple[int, list[tuple[Place, str]]] | None = None
-            for k in range(j, i, -1):
-                last = toks[k - 1]
-                if not last.cap:
-                    continue
-                surface = text[t.start : last.end]
-                places = self._lookup(surface)
-                if places:
-                    hit = (k, places)
+            key = _norm(t.text)
+            k = i + 1
+            while True:
+                if toks[k - 1].cap and self.gaz.has_name(key):
+                    places = self._lookup(key)
+                    if places:
+                        hit = (k, places)
+                if k < j and self.gaz.has_prefix(key):
+                    key = f"{key} {_norm(toks[k].text)}"
+                    k += 1
+                else:
                     break
             if hit is None:
                 i += 1
@@ -341,7 +358,7 @@ pl not in MODIFIERS
             and nxt.cap
             and low in FIRST_NAMES
             and nxt.text.lower() not in PLACE_HEAD_WORDS
-            and not self.gaz.candidates(nxt.text)
+            and not self._lookup(_norm(nxt.text))
         ):
             return None, k
         weak = False
