@@ -1,0 +1,155 @@
+"""Data export of a map: every data layer of a :class:`~mapapp.mapspec.MapSpec` as GeoJSON
+(RFC 7946: lon/lat, exterior rings counter-clockwise, geometries split at the antimeridian as
+the range engine made them) or KML (Google Earth; one folder per layer).
+
+:func:`mapapp.io.to_geojson` and :func:`mapapp.io.to_kml` are the public entry points.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, mapping
+from shapely.geometry.base import BaseGeometry
+
+from mapapp.mapspec import (
+    EVENT_COLOR,
+    IN_RANGE,
+    LAYER_EVENTS,
+    LAYER_PLACES,
+    LAYER_TARGETS,
+    LAYER_TITLES,
+    OUT_OF_RANGE,
+    PLACE_COLOR,
+    MapSpec,
+)
+
+
+def _feature(geom: BaseGeometry | dict[str, object], props: dict[str, object]) -> dict[str, object]:
+    g = geom if isinstance(geom, dict) else dict(mapping(geom))
+    return {"type": "Feature", "geometry": g, "properties": props}
+
+
+def _point(lon: float, lat: float) -> dict[str, object]:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def ccw(geom: BaseGeometry) -> BaseGeometry:
+    """``geom`` with exterior rings counter-clockwise and holes clockwise (RFC 7946 §3.1.6)."""
+    return shapely.orient_polygons(geom, exterior_cw=False)
+
+
+def export_features(spec: MapSpec) -> list[dict[str, object]]:
+    """GeoJSON Feature dicts for every data layer (ranges, launch points, places, events,
+    targets); each has ``properties.layer`` (the layer's name on the map) and ``layer_key``."""
+    feats: list[dict[str, object]] = []
+    for r in spec.ranges:
+        w = r.weapon
+        base: dict[str, object] = {
+            "layer": r.title, "layer_key": r.key, "weapon": w.key, "weapon_name": w.name,
+            "variant": w.variant, "range_km": w.range_km, "range_reported": w.range_reported,
+            "source": w.source, "color": spec.range_color(r)}
+        feats.append(_feature(ccw(r.geometry), {**base, "kind": r.kind, "label": r.label}))
+        for name, ll in r.origins:
+            feats.append(_feature(_point(ll.lon, ll.lat), {**base, "kind": "launch_point", "name": name}))
+    for pm in spec.places:
+        p = pm.place
+        feats.append(_feature(_point(p.lon, p.lat), {
+            "layer": LAYER_TITLES[LAYER_PLACES], "layer_key": LAYER_PLACES, "kind": "place",
+            "name": p.name, "place_kind": p.kind, "place_id": p.id, "country_code": p.country_code,
+            "written_as": list(pm.surfaces), "count": pm.count, "confidence": round(pm.confidence, 4),
+            "sentences": list(pm.sentences)}))
+    for ev in spec.events:
+        for p in ev.places:
+            feats.append(_feature(_point(p.lon, p.lat), {
+                "layer": LAYER_TITLES[LAYER_EVENTS], "layer_key": LAYER_EVENTS, "kind": "event",
+                "event_id": ev.id, "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
+                "date_start": ev.date.start if ev.date else None,
+                "date_end": ev.date.end if ev.date else None,
+                "date_status": ev.date.status if ev.date else None, "place": p.name,
+                "actors": list(ev.actors), "sentence": ev.sentence, "source": ev.source,
+                "planned": ev.planned, "confidence": ev.confidence}))
+    for t in spec.targets:
+        feats.append(_feature(_point(t.lon, t.lat), {
+            "layer": LAYER_TITLES[LAYER_TARGETS], "layer_key": LAYER_TARGETS, "kind": "target",
+            "name": t.name, "in_range": t.in_range, "distance_km": round(t.distance_km, 3),
+            "margin_km": round(t.margin_km, 3), "weapon": t.weapon_key}))
+    return feats
+
+
+def to_geojson(spec: MapSpec) -> str:
+    """The spec's data layers as an RFC 7946 FeatureCollection (JSON text, lon/lat WGS84)."""
+    fc = {"type": "FeatureCollection", "name": spec.title,
+          "attribution": spec.attribution(), "features": export_features(spec)}
+    return json.dumps(fc, ensure_ascii=False, allow_nan=False)
+
+
+def _kml_color(hex_color: str, alpha: int = 255) -> str:
+    """``"#RRGGBB"`` -> KML ``aabbggrr``."""
+    h = hex_color.lstrip("#")
+    if len(h) != 6:
+        h = "888888"
+    return f"{alpha:02x}{h[4:6]}{h[2:4]}{h[0:2]}"
+
+
+def to_kml(spec: MapSpec) -> str:
+    """The spec's data layers as KML (one folder per layer), for Google Earth.
+
+    Article text is HTML-escaped before it goes into ``<name>``/``<description>`` (Google Earth
+    renders descriptions as HTML), and XML-escaped by simplekml on top.
+    """
+    import simplekml
+
+    kml = simplekml.Kml(name=spec.title)
+    kml.document.description = html.escape(spec.attribution())
+    for r in spec.ranges:
+        color = spec.range_color(r)
+        folder = kml.newfolder(name=r.title)
+        desc = html.escape(f"{r.label}. Range {r.weapon.range_km:g} km ({r.weapon.range_reported}). "
+                           f"Source: {r.weapon.source}")
+        geom = ccw(r.geometry)
+        polys: list[Polygon] = []
+        if isinstance(geom, Polygon):
+            polys = [geom]
+        elif isinstance(geom, MultiPolygon):
+            polys = list(geom.geoms)
+        for poly in polys:
+            kp = folder.newpolygon(name=r.title, description=desc,
+                                   outerboundaryis=list(poly.exterior.coords),
+                                   innerboundaryis=[list(i.coords) for i in poly.interiors])
+            kp.style.linestyle.color = _kml_color(color)
+            kp.style.linestyle.width = 2
+            kp.style.polystyle.color = _kml_color(color, 0x30)
+        for name, ll in r.origins:
+            pt = folder.newpoint(name=f"Launch point: {html.escape(name)}", coords=[(ll.lon, ll.lat)])
+            pt.style.iconstyle.color = _kml_color(color)
+    if spec.places:
+        folder = kml.newfolder(name=LAYER_TITLES[LAYER_PLACES])
+        for pm in spec.places:
+            p = pm.place
+            sents = " | ".join(html.escape(s) for s in pm.sentences[:5])
+            desc = f"{html.escape(p.kind)}; confidence {pm.confidence:.2f}. {sents}"
+            pt = folder.newpoint(name=html.escape(p.name), coords=[(p.lon, p.lat)], description=desc)
+            pt.style.iconstyle.color = _kml_color(PLACE_COLOR)
+    if spec.events:
+        folder = kml.newfolder(name=LAYER_TITLES[LAYER_EVENTS])
+        for ev in spec.events:
+            when = ev.date.start if ev.date else ""
+            for p in ev.places:
+                pt = folder.newpoint(name=html.escape(f"{ev.event_type} {when}".strip()),
+                                     coords=[(p.lon, p.lat)], description=html.escape(ev.sentence))
+                pt.style.iconstyle.color = _kml_color(EVENT_COLOR)
+                if ev.date:
+                    pt.timespan.begin = ev.date.start
+                    pt.timespan.end = ev.date.end
+    if spec.targets:
+        folder = kml.newfolder(name=LAYER_TITLES[LAYER_TARGETS])
+        for t in spec.targets:
+            status = "in range" if t.in_range else "out of range"
+            desc = f"distance {t.distance_km:,.0f} km; margin {t.margin_km:,.0f} km"
+            pt = folder.newpoint(name=html.escape(f"{t.name} ({status})"), coords=[(t.lon, t.lat)],
+                                 description=desc)
+            pt.style.iconstyle.color = _kml_color(IN_RANGE if t.in_range else OUT_OF_RANGE)
+    return str(kml.kml())

@@ -1,0 +1,195 @@
+"""Snapshots: a real Chromium renders the standalone map offline; bad --out paths; no half files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from mapapp import render, snapshot
+from mapapp.errors import DataDirError, OutputError
+from tests.test_render import XSS_IMG, XSS_SCRIPT, make_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+HAVE_CHROMIUM = snapshot.chromium_available()
+browser = pytest.mark.browser
+
+
+def ring_pixels(png: Path, hex_color: str = "#CC6677", tol: int = 30) -> int:
+    img = (imread(str(png))[:, :, :3] * 255).astype(int)
+    rgb = np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(img - rgb).max(axis=2) <= tol).sum())
+
+
+def distinct_colours(png: Path) -> int:
+    img = (imread(str(png))[:, :, :3] * 255).astype(np.uint32)
+    packed = (img[:, :, 0] << 16) | (img[:, :, 1] << 8) | img[:, :, 2]
+    return len(np.unique(packed))
+
+
+# --------------------------------------------------------------------------- output checks
+
+
+def test_unknown_extension_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"unknown extension '\.bmp'"):
+        snapshot.output_format(tmp_path / "map.bmp")
+
+
+def test_missing_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="does not exist"):
+        snapshot.write(make_spec(), tmp_path / "nope" / "map.html")
+    assert not (tmp_path / "nope").exists()
+
+
+def test_unwritable_directory_is_refused(tmp_path: Path) -> None:
+    target = Path("/proc/mapapp-test.png")  # not writable, even for root
+    if os.geteuid() != 0:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        target = ro / "map.png"
+    with pytest.raises(OutputError, match="no write permission"):
+        snapshot.output_format(target)
+
+
+def test_failure_leaves_no_half_written_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "map.html"
+    out.write_text("old map")
+
+    def boom(*_a: object, **_k: object) -> str:
+        raise DataDirError("data/geo is corrupt (test)")
+
+    monkeypatch.setattr(render, "to_html", boom)
+    with pytest.raises(DataDirError):
+        snapshot.write(make_spec(), out)
+    assert out.read_text() == "old map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+def test_cli_bad_out_is_one_line_error(tmp_path: Path) -> None:
+    r = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--out", str(tmp_path / "x" / "m.png")],
+                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.startswith("mapapp snapshot: error: Cannot write")
+    assert "Traceback" not in r.stderr
+
+
+def test_html_geojson_kml_written(tmp_path: Path) -> None:
+    for ext in ("html", "geojson", "kml"):
+        res = snapshot.write(make_spec(), tmp_path / f"map.{ext}")
+        assert res.path.stat().st_size > 1000
+    assert (tmp_path / "map.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_matplotlib_renderer_draws_the_map(tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    res = snapshot.write(make_spec(), out, width=800, height=500, renderer="matplotlib")
+    assert res.renderer == "matplotlib"
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ring_pixels(out) > 300
+    assert distinct_colours(out) > 50
+
+
+# --------------------------------------------------------------------------- real browser
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+def test_png_of_standalone_html_offline(tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    res = snapshot.write(make_spec(), out, width=900, height=600, renderer="chromium")
+    assert res.renderer == "chromium"
+    assert res.blocked == []  # the page asked for nothing beyond file:/data:
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert imread(str(out)).shape[:2] == (600, 900)
+    assert ring_pixels(out) > 300  # the ATACMS ring outline is drawn
+    assert distinct_colours(out) > 100
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+def test_pdf_snapshot(tmp_path: Path) -> None:
+    out = tmp_path / "map.pdf"
+    snapshot.write(make_spec(), out, width=900, height=600, renderer="chromium")
+    assert out.read_bytes()[:5] == b"%PDF-"
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+def test_article_markup_never_executes(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render.to_html(make_spec(title=f"Headline {XSS_SCRIPT} {XSS_IMG}")))
+    requests: list[str] = []
+    profile = tempfile.mkdtemp(prefix="mapapp-test-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
+                viewport={"width": 900, "height": 600})
+            try:
+                def route(r: object) -> None:
+                    url = r.request.url  # type: ignore[attr-defined]
+                    if url.startswith(("file:", "data:", "about:")):
+                        r.continue_()  # type: ignore[attr-defined]
+                    else:
+                        requests.append(url)
+                        r.abort()  # type: ignore[attr-defined]
+
+                ctx.route("**/*", route)
+                page = ctx.new_page()
+                page.goto(page_file.as_uri())
+                page.wait_for_function("window.__mapReady === true", timeout=20000)
+                # open every popup and tooltip on the map, one after another
+                opened = page.evaluate("""() => {
+                    let n = 0;
+                    const visit = (layer) => {
+                        if (layer.getLayers) { layer.getLayers().forEach(visit); }
+                        if (layer.getPopup && layer.getPopup()) {
+                            if (layer.getLatLng) { layer.openPopup(); }
+                            else { layer.openPopup(layer.getBounds().getCenter()); }
+                            n += 1;
+                        }
+                        if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); }
+                    };
+                    const maps = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]);
+                    maps[0].eachLayer(visit);
+                    return n;
+                }""")
+                page.wait_for_timeout(300)
+                assert opened >= 4
+                assert page.evaluate("typeof window.__pwned") == "undefined"
+                title = page.inner_text(".mapapp-title")
+                assert XSS_SCRIPT in title and "<img src=x" in title  # shown as text
+                assert page.locator(".leaflet-popup-content img").count() == 0
+                assert page.locator(".mapapp-title img, .mapapp-title script").count() == 0
+            finally:
+                ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert requests == []
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+def test_seed_snapshot_command(tmp_path: Path) -> None:
+    try:
+        from mapapp.datadir import data_dir
+
+        data_dir()
+    except DataDirError as err:
+        pytest.skip(f"data/geo not built: {err}")
+    out = tmp_path / "seed.png"
+    r = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--out", str(out), "--width", "1000",
+                        "--height", "700"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "chromium" in r.stderr and "blocked" not in r.stderr
+    assert distinct_colours(out) > 100
