@@ -19,7 +19,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
@@ -50,6 +50,8 @@ __all__ = ["Geoparser", "geoparse"]
 
 #: Longest text the geoparser accepts in one call (characters); larger input is an error.
 MAX_TEXT_CHARS = 25_000_000
+#: Texts longer than this are geoparsed in pieces (split at line breaks) to keep the cost linear.
+CHUNK_CHARS = 100_000
 
 _AP_RE = "|".join(
     re.escape(a) for a in sorted([*AP_STATE_ABBREVIATIONS, "W. Va."], key=len, reverse=True)
@@ -328,7 +330,9 @@ class Geoparser:
                     j += 1
                 return None, j
         big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
-        admin_level = any(p.kind in ("country", "continent", "admin1") for p, _ in places)
+        admin_level = any(p.kind in ("country", "continent", "admin1", "region") for p, _ in places)
+        named_admin = any(p.kind in ("country", "continent", "admin1", "region") and nt != "alternate"
+                          for p, nt in places)
         major = admin_level or big >= 100_000
         # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
         # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
@@ -366,7 +370,7 @@ pl not in MODIFIERS
             zipf = common_word_zipf(low)
             only_alternate = all(nt == "alternate" for _, nt in places)
             # generic words ("City", "Gulf", "Union") and very common words ("More", "Man", "No")
-            if low in GENERIC_WORDS or (zipf >= 5.0 and not admin_level and big < 1_000_000):
+            if low in GENERIC_WORDS or (zipf >= 5.0 and not named_admin and big < 1_000_000):
                 return None, k
             # a word that is only some place's alternate spelling ("Lions" -> Lyons, "Hamas" -> Hamm)
             if only_alternate and zipf >= 3.5 and not admin_level:
@@ -541,9 +545,28 @@ pl not in MODIFIERS
         return False
 
     def parse(self, text: str) -> list[Mention]:
-        """All toponym mentions in ``text``, in text order."""
+        """All toponym mentions in ``text``, in text order.
+
+        Texts longer than :data:`CHUNK_CHARS` are parsed in pieces split at line breaks, each
+        with its own context, so the cost grows linearly with the length of the input.
+        """
         _check_text(text)
-        return self.resolve(text, self.recognise(text))
+        if len(text) <= CHUNK_CHARS:
+            return self.resolve(text, self.recognise(text))
+        out: list[Mention] = []
+        start = 0
+        while start < len(text):
+            end = min(len(text), start + CHUNK_CHARS)
+            if end < len(text):
+                cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+                if cut < 0:
+                    cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
+                end = cut + 1 if cut >= 0 else end
+            piece = text[start:end]
+            for m in self.resolve(piece, self.recognise(piece)):
+                out.append(replace(m, start=m.start + start, end=m.end + start))
+            start = end
+        return out
 
 
 def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:

@@ -170,3 +170,12 @@ def test_cli_batch_reports_bad_lines_and_keeps_going(tmp_path: Path) -> None:
     for t in rows[1]["toponyms"]:
         assert text_c[t["start"] : t["end"]] == t["name"]
     assert [t["name"] for t in rows[1]["toponyms"]] == ["Kyiv", "Moscow"]
+
+
+def test_long_text_is_parsed_in_pieces_with_correct_offsets() -> None:
+    para = "Drones struck Kharkiv overnight, officials in Kyiv said.\n"
+    text = para * 5000  # ~285,000 characters: more than one piece
+    ms = geoparse(text)
+    assert len(ms) == 2 * 5000
+    assert all(text[m.start : m.end] == m.surface for m in ms)
+    assert {m.place.id for m in ms if m.surface == "Kyiv"} == {ms[1].place.id}
