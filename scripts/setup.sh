@@ -20,13 +20,17 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv || { echo "setup: '$PY -m venv' failed. Debian: apt-get install python3-venv" >&2; exit 1; }
 fi
 
+# pip here may warn about local index folders this machine's pip config names but lacks; hide only those.
+quiet_pip() { .venv/bin/python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+
 STAMP=.venv/.mapapp-installed
 WANT="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [[ ! -f $STAMP || "$(cat "$STAMP")" != "$WANT" || ! -x .venv/bin/mapapp ]]; then
   echo "setup: installing pinned dependencies from requirements.lock (first run takes a few minutes)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+  quiet_pip install --quiet --disable-pip-version-check --upgrade pip
+  quiet_pip install --quiet --disable-pip-version-check -r requirements.lock
+  quiet_pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . >/dev/null 2>&1 \
+    || quiet_pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$WANT" > "$STAMP"
 fi
 
