@@ -224,10 +224,7 @@ def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResul
     """
     label = name or (str(path) if not isinstance(path, io.StringIO) else "")
     try:
-        if isinstance(path, io.StringIO):
-            text = path.getvalue()
-        else:
-            text = Path(path).read_text(encoding="utf-8-sig")
+        text = path.getvalue() if isinstance(path, io.StringIO) else Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         msg = f"Event file {label!r} cannot be read as UTF-8 text ({err})."
         raise InputError(msg) from err
