@@ -103,9 +103,21 @@ def doc_from_text(text: str, label: str, published: dt.date | None = None) -> Ar
     return ArticleDoc(text, _title_from_text(text) or label, "", published, label)
 
 
-def _title_from_text(text: str) -> str:
+def _title_from_text(text: str, limit: int = 140) -> str:
+    """A headline for an article that has none: its first sentence, or the first clause of it.
+
+    Cut at a clause (comma, dash) or word boundary, never mid-word, within ``limit`` characters.
+    """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return first if len(first) <= 120 else first[:117].rstrip() + "…"
+    end = re.search(r"[.!?](\s|$)", first)
+    sentence = first[: end.start() + 1] if end else first
+    if len(sentence) <= limit:
+        return sentence
+    for sep in (", ", " — ", "—", "; "):
+        cut = sentence.find(sep)
+        if 40 <= cut <= limit:
+            return sentence[:cut]
+    return sentence[: sentence.rfind(" ", 0, limit - 1)].rstrip(",;: ") + "…"
 
 
 def surface_key(surface: str) -> str:
