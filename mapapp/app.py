@@ -476,6 +476,42 @@ def _state(doc_choice: str, weapons: list[Weapon], launch: list[LaunchPoint], bo
     )
 
 
+def _store_page(store_dir: str) -> None:
+    """An event store over time: a date slider; single events, or density cells when many."""
+    from mapapp.store import open_store, store_spec, store_view
+
+    try:
+        store = open_store(store_dir)
+        whole = store_view(store)
+    except MapAppError as err:
+        st.error(str(err))
+        return
+    st.markdown(f"#### Event store: {store_dir}")
+    c = store.counts()
+    st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
+    since = until = None
+    if whole.dates and whole.dates[0] < whole.dates[1]:
+        since, until = st.slider("Dates", min_value=whole.dates[0], max_value=whole.dates[1],
+                                 value=whole.dates, key="store_dates", format="YYYY-MM-DD")
+    view = store_view(store, since, until)
+    spec = store_spec(view, title=f"Event store: {store_dir}", tiles=bool(st.session_state.get("tiles")))
+    bounds = spec.bounds or spec.focus_bounds()
+    try:
+        base, control = appmap.base_map(spec, bounds)
+        groups = appmap.layer_groups(spec, bounds)
+    except MapAppError as err:
+        st.error(f"Cannot draw the map: {err}")
+        return
+    w, s, e, n = bounds
+    st_folium(base, key=f"store-map-{store_dir}", height=appmap.MAP_HEIGHT_PX, use_container_width=True,
+              feature_group_to_add=list(groups.values()), layer_control=control,
+              center=((s + n) / 2, (w + e) / 2), zoom=appmap.fit_zoom(bounds), returned_objects=[])
+    st.caption(spec.subtitle + (" — one marker per cell (click for its count)" if view.dense else ""))
+    if view.by_type:
+        st.dataframe(pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}),
+                     hide_index=True)
+
+
 def main() -> None:
     st.set_page_config(page_title="mapapp — conflict map", page_icon="🗺️", layout="wide")
     _static_assets()
@@ -486,6 +522,11 @@ def main() -> None:
     ss["url_warnings"] = []
 
     st.sidebar.title("mapapp")
+    store_dir = st.sidebar.text_input("Event store", key="store_dir", placeholder="directory from `mapapp ingest`",
+                                      help="Show an event store instead of an article: events over time.")
+    if store_dir.strip():
+        _store_page(store_dir.strip())
+        return
     doc = _choose_article()
     _show_flash()
     if doc is None:

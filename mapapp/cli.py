@@ -24,6 +24,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("reach", "mapapp.commands.reach", "List what lies within a weapon's range of launch points or a border."),
     ("weapons", "mapapp.commands.weapons", "List the weapon range catalogue with its sources."),
     ("events", "mapapp.commands.events", "Extract dated events from articles or import event files."),
+    ("ingest", "mapapp.commands.ingest", "Ingest a corpus (folder or JSONL) into a GeoParquet event store, on Dask."),
     ("snapshot", "mapapp.commands.snapshot", "Write the map as standalone HTML, PNG, PDF, GeoJSON or KML."),
     ("data", "mapapp.commands.data", "Check or rebuild the offline geographic data in data/geo."),
 ]

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mapapp.mapspec import MapSpec, RangeLayer
 
 LAYER_CHOICES = ("places", "events", "targets", "rings", "footprint", "countries", "admin1", "tiles")
 
@@ -30,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add online OpenStreetMap tiles (needs network; off by default)")
     parser.add_argument("--renderer", choices=["auto", "chromium", "matplotlib"], default="auto",
                         help="PNG/PDF renderer (auto: Chromium if installed, else matplotlib)")
+    parser.add_argument("--store", default=None, metavar="DIR",
+                        help="draw an event store's events (from `mapapp ingest`) instead of an article")
+    parser.add_argument("--since", default=None, metavar="YYYY-MM-DD", help="with --store: first day")
+    parser.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="with --store: last day")
+    parser.add_argument("--max-events", type=int, default=2000, metavar="N",
+                        help="with --store: above N events draw density cells instead (default 2000)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +67,12 @@ def run(args: argparse.Namespace) -> int:
     from mapapp import snapshot
     from mapapp.scene import build_scene
 
+    if args.store is not None:
+        spec = _store_spec(args, weapons, hidden)
+        res = snapshot.write(spec, out, width=args.width, height=args.height, renderer=args.renderer)
+        print(f"wrote {res.path} ({res.fmt}, {res.path.stat().st_size:,} bytes, {res.renderer}, "
+              f"{res.seconds:.2f} s)", file=sys.stderr)
+        return 0
     spec = build_scene(args.article, weapons=weapons, custom_km=args.km, at=args.at, border=border,
                        hidden=hidden, tiles=args.tiles is not None)
     res = snapshot.write(spec, out, width=args.width, height=args.height, renderer=args.renderer)
@@ -64,3 +80,30 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {res.path} ({res.fmt}, {res.path.stat().st_size:,} bytes, {res.renderer}, "
           f"{res.seconds:.2f} s{note})", file=sys.stderr)
     return 0
+
+
+def _store_spec(args: argparse.Namespace, weapons: list[str] | None, hidden: list[str]) -> MapSpec:
+    """``--store``: the store's events in --since..--until (density cells when many); rings only
+    around explicit --at launch points."""
+    from mapapp.errors import InputError
+    from mapapp.store import open_store, store_spec, store_view
+
+    if args.article is not None:
+        msg = f"Give an article ({args.article!r}) or --store, not both."
+        raise InputError(msg)
+    view = store_view(open_store(args.store), args.since, args.until, max_events=args.max_events)
+    ranges: tuple[RangeLayer, ...] = ()
+    if args.at:
+        from mapapp import appmodel
+        from mapapp.appstate import DEFAULT_WEAPONS, LaunchPoint
+        from mapapp.scene import launch_point
+        from mapapp.weapons import custom_weapon, load_catalogue
+
+        cat = load_catalogue()
+        ws = [cat.get(k) for k in (DEFAULT_WEAPONS if weapons is None else weapons)]
+        if args.km is not None:
+            ws.append(custom_weapon(args.km))
+        launch = [LaunchPoint(*launch_point(t)) for t in args.at]
+        ranges = appmodel.range_layers(ws, launch, "")
+    return store_spec(view, title=f"Event store: {args.store}", ranges=ranges, hidden=hidden,
+                      tiles=args.tiles is not None)

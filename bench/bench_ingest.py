@@ -1,0 +1,73 @@
+"""Corpus ingest benchmark: articles per second at 1 and 2 workers, peak memory per worker,
+store size per 1,000 articles.
+
+    .venv/bin/python bench/bench_ingest.py                 # 10,000 synthetic articles
+    .venv/bin/python bench/bench_ingest.py --n 2000 --workers 1 2 --scheduler processes
+
+The corpus comes from bench/make_corpus.py (template sentences + gazetteer city names), written
+once to ``bench/out/corpus-<n>`` as .txt files with front matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from make_corpus import write_corpus  # noqa: E402
+
+
+def dir_bytes(p: Path) -> int:
+    return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    from mapapp.ingest import ingest
+
+    ap = argparse.ArgumentParser(description="Corpus ingest benchmark")
+    ap.add_argument("--n", type=int, default=10_000, help="articles (default 10,000)")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--scheduler", default="processes")
+    ap.add_argument("--batch-size", type=int, default=50)
+    ap.add_argument("--out", default=str(HERE / "out"))
+    a = ap.parse_args(argv)
+    out = Path(a.out)
+    corpus = out / f"corpus-{a.n}"
+    if not (corpus / "synth-000000.txt").is_file() or len(list(corpus.glob("*.txt"))) != a.n:
+        shutil.rmtree(corpus, ignore_errors=True)
+        t = time.perf_counter()
+        write_corpus(corpus, a.n)
+        print(f"corpus: {a.n:,} articles in {corpus} ({time.perf_counter() - t:.1f} s, "
+              f"{dir_bytes(corpus) / 1e6:.1f} MB)", file=sys.stderr)
+    results = []
+    for w in a.workers:
+        store = out / f"store-{a.n}-{w}w"
+        shutil.rmtree(store, ignore_errors=True)
+        rep = ingest([corpus], store, scheduler=a.scheduler, workers=w, batch_size=a.batch_size, stream=sys.stderr)
+        size = dir_bytes(store)
+        peak_mb = max((rss for _, rss in rep.worker_stats.values()), default=0) / 1024
+        row = {
+            "workers": w, "scheduler": a.scheduler, "articles": rep.ingested, "seconds": round(rep.seconds, 1),
+            "articles_per_s": round(rep.rate, 1), "events": rep.events, "mentions": rep.mentions,
+            "failures": len(rep.failures), "peak_rss_mb_per_worker": round(peak_mb, 1),
+            "gazetteer_loads_per_worker": sorted({n for n, _ in rep.worker_stats.values()}),
+            "store_mb": round(size / 1e6, 2),
+            "store_mb_per_1000_articles": round(size / 1e6 / max(rep.ingested, 1) * 1000, 3),
+        }
+        results.append(row)
+        print(json.dumps(row), flush=True)
+    if len(results) >= 2 and results[0]["articles_per_s"]:
+        ratio = results[-1]["articles_per_s"] / results[0]["articles_per_s"]  # type: ignore[operator]
+        print(json.dumps({"scaling_ratio": round(ratio, 2),
+                          "from_workers": results[0]["workers"], "to_workers": results[-1]["workers"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""The app's event-store view (sidebar "Event store"), driven by AppTest (no browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mapapp.ingest import ingest
+
+APP = str(Path(__file__).resolve().parent.parent / "mapapp" / "app.py")
+ARTICLES = [
+    ("2024-03-05", "Russian forces shelled Kharkiv on Monday, killing three civilians, officials said."),
+    ("2024-04-02", "Missiles struck the outskirts of Odesa overnight, injuring 12 people."),
+    ("2024-06-01", "Ukrainian drones struck a refinery in Tuapse on 30 May 2024, the ministry said."),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    src = tmp_path_factory.mktemp("src")
+    for i, (day, text) in enumerate(ARTICLES):
+        (src / f"a{i}.txt").write_text(f"---\npublished: {day}\n---\n{text}\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("st") / "store"
+    ingest([src], out, scheduler="sync", stream=None)
+    return out
+
+
+def _events_in_map(at: AppTest) -> str:
+    comps = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
+    assert len(comps) == 1
+    return json.dumps(json.loads(comps[0].proto.json_args))
+
+
+def test_store_view_with_date_slider(store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.sidebar.text_input(key="store_dir").input(str(store)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    args = _events_in_map(at)
+    assert "Kharkiv" in args and "Tuapse" in args
+    first = at.slider(key="store_dates").value[0]
+    at.slider(key="store_dates").set_value((first, dt.date(2024, 4, 30))).run()
+    assert not at.exception
+    args = _events_in_map(at)
+    assert "Kharkiv" in args and "Tuapse" not in args
+
+
+def test_not_a_store_is_a_message(tmp_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.sidebar.text_input(key="store_dir").input(str(tmp_path)).run()
+    assert not at.exception
+    assert any("not an event store" in e.value for e in at.error)

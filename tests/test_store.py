@@ -1,0 +1,231 @@
+"""The event store: GeoParquet round trip, atomic publication, date and range queries, density."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from pyproj import Geod
+from shapely.geometry import Point, Polygon
+
+from mapapp.errors import InputError
+from mapapp.store import (
+    DATASETS,
+    StoreLocked,
+    build_table,
+    content_hash,
+    density,
+    open_store,
+    row_event,
+    store_view,
+)
+
+GEOD = Geod(ellps="WGS84")
+
+#: (name, lon, lat, date) of synthetic events
+POINTS = [
+    ("Kyiv", 30.5234, 50.4501, "2024-01-05"),
+    ("Kharkiv", 36.2304, 49.9935, "2024-02-10"),
+    ("Belgorod", 36.5983, 50.5997, "2024-02-11"),
+    ("Odesa", 30.7233, 46.4825, "2024-03-01"),
+    ("Lviv", 24.0297, 49.8397, "2024-04-20"),
+    ("Moscow", 37.6173, 55.7558, "2024-05-30"),
+    ("Aleppo", 37.1343, 36.2021, "2024-06-02"),
+    ("Tbilisi", 44.7930, 41.7151, None),
+]
+
+
+def tables(batch: str, points: list[tuple[str, float, float, str | None]]) -> dict[str, object]:
+    aid = content_hash(batch)
+    events = []
+    for i, (name, lon, lat, day) in enumerate(points):
+        d = dt.date.fromisoformat(day) if day else None
+        events.append({
+            "event_id": f"{batch}-{i}", "article_id": aid, "event_type": "Battles", "sub_event_type": "Armed clash",
+            "date_start": d, "date_end": d, "date_precision": "day" if d else None,
+            "date_status": "reported" if d else None, "place_name": name, "place_id": f"t:{name}",
+            "place_kind": "city", "lon": lon, "lat": lat, "sentence": f"Clashes in {name}.", "planned": False,
+            "confidence": 0.8, "figures": "[]", "actors": "Russia", "outlets": "", "source": f"{batch}.txt",
+            "places": f'[{{"id": "t:{name}", "name": "{name}", "kind": "city", "lon": {lon}, "lat": {lat}}}]',
+        })
+    return {
+        "articles": build_table("articles", [{"article_id": aid, "source_id": batch, "batch": batch,
+                                              "published": dt.date(2024, 7, 1), "n_events": len(points)}]),
+        "events": build_table("events", events),
+        "mentions": build_table("mentions", [{"article_id": aid, "surface": p[0], "lon": p[1], "lat": p[2]}
+                                             for p in points]),
+    }
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    st = open_store(tmp_path / "store", create=True)
+    st.append("b1", tables("b1", POINTS[:4]))  # type: ignore[arg-type]
+    st.append("b2", tables("b2", POINTS[4:]))  # type: ignore[arg-type]
+    return st.root
+
+
+def test_datasets_are_geoparquet_readable_by_geopandas(store_dir: Path) -> None:
+    for ds in DATASETS:
+        g = gpd.read_parquet(store_dir / ds)
+        assert g.crs is not None and g.crs.equals("OGC:CRS84")
+    ev = gpd.read_parquet(store_dir / "events").sort_values("event_id")
+    assert len(ev) == len(POINTS)
+    kyiv = ev[ev["place_name"] == "Kyiv"].iloc[0]
+    assert (kyiv.geometry.x, kyiv.geometry.y) == (30.5234, 50.4501)
+    meta = pq.read_schema(next((store_dir / "events").glob("*.parquet"))).metadata[b"geo"]
+    assert b'"primary_column": "geometry"' in meta and b'"bbox"' in meta
+
+
+def test_readable_by_duckdb(store_dir: Path) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    n = duckdb.sql(f"select count(*) from read_parquet('{store_dir}/events/*.parquet') "
+                   "where date_start between DATE '2024-02-01' and DATE '2024-03-31'").fetchall()
+    assert n == [(3,)]
+
+
+def test_orphans_of_an_interrupted_publish_are_invisible_then_removed(store_dir: Path) -> None:
+    st = open_store(store_dir)
+    # a writer died after moving its parts into place but before the manifest: copy b2 as "b3"
+    for ds in DATASETS:
+        shutil.copy(store_dir / ds / "part-b2.parquet", store_dir / ds / "part-b3.parquet")
+    (store_dir / ".tmp" / "b4").mkdir(parents=True)
+    assert len(st.events()) == len(POINTS)
+    st.lock()
+    removed = st.recover()
+    st.unlock()
+    assert sorted(p.name for p in removed) == ["part-b3.parquet"] * 3
+    assert not (store_dir / ".tmp").exists()
+    assert len(gpd.read_parquet(store_dir / "events")) == len(POINTS)
+
+
+def test_lock_refuses_a_second_live_writer_and_takes_over_a_dead_one(store_dir: Path) -> None:
+    st = open_store(store_dir)
+    (store_dir / ".lock").write_text(str(os.getppid()))
+    with pytest.raises(StoreLocked, match="being written by process"):
+        st.lock()
+    (store_dir / ".lock").write_text("999999999")  # no such process
+    st.lock()
+    assert (store_dir / ".lock").read_text() == str(os.getpid())
+    st.unlock()
+    assert not (store_dir / ".lock").exists()
+
+
+def test_events_between_dates(store_dir: Path) -> None:
+    st = open_store(store_dir)
+    got = sorted(st.events("2024-02-01", "2024-03-31")["place_name"])
+    assert got == ["Belgorod", "Kharkiv", "Odesa"]
+    assert sorted(st.events(until="2024-01-31")["place_name"]) == ["Kyiv"]
+    assert "Tbilisi" in set(st.events("2024-01-01", "2024-12-31", keep_undated=True)["place_name"])
+    assert len(st.events()) == len(POINTS)
+    with pytest.raises(InputError, match="after until"):
+        st.events("2024-05-01", "2024-01-01")
+    with pytest.raises(InputError, match="not a date"):
+        st.events("May")
+
+
+def test_events_within_range_match_geodesic_distances(store_dir: Path) -> None:
+    st = open_store(store_dir)
+    radius_km = 480.0
+    got = st.events_within((30.5234, 50.4501), radius_km=radius_km)
+    want = {}
+    for name, lon, lat, _ in POINTS:
+        d = GEOD.inv(30.5234, 50.4501, lon, lat)[2] / 1000
+        if d <= radius_km:
+            want[name] = d
+    assert sorted(got["place_name"]) == sorted(want)
+    assert "Moscow" not in want and "Odesa" in want
+    for name, d in zip(got["place_name"], got["distance_km"], strict=True):
+        assert d == pytest.approx(want[name], abs=0.01)
+    assert list(got["distance_km"]) == sorted(got["distance_km"])
+    # with dates, and by place name
+    late = {n for n, *_, day in POINTS if n in want and day and day >= "2024-02-11"}
+    assert set(st.events_within("Kyiv", radius_km=radius_km, since="2024-02-11")["place_name"]) == late
+    assert "Kharkiv" not in late
+
+
+def test_events_within_weapon_range(store_dir: Path) -> None:
+    from mapapp.weapons import get_weapon
+
+    st = open_store(store_dir)
+    r = get_weapon("atacms").range_km
+    got = set(st.events_within((36.2304, 49.9935), weapon="atacms")["place_name"])
+    want = {n for n, lon, lat, _ in POINTS if GEOD.inv(36.2304, 49.9935, lon, lat)[2] / 1000 <= r}
+    assert got == want and "Belgorod" in got and "Kyiv" not in got
+    with pytest.raises(InputError, match="exactly one"):
+        st.events_within("Kyiv")
+
+
+@pytest.mark.parametrize("shape", ["hex", "square"])
+def test_density_cells_hold_their_points(shape: str) -> None:
+    rng = np.random.default_rng(3)
+    lons = rng.uniform(20, 45, 500)
+    lats = rng.uniform(40, 56, 500)
+    cells = density(lons, lats, cell_deg=2.0, shape=shape)  # type: ignore[arg-type]
+    assert sum(c.count for c in cells) == 500
+    polys = [Polygon(c.ring) for c in cells]
+    for x, y in zip(lons[:100], lats[:100], strict=True):
+        inside = [i for i, p in enumerate(polys) if p.buffer(1e-9).contains(Point(x, y))]
+        assert inside  # every point lies in one of the cells
+    # counting by polygon containment (independent of the binning arithmetic) gives the same counts
+    top = polys[0]
+    n_in = sum(top.buffer(-1e-9).contains(Point(x, y)) for x, y in zip(lons, lats, strict=True))
+    assert n_in == cells[0].count
+    assert [c.count for c in cells] == sorted((c.count for c in cells), reverse=True)
+
+
+def test_store_view_switches_to_density_when_many(store_dir: Path) -> None:
+    v = store_view(store_dir, "2024-01-01", "2024-12-31")
+    assert not v.dense and v.total == len(POINTS) - 1  # Tbilisi has no date
+    assert sorted(p.name for e in v.events for p in e.places) == sorted(n for n, *_, d in POINTS if d)
+    assert v.dates == (dt.date(2024, 1, 5), dt.date(2024, 6, 2))
+    dense = store_view(store_dir, max_events=3)
+    assert dense.dense and dense.events == () and sum(c.count for c in dense.cells) == len(POINTS)
+
+
+def test_row_event_round_trips_an_extracted_event(tmp_path: Path) -> None:
+    from mapapp.events import extract_events
+    from mapapp.store import event_row
+
+    text = "Russian forces shelled Kharkiv on Monday, killing three civilians, officials said."
+    ev = extract_events(text, "2024-03-05", source="a.txt")[0]
+    row = event_row(ev, content_hash(text), 0, dt.date(2024, 3, 5))
+    st = open_store(tmp_path / "s", create=True)
+    st.append("x", {"articles": build_table("articles", []), "events": build_table("events", [row]),
+                    "mentions": build_table("mentions", [])})
+    back = row_event(st.events().drop(columns="geometry").to_dict("records")[0])
+    assert (back.event_type, back.date, back.places, back.figures, back.sentence) == (
+        ev.event_type, ev.date, ev.places, ev.figures, ev.sentence)
+
+
+def test_open_store_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not an event store"):
+        open_store(tmp_path)
+    f = tmp_path / "f"
+    f.write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        open_store(f)
+
+
+def test_snapshot_draws_the_store(store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from mapapp.cli import main
+
+    out = tmp_path / "m.geojson"
+    assert main(["snapshot", "--store", str(store_dir), "--since", "2024-02-01", "--until", "2024-03-31",
+                 "-o", str(out)]) == 0
+    feats = json.loads(out.read_text())["features"]
+    assert sorted(f["properties"]["place"] for f in feats) == ["Belgorod", "Kharkiv", "Odesa"]
+    # many events -> one marker per density cell, labelled with its count
+    assert main(["snapshot", "--store", str(store_dir), "--max-events", "2", "-o", str(out)]) == 0
+    feats = json.loads(out.read_text())["features"]
+    assert sum(int(f["properties"]["event_type"].split()[0]) for f in feats) == len(POINTS)  # undated too
+    assert main(["snapshot", "a.txt", "--store", str(store_dir), "-o", str(out)]) == 1
+    assert "not both" in capsys.readouterr().err
