@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mapapp.errors import InputError, OutputError
+from mapapp.errors import InputError, MapAppError, OutputError
 from mapapp.types import DateValue, Event, Place
 
 __all__ = [
@@ -326,6 +326,35 @@ def import_file(path: str | Path) -> ImportResult:
 # Export
 
 
+def _country_name(p: Place | None) -> str:
+    """The country of a resolved place, by name (ACLED's ``country`` column)."""
+    if p is None or not p.country_code:
+        return ""
+    if p.kind == "country":
+        return p.name
+    from mapapp.gazetteer import get_gazetteer
+
+    try:
+        return get_gazetteer().country(p.country_code).name
+    except MapAppError:
+        return p.country_code
+
+
+def _admin1_name(p: Place | None) -> str:
+    """The admin-1 region of a resolved place, by name (ACLED's ``admin1`` column)."""
+    if p is None or p.kind in ("country", "continent", "region") or not p.admin1_code:
+        return ""
+    if p.kind == "admin1":
+        return p.name
+    from mapapp.gazetteer import get_gazetteer
+
+    try:
+        region = get_gazetteer().admin1_of(p)
+    except MapAppError:
+        return ""
+    return region.name if region is not None else ""
+
+
 def _event_row(e: Event, columns: Sequence[str]) -> dict[str, str]:
     p = e.places[0] if e.places else None
     d = e.date
@@ -340,8 +369,8 @@ def _event_row(e: Event, columns: Sequence[str]) -> dict[str, str]:
         "sub_event_type": e.sub_event_type,
         "actor1": e.actors[0] if e.actors else "",
         "actor2": e.actors[1] if len(e.actors) > 1 else "",
-        "country": (p.name if p is not None and p.kind == "country" else ""),
-        "admin1": "",
+        "country": _country_name(p),
+        "admin1": _admin1_name(p),
         "location": p.name if p is not None else "",
         "latitude": repr(p.lat) if p is not None else "",
         "longitude": repr(p.lon) if p is not None else "",
