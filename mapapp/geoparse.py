@@ -41,6 +41,7 @@ from mapapp.lexicon import (
     PLACE_ABBREVIATIONS,
     PLACE_HEAD_WORDS,
     STREET_SUFFIXES,
+    SURNAMES,
     common_word_zipf,
 )
 from mapapp.names import normalize
@@ -73,6 +74,8 @@ _KIND_PRIOR = {
     "admin2": 1.2,
     "city": 0.0,
 }
+_SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|explained|asked|wrote|noted|stated|testified|recalled)\b")
+_SPEECH_BEFORE = re.compile(r"\b(said|says|told|according to)\s+$")
 _DISEASE_RE = re.compile(r"[- ]?(virus|fever|disease|flu|encephalitis|strain|ebolavirus)\b")
 _COMPASS = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
@@ -381,8 +384,12 @@ pl not in MODIFIERS
             # a common word where capitals mean little: sentence start, headline
             if (first.sent_start or headline) and zipf >= 4.3 and not admin_level and big < 500_000:
                 return None, k
-            # a common word mid-sentence, or only tiny places: needs the article's support
-            if (zipf >= 4.5 and not major) or (big < 2_000 and not major):
+            # a person: "Turner said", "said Welch"
+            if not admin_level and (_SPEECH_AFTER.match(text, last.end) or _SPEECH_BEFORE.search(
+                    text, max(0, first.start - 12), first.start)):
+                return None, k
+            # a common word mid-sentence, a common name, or only tiny places: needs the article's support
+            if not major and (zipf >= 4.5 or big < 2_000 or low in FIRST_NAMES or low in SURNAMES):
                 weak = True
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
         start = first.start

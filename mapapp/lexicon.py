@@ -136,6 +136,19 @@ def _first_names() -> frozenset[str]:
 FIRST_NAMES: frozenset[str] = _first_names()
 
 
+@lru_cache(maxsize=1)
+def _surnames(limit: int = 2000) -> frozenset[str]:
+    """The most common US surnames (Census 1990), lower case."""
+    try:
+        lines = (resources.files("names") / "dist.all.last").read_text(encoding="ascii").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return frozenset()
+    return frozenset(line.split()[0].lower() for line in lines[:limit] if line.strip())
+
+
+SURNAMES: frozenset[str] = _surnames()
+
+
 @lru_cache(maxsize=65536)
 def common_word_zipf(word: str) -> float:
     """Zipf frequency (0-8) of a lower-case English word; 0 when wordfreq is not installed."""
