@@ -232,8 +232,14 @@ class Geoparser:
                 i += 1
                 continue
             if t.text.endswith(".") and t.text.replace("W. Va.", "W.Va.") in AP_STATE_ABBREVIATIONS:
-                # an AP state abbreviation counts only as a qualifier: "Alexandria, Va."
-                if text[: t.start].rstrip().endswith(","):
+                # an AP state abbreviation: a qualifier ("Alexandria, Va."), a party tag ("D-S.C."),
+                # or one that cannot be a word ("S.C. Highway Patrol")
+                before = text[max(0, t.start - 2) : t.start]
+                if (
+                    text[: t.start].rstrip().endswith(",")
+                    or before in ("D-", "R-", "I-")
+                    or t.text.count(".") >= 2
+                ):
                     ap = self._ap_state(t.text)
                     if ap:
                         cands.append(_Cand(t.start, t.end, t.text, "ap:" + t.text, ap, False))
@@ -361,6 +367,7 @@ pl not in MODIFIERS
         if (
             single
             and not headline
+            and not admin_level
             and nxt is not None
             and nxt.cap
             and low in FIRST_NAMES

@@ -23,7 +23,6 @@ ORG_SUFFIXES = frozenset(
         "press", "reporter", "today", "magazine", "radio", "tv", "television", "broadcasting",
         "inc", "corp", "corporation", "company", "co", "ltd", "llc", "plc", "group", "holdings",
         "airlines", "airways", "bank", "bancorp", "energy", "motors", "instruments", "partners",
-        "university", "college", "institute", "academy", "school", "symphony", "orchestra",
         "redskins", "cowboys", "yankees", "mets", "giants", "jets", "lakers", "bulls", "braves",
         "falcons", "rangers", "united", "city", "fc", "capitals", "senators", "nationals",
     }
