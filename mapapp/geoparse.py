@@ -84,6 +84,7 @@ _COMPASS = frozenset(
 )
 _MAX_CANDIDATES = 15
 _NEAR_KM = 100.0
+_POOL_KM = 50.0
 _SUBNATIONAL = frozenset({"admin1", "admin2", "city", "landmark"})
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
 _NAME_TYPE_PRIOR = {"name": 0.4, "alternate": 0.0, "abbrev": 0.2, "demonym": 0.0}
@@ -521,7 +522,7 @@ pl not in MODIFIERS
             support_near = near @ prob
             score = (
                 prior
-                + 1.2 * np.minimum(support_cc, 1.0) + 0.6 * np.log1p(support_cc)
+                + 2.4 * np.minimum(support_cc, 1.0) + 0.6 * np.log1p(support_cc)
                 + 1.5 * np.minimum(support_state, 1.0) + 0.5 * np.log1p(support_state)
                 + 1.2 * np.minimum(support_near, 1.0) + 0.4 * np.log1p(support_near)
             )
@@ -530,14 +531,19 @@ pl not in MODIFIERS
         chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
         for ki, key in enumerate(keys):
             idx = np.flatnonzero(own == ki)
-            order = idx[np.lexsort((np.arange(len(idx)), -score[idx]))]
+            # what matters is where: candidates within 50 km of each other (a city, its region, the
+            # strip it names) pool their probability; the best-scored member of the best pool wins
+            mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
+            centre = int(np.lexsort((np.arange(len(idx)), -score[idx], -np.round(mass, 6)))[0])
+            pool_first = np.where(within[centre], 1, 0)
+            order = idx[np.lexsort((np.arange(len(idx)), -score[idx], -pool_first))]
             b = int(order[0])
             supported = bool(qual[b] or support_state[b] >= 0.5 or support_near[b] >= 0.5)
             if first[key].weak and not supported:
                 chosen[key] = None
                 continue
             alts = tuple(plist[int(j)] for j in order[1:4])
-            chosen[key] = (plist[b], float(prob[b]), alts)
+            chosen[key] = (plist[b], float(mass[centre]), alts)
         out: list[Mention] = []
         for c in cands:
             pick = chosen[c.key]
@@ -611,6 +617,18 @@ def _others_mass(
     mine = np.zeros((n_keys, n_codes))
     np.add.at(mine, (own, code), prob)
     return np.asarray(total[code] - mine[own, code])
+
+
+def _pooled_mass(
+    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], prob: npt.NDArray[np.float64], km: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """For each candidate: the probability of all candidates of the same name within ``km`` of it,
+    and the (n, n) matrix of which candidates lie within ``km`` of which."""
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    within = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) < km
+    return np.asarray(within.astype(float) @ prob), within
 
 
 def _near_matrix(

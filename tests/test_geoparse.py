@@ -179,3 +179,10 @@ def test_long_text_is_parsed_in_pieces_with_correct_offsets() -> None:
     assert len(ms) == 2 * 5000
     assert all(text[m.start : m.end] == m.surface for m in ms)
     assert {m.place.id for m in ms if m.surface == "Kyiv"} == {ms[1].place.id}
+
+
+def test_gaza_in_middle_east_news_is_the_strip_not_mozambique() -> None:
+    ms = geoparse("Israeli troops entered Gaza on Tuesday. Palestinian officials in Gaza said 20 died.")
+    gaza = [m for m in ms if m.surface == "Gaza"]
+    assert gaza and all(m.place.country_code == "PS" for m in gaza)
+    assert km(gaza[0].place.lon, gaza[0].place.lat, 34.45, 31.5) < 50
