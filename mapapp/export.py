@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.mapspec import (
     EVENT_COLOR,
     IN_RANGE,
+    LAYER_DENSITY,
     LAYER_EVENTS,
     LAYER_PLACES,
     LAYER_TARGETS,
@@ -24,6 +25,8 @@ from mapapp.mapspec import (
     OUT_OF_RANGE,
     PLACE_COLOR,
     MapSpec,
+    density_classes,
+    density_color,
 )
 
 
@@ -43,7 +46,8 @@ def ccw(geom: BaseGeometry) -> BaseGeometry:
 
 def export_features(spec: MapSpec) -> list[dict[str, object]]:
     """GeoJSON Feature dicts for every data layer (ranges, launch points, places, events,
-    targets); each has ``properties.layer`` (the layer's name on the map) and ``layer_key``."""
+    density cells with their ``count``, targets); each has ``properties.layer`` (the layer's
+    name on the map) and ``layer_key``."""
     feats: list[dict[str, object]] = []
     for r in spec.ranges:
         w = r.weapon
@@ -71,6 +75,12 @@ def export_features(spec: MapSpec) -> list[dict[str, object]]:
                 "date_status": ev.date.status if ev.date else None, "place": p.name,
                 "actors": list(ev.actors), "sentence": ev.sentence, "source": ev.source,
                 "planned": ev.planned, "confidence": ev.confidence}))
+    classes = density_classes(c.count for c in spec.density)
+    for c in spec.density:
+        feats.append(_feature(ccw(Polygon(c.ring)), {
+            "layer": LAYER_TITLES[LAYER_DENSITY], "layer_key": LAYER_DENSITY, "kind": "density_cell",
+            "count": c.count, "lon": c.lon, "lat": c.lat, "cell_deg": spec.density_cell_deg,
+            "color": density_color(c.count, classes)}))
     for t in spec.targets:
         feats.append(_feature(_point(t.lon, t.lat), {
             "layer": LAYER_TITLES[LAYER_TARGETS], "layer_key": LAYER_TARGETS, "kind": "target",
@@ -144,6 +154,16 @@ def to_kml(spec: MapSpec) -> str:
                 if ev.date:
                     pt.timespan.begin = ev.date.start
                     pt.timespan.end = ev.date.end
+    if spec.density:
+        folder = kml.newfolder(name=LAYER_TITLES[LAYER_DENSITY])
+        classes = density_classes(c.count for c in spec.density)
+        for c in spec.density:
+            label = f"{c.count:,} event" + ("s" if c.count != 1 else "")
+            kp = folder.newpolygon(name=label, description=f"{label} in this cell",
+                                   outerboundaryis=list(Polygon(c.ring).exterior.coords))
+            kp.style.linestyle.color = _kml_color("#ffffff")
+            kp.style.linestyle.width = 1
+            kp.style.polystyle.color = _kml_color(density_color(c.count, classes), 0xC0)
     if spec.targets:
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_TARGETS])
         for t in spec.targets:

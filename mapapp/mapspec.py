@@ -8,7 +8,7 @@ geometries are shapely objects in lon/lat (EPSG:4326) as the range engine return
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -23,6 +23,7 @@ LAYER_TARGETS = "targets"
 LAYER_COUNTRIES = "countries"
 LAYER_ADMIN1 = "admin1"
 LAYER_TILES = "tiles"
+LAYER_DENSITY = "density"
 
 LAYER_TITLES: dict[str, str] = {
     LAYER_PLACES: "Places (article)",
@@ -31,6 +32,7 @@ LAYER_TITLES: dict[str, str] = {
     LAYER_COUNTRIES: "Countries",
     LAYER_ADMIN1: "Admin-1 borders",
     LAYER_TILES: "OpenStreetMap tiles",
+    LAYER_DENSITY: "Event density",
 }
 
 #: Map colours shared by the Leaflet and matplotlib renderers.
@@ -42,6 +44,10 @@ PLACE_COLOR = "#1a1a1a"
 EVENT_COLOR = "#c2410c"
 IN_RANGE = "#b91c1c"
 OUT_OF_RANGE = "#6b7280"
+
+#: Sequential ramp for event density, light (few) to dark (many): sampled from matplotlib's
+#: "magma" (perceptually uniform, readable with the common colour-vision deficiencies).
+DENSITY_RAMP = ("#fde7a9", "#fea973", "#f4675c", "#c73d73", "#8c2981", "#54137d")
 
 #: Colours given to weapons that have none in the catalogue, in order.
 PALETTE = ("#d62728", "#1f77b4", "#9467bd", "#ff7f0e", "#2ca02c", "#8c564b", "#e377c2", "#17becf")
@@ -103,7 +109,8 @@ class RangeLayer:
 class ReachTarget:
     """A place checked against a weapon's reach: distance to the nearest origin, and the margin.
 
-    ``margin_km`` = range - distance (positive: inside by that much).
+    ``margin_km`` = range - distance (positive: inside by that much). ``population`` (0 if
+    unknown) ranks labels when they collide.
     """
 
     name: str
@@ -113,6 +120,73 @@ class ReachTarget:
     distance_km: float
     margin_km: float
     weapon_key: str = ""
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class DensityCell:
+    """One density cell: centre (lon, lat degrees), the number of events in it, and its polygon's
+    vertices ``ring`` ((lon, lat) pairs, closed: first == last)."""
+
+    lon: float
+    lat: float
+    count: int
+    ring: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class DensityClass:
+    """One class of the density colour ramp: counts ``lo``..``hi`` (inclusive) drawn in ``color``."""
+
+    lo: int
+    hi: int
+    color: str
+
+    @property
+    def label(self) -> str:
+        """``"1"``, ``"2–5"``, ``"1,001–2,000"``."""
+        return f"{self.lo:,}" if self.lo == self.hi else f"{self.lo:,}–{self.hi:,}"
+
+
+def density_classes(counts: Iterable[int], max_classes: int = len(DENSITY_RAMP)) -> tuple[DensityClass, ...]:
+    """Count classes for a legend and colours: breaks on the 1-2-5 series, roughly geometric
+    between 1 and the largest count, at most ``max_classes`` (<= 6) of them, light to dark."""
+    top = max((int(c) for c in counts), default=0)
+    if top <= 0:
+        return ()
+    nice = [1, 2, 5]
+    series: list[int] = []
+    mag = 1
+    while not series or series[-1] < top:
+        series += [n * mag for n in nice]
+        mag *= 10
+    # upper bounds: the nice numbers below top, thinned so there are at most max_classes classes
+    k = max(1, min(max_classes, len(DENSITY_RAMP)))
+    uppers = [u for u in series if u < top]
+    if len(uppers) > 1 and top < 2 * uppers[-1]:  # no thin top class such as 201-250
+        uppers.pop()
+    if len(uppers) > k - 1:
+        step = len(uppers) / (k - 1) if k > 1 else len(uppers) + 1
+        uppers = [uppers[min(len(uppers) - 1, round((i + 1) * step) - 1)] for i in range(k - 1)]
+        uppers = sorted(set(uppers))
+    bounds = [*uppers, top]
+    out: list[DensityClass] = []
+    lo = 1
+    n = len(bounds)
+    for i, hi in enumerate(bounds):
+        # spread the classes over the whole ramp so the darkest colour is always used
+        idx = round(i * (len(DENSITY_RAMP) - 1) / (n - 1)) if n > 1 else len(DENSITY_RAMP) // 2
+        out.append(DensityClass(lo, hi, DENSITY_RAMP[idx]))
+        lo = hi + 1
+    return tuple(out)
+
+
+def density_color(count: int, classes: Sequence[DensityClass]) -> str:
+    """The colour of a cell holding ``count`` events under ``classes``."""
+    for c in classes:
+        if count <= c.hi:
+            return c.color
+    return classes[-1].color if classes else DENSITY_RAMP[-1]
 
 
 @dataclass(frozen=True)
@@ -120,8 +194,10 @@ class MapSpec:
     """Everything one map shows.
 
     ``bounds`` is (west, south, east, north) degrees; when None the renderer fits
-    :meth:`focus_bounds`. ``hidden`` holds layer keys that start switched off (they stay in the
-    layer control). ``tiles`` names an online tile layer (``"osm"``) or None for offline only.
+    :meth:`focus_bounds`. ``density`` holds event-count cells (drawn as the "Event density"
+    layer, a colour ramp by count) of ``density_cell_deg`` degrees across. ``hidden`` holds
+    layer keys that start switched off (they stay in the layer control). ``tiles`` names an
+    online tile layer (``"osm"``) or None for offline only.
     """
 
     title: str
@@ -131,6 +207,8 @@ class MapSpec:
     events: tuple[Event, ...] = ()
     ranges: tuple[RangeLayer, ...] = ()
     targets: tuple[ReachTarget, ...] = ()
+    density: tuple[DensityCell, ...] = ()
+    density_cell_deg: float = 0.0
     bounds: tuple[float, float, float, float] | None = None
     center: LonLat | None = None
     zoom: int | None = None
@@ -242,3 +320,25 @@ def _approx_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def format_km(km: float) -> str:
     """``305.8`` -> ``"306 km"``; ``1600`` -> ``"1,600 km"``."""
     return f"{round(km):,} km"
+
+
+def label_priority(spec: MapSpec) -> dict[tuple[str, float, float], float]:
+    """Priority of each permanent label (higher wins a collision), keyed by (name, lon, lat):
+    places the article names first (by mentions, then population), then in-range reach targets
+    (by population, then nearest)."""
+    out: dict[tuple[str, float, float], float] = {}
+    for pm in spec.places:
+        p = pm.place
+        out[(p.name, p.lon, p.lat)] = 2e12 + min(pm.count, 999) * 1e9 + min(p.population, 999_999_999)
+    for t in spec.targets:
+        key = (t.name, t.lon, t.lat)
+        if key not in out:
+            out[key] = 1e12 + min(t.population, 999_999_999) * 100 - min(t.distance_km, 99_999)
+    return out
+
+
+def density_legend_title(spec: MapSpec) -> str:
+    """``"Events per hexagon (≈110 km across)"`` (plain text)."""
+    shape = "hexagon" if spec.density and len(spec.density[0].ring) == 7 else "cell"
+    size = f" (≈{round(spec.density_cell_deg * 111.32):,} km across)" if spec.density_cell_deg > 0 else ""
+    return f"Events per {shape}{size}"

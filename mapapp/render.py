@@ -27,11 +27,13 @@ from shapely.geometry.base import BaseGeometry
 from mapapp import assets
 from mapapp.mapspec import (
     BORDER,
+    DENSITY_RAMP,
     EVENT_COLOR,
     IN_RANGE,
     LAND,
     LAYER_ADMIN1,
     LAYER_COUNTRIES,
+    LAYER_DENSITY,
     LAYER_EVENTS,
     LAYER_PLACES,
     LAYER_TARGETS,
@@ -40,11 +42,16 @@ from mapapp.mapspec import (
     OUT_OF_RANGE,
     PLACE_COLOR,
     SEA,
+    DensityClass,
     MapSpec,
     PlaceMark,
     RangeLayer,
     ReachTarget,
+    density_classes,
+    density_color,
+    density_legend_title,
     format_km,
+    label_priority,
 )
 from mapapp.types import Event
 
@@ -93,6 +100,10 @@ _CSS = f"""
   text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
 .mapapp-event {{ width: 10px; height: 10px; background: {EVENT_COLOR}; border: 1.5px solid #fff;
   transform: rotate(45deg); box-shadow: 0 0 2px rgba(0,0,0,0.6); }}
+.mapapp-legend .ramp {{ display: flex; margin: 2px 0 0 28px; }}
+.mapapp-legend .ramp span {{ display: flex; flex-direction: column; align-items: center; font-size: 10px;
+  color: #444; min-width: 34px; }}
+.mapapp-legend .ramp i {{ display: block; width: 100%; height: 10px; border: 0.5px solid #fff; }}
 .mapapp-popup {{ font-size: 12px; max-width: 320px; }}
 .mapapp-popup b.t {{ font-size: 14px; }}
 .mapapp-popup blockquote {{ margin: 4px 0; padding-left: 6px; border-left: 3px solid #ccc; color: #333; }}
@@ -100,6 +111,87 @@ _CSS = f"""
 .leaflet-control-layers-expanded {{ font-size: 12px; }}
 .leaflet-container .leaflet-control-attribution {{ font-size: 11px; }}
 .leaflet-container .leaflet-control-scale-line {{ font-size: 11px; line-height: 1.3; }}
+"""
+
+
+#: Label placement (JavaScript, defined once per page): every permanent label registers itself in
+#: ``map.__mapappLabels`` as {layer, prio, r, kind}; after each zoom or layer change the labels are
+#: placed in priority order, each on the first side of its point (right, left, above, below) where
+#: its box overlaps no label already placed and no other labelled point, else hidden until a
+#: zoom makes room. Country names (kind "fixed", lowest priority) are only shown or hidden.
+_DECLUTTER_JS = """
+if (!window.__mapappDeclutter) {
+    var sides = [["right", 1, 0], ["left", -1, 0], ["top", 0, -1], ["bottom", 0, 1]];
+    window.__mapappDeclutter = function (map) {
+        var c = map.getContainer().getBoundingClientRect();
+        var items = (map.__mapappLabels || []).filter(function (it) { return map.hasLayer(it.layer); });
+        items.sort(function (a, b) { return b.prio - a.prio; });
+        var taken = [];
+        map.getContainer().querySelectorAll(".mapapp-box").forEach(function (el) {
+            var r = el.getBoundingClientRect();
+            if (r.width > 0) { taken.push([r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top, null]); }
+        });
+        items.forEach(function (it) {
+            if (it.r > 0) {
+                var p = map.latLngToContainerPoint(it.layer.getLatLng());
+                taken.push([p.x - it.r, p.y - it.r, p.x + it.r, p.y + it.r, it]);
+            }
+        });
+        function free(b, self) {
+            for (var i = 0; i < taken.length; i++) {
+                var t = taken[i];
+                if (t[4] !== self && b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]) { return false; }
+            }
+            return b[0] >= 0 && b[1] >= 0 && b[2] <= c.width && b[3] <= c.height;
+        }
+        function boxOf(el) {
+            var r = el.getBoundingClientRect();
+            return [r.left - c.left - 2, r.top - c.top - 1, r.right - c.left + 2, r.bottom - c.top + 1];
+        }
+        items.forEach(function (it) {
+            var el, b, k;
+            if (it.kind === "fixed") {
+                el = it.layer.getElement();
+                if (!el) { return; }
+                el.style.visibility = "";
+                b = boxOf(el);
+                var ok = free(b, it);
+                el.style.visibility = ok ? "" : "hidden";
+                if (ok) { taken.push([b[0], b[1], b[2], b[3], it]); }
+                return;
+            }
+            var tt = it.layer.getTooltip();
+            el = tt && tt.getElement();
+            if (!el) { return; }
+            for (k = 0; k < sides.length; k++) {
+                var s = sides[k], gap = it.r + 2;
+                tt.options.direction = s[0];
+                tt.options.offset = [s[1] * gap, s[2] * gap];
+                tt.update();
+                b = boxOf(el);
+                if (free(b, it)) { taken.push([b[0], b[1], b[2], b[3], it]); return; }
+            }
+            tt.options.direction = "right";
+            tt.options.offset = [it.r + 2, 0];
+            tt.update();
+            el.style.visibility = "hidden";
+        });
+    };
+    window.__mapappDeclutterSoon = function (map) {
+        if (!map.__mapappDeclutterHooked) {
+            map.__mapappDeclutterHooked = true;
+            map.on("zoomend overlayadd overlayremove layeradd layerremove resize", function () {
+                window.__mapappDeclutterSoon(map);
+            });
+        }
+        if (map.__mapappDeclutterPending) { return; }
+        map.__mapappDeclutterPending = true;
+        requestAnimationFrame(function () {
+            map.__mapappDeclutterPending = false;
+            window.__mapappDeclutter(map);
+        });
+    };
+}
 """
 
 
@@ -277,16 +369,22 @@ def _add_basemap(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, 
             {"type": "Feature", "properties": {}, "geometry": _geojson(g, 3)} for g in bm.countries.geometry
         ],
     }
-    labels = [[round(lat, 4), round(lon, 4), esc(name)] for name, lon, lat in bm.labels]
+    # country names would sit under the density cells; the outlines are enough there
+    labels = [] if spec.density and spec.is_on(LAYER_DENSITY) else \
+        [[round(lat, 4), round(lon, 4), esc(name)] for name, lon, lat in bm.labels]
     JsSnippet(
         f"""
         L.geoJSON({js_json(data)}, {{interactive: false, pane: "mapapp-base",
             style: {{color: "{BORDER}", weight: 1, fillColor: "{LAND}", fillOpacity: 1}}}}).addTo(parent);
-        {js_json(labels)}.forEach(function (d) {{
-            L.marker([d[0], d[1]], {{interactive: false, keyboard: false, pane: "mapapp-clabels",
+        {_DECLUTTER_JS}
+        map.__mapappLabels = map.__mapappLabels || [];
+        {js_json(labels)}.forEach(function (d, i) {{
+            var mk = L.marker([d[0], d[1]], {{interactive: false, keyboard: false, pane: "mapapp-clabels",
                 icon: L.divIcon({{className: "mapapp-clabel", html: d[2], iconSize: [160, 16],
                                   iconAnchor: [80, 8]}})}}).addTo(parent);
+            map.__mapappLabels.push({{layer: mk, prio: -1 - i, r: 0, kind: "fixed"}});
         }});
+        window.__mapappDeclutterSoon(map);
         """,
         name="Countries",
     ).add_to(fg)
@@ -343,26 +441,31 @@ def _add_range(m: folium.Map, spec: MapSpec, layer: RangeLayer) -> None:
 
 def _add_places(m: folium.Map, spec: MapSpec) -> None:
     fg = _group(m, spec, LAYER_PLACES, LAYER_TITLES[LAYER_PLACES])
+    prio = label_priority(spec)
     rows = []
     for pm in spec.places:
         p = pm.place
         radius = 4 if p.kind == "country" else min(5 + 1.5 * (pm.count - 1), 11)
         rows.append([*_latlon(p.lonlat), esc(p.name), place_popup(pm), int(pm.label), radius,
-                     int(p.kind == "country")])
+                     int(p.kind == "country"), prio[(p.name, p.lon, p.lat)]])
     JsSnippet(
         f"""
+        {_DECLUTTER_JS}
+        map.__mapappLabels = map.__mapappLabels || [];
         {js_json(rows)}.forEach(function (d) {{
             var mk = L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: d[5], weight: 2,
                 color: "#fff", fillColor: d[6] ? "#555" : "{PLACE_COLOR}", fillOpacity: 0.95}});
             mk.bindPopup(d[3], {{maxWidth: 340}});
             if (d[4]) {{
-                mk.bindTooltip(d[2], {{permanent: true, direction: "right", offset: [6, 0],
+                mk.bindTooltip(d[2], {{permanent: true, direction: "right", offset: [d[5] + 2, 0],
                                        className: "mapapp-label"}});
+                map.__mapappLabels.push({{layer: mk, prio: d[7], r: d[5] + 1, kind: "tooltip"}});
             }} else {{
                 mk.bindTooltip(d[2]);
             }}
             mk.addTo(parent);
         }});
+        window.__mapappDeclutterSoon(map);
         """,
         name="Places",
     ).add_to(fg)
@@ -398,25 +501,51 @@ def _add_events(m: folium.Map, spec: MapSpec, asset_links: dict[str, str]) -> No
 
 def _add_targets(m: folium.Map, spec: MapSpec) -> None:
     fg = _group(m, spec, LAYER_TARGETS, LAYER_TITLES[LAYER_TARGETS])
-    placed = {pm.place.name for pm in spec.places if pm.label}
+    placed = {(pm.place.name, round(pm.place.lon, 2), round(pm.place.lat, 2)) for pm in spec.places if pm.label}
+    placed_names = {k[0] for k in placed}
     few = sum(t.in_range for t in spec.targets) <= 30
+    prio = label_priority(spec)
     rows = [[*_latlon((t.lon, t.lat)), esc(t.name), target_popup(t), int(t.in_range),
-             int(few and t.name not in placed)] for t in spec.targets]
+             int(few and t.name not in placed_names), prio[(t.name, t.lon, t.lat)]] for t in spec.targets]
     JsSnippet(
         f"""
+        {_DECLUTTER_JS}
+        map.__mapappLabels = map.__mapappLabels || [];
         {js_json(rows)}.forEach(function (d) {{
             var inr = d[4] === 1, label = d[5] === 1;
-            L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 6, weight: 2,
+            var mk = L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 6, weight: 2,
                 color: inr ? "{IN_RANGE}" : "{OUT_OF_RANGE}", dashArray: inr ? null : "2 2",
                 fillColor: inr ? "{IN_RANGE}" : "#fff", fillOpacity: inr ? 0.85 : 0.6}})
              .bindPopup(d[3])
              .bindTooltip(inr && label ? d[2] : d[2] + (inr ? " (in range)" : " (out of range)"),
-                          inr && label ? {{permanent: true, direction: "right", offset: [6, 0],
+                          inr && label ? {{permanent: true, direction: "right", offset: [9, 0],
                                            className: "mapapp-label mapapp-tlabel"}} : {{}})
              .addTo(parent);
+            if (inr && label) {{ map.__mapappLabels.push({{layer: mk, prio: d[6], r: 7, kind: "tooltip"}}); }}
         }});
+        window.__mapappDeclutterSoon(map);
         """,
         name="Targets",
+    ).add_to(fg)
+
+
+def _add_density(m: folium.Map, spec: MapSpec) -> None:
+    """The "Event density" layer: one filled polygon per cell, coloured by its count class."""
+    fg = _group(m, spec, LAYER_DENSITY, LAYER_TITLES[LAYER_DENSITY])
+    classes = density_classes(c.count for c in spec.density)
+    rows = []
+    for c in sorted(spec.density, key=lambda c: c.count):
+        ring = [[round(lat, 4), round(lon, 4)] for lon, lat in c.ring[:-1]]
+        tip = f"{c.count:,} event" + ("s" if c.count != 1 else "")
+        rows.append([ring, density_color(c.count, classes), tip])
+    JsSnippet(
+        f"""
+        {js_json(rows)}.forEach(function (d) {{
+            L.polygon(d[0], {{pane: "mapapp-density", color: "#ffffff", weight: 0.6, opacity: 0.9,
+                fillColor: d[1], fillOpacity: 0.82}}).bindTooltip(d[2], {{sticky: true}}).addTo(parent);
+        }});
+        """,
+        name="Density",
     ).add_to(fg)
 
 
@@ -440,6 +569,8 @@ def legend_html(spec: MapSpec) -> str:
         if w.source:
             rows.append(f'<div class="src">Range: {esc(w.range_reported or format_km(w.range_km))}'
                         f" — {esc(_clip(w.source, 90))}</div>")
+    if spec.density:
+        rows.append(density_legend_html(spec))
     if spec.places:
         rows.append(f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
                     f'fill="{PLACE_COLOR}" stroke="#fff" stroke-width="2"/></svg><span>Place named in the '
@@ -459,6 +590,16 @@ def legend_html(spec: MapSpec) -> str:
         rows.append('<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
                     'fill="#444" stroke="#fff" stroke-width="2"/></svg><span>Launch point</span></div>')
     return "".join(rows)
+
+
+def density_legend_html(spec: MapSpec, classes: tuple[DensityClass, ...] | None = None) -> str:
+    """Legend rows for the density layer: a hexagon swatch and title, then the ramp's count classes."""
+    classes = classes if classes is not None else density_classes(c.count for c in spec.density)
+    hexagon = ('<svg class="sym" viewBox="0 0 22 14"><polygon points="11,0 17,3.5 17,10.5 11,14 5,10.5 '
+               f'5,3.5" fill="{DENSITY_RAMP[3]}" stroke="#fff"/></svg>')
+    ramp = "".join(f'<span><i style="background:{c.color}"></i>{esc(c.label)}</span>' for c in classes)
+    return (f'<div class="row">{hexagon}<span>{esc(density_legend_title(spec))}</span></div>'
+            f'<div class="ramp">{ramp}</div>')
 
 
 def title_html(spec: MapSpec) -> str:
@@ -494,6 +635,7 @@ def _add_chrome(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, f
             paddingTopLeft: [10, tl.offsetHeight + 12],
             paddingBottomRight: [Math.min(br.offsetWidth + 12, map.getSize().x / 3), 24]
         }});
+        if (window.__mapappDeclutter) {{ window.__mapappDeclutter(map); }}
         """,
         name="Chrome",
     ).add_to(m)
@@ -502,6 +644,7 @@ def _add_chrome(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, f
             """
             map.whenReady(function () {
                 requestAnimationFrame(function () { requestAnimationFrame(function () {
+                    if (window.__mapappDeclutter) { window.__mapappDeclutter(map); }
                     window.__mapReady = true;
                     document.documentElement.setAttribute("data-map-ready", "1");
                 }); });
@@ -520,7 +663,8 @@ def _panes_snippet() -> JsSnippet:
             st.textContent = {js_json(_CSS)};
             document.head.appendChild(st);
         }}
-        [["mapapp-base", 250], ["mapapp-admin", 260], ["mapapp-clabels", 270], ["mapapp-ranges", 400],
+        [["mapapp-base", 250], ["mapapp-admin", 260], ["mapapp-clabels", 270], ["mapapp-density", 350],
+         ["mapapp-ranges", 400],
          ["mapapp-points", 450]].forEach(function (p) {{
             if (!map.getPane(p[0])) {{ map.createPane(p[0]).style.zIndex = p[1]; }}
         }});
@@ -637,6 +781,8 @@ def build_map(
                          show=spec.is_on(LAYER_TILES), max_zoom=MAX_ZOOM).add_to(m)
     if spec.basemap:
         _add_basemap(m, spec, view)
+    if spec.density:
+        _add_density(m, spec)
     for r in spec.ranges:
         _add_range(m, spec, r)
     if spec.places:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import math
 import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import geopandas as gpd
+import numpy as np
 from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 from pyproj import Geod
+from shapely.geometry import Polygon
 
 from mapapp.mapspec import (
     ADMIN1_BORDER,
@@ -26,11 +32,16 @@ from mapapp.mapspec import (
     EVENT_COLOR,
     IN_RANGE,
     LAND,
+    LAYER_DENSITY,
     OUT_OF_RANGE,
     PLACE_COLOR,
     SEA,
     MapSpec,
+    density_classes,
+    density_color,
+    density_legend_title,
     format_km,
+    label_priority,
 )
 
 _GEOD = Geod(ellps="WGS84")
@@ -62,22 +73,45 @@ def _nice_km(max_km: float) -> float:
     return 1.0
 
 
+def _title_text(spec: MapSpec, width: int) -> tuple[str, str]:
+    title = textwrap.shorten(spec.title, 150, placeholder="…")
+    return "\n".join(textwrap.wrap(title, max(30, int(width / 12.5)))[:2]), spec.subtitle
+
+
 def draw(spec: MapSpec, out: Path, *, fmt: Literal["png", "pdf"] = "png", width: int = 1600,
          height: int = 1000) -> None:
     """Draw ``spec`` into ``out`` (PNG or PDF), ``width`` x ``height`` pixels at 100 dpi."""
+    figure(spec, width=width, height=height).savefig(out, format=fmt, dpi=100)
+
+
+def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
+    """The matplotlib figure of ``spec`` (``width`` x ``height`` pixels at 100 dpi); the map is
+    its first axes, in lon/lat.
+
+    The title and subtitle sit in a band above the map (never over the data); labels that would
+    collide are moved to another side of their point or left out, higher priority first (see
+    :func:`mapapp.render.label_priority`).
+    """
+    title, subtitle = _title_text(spec, width)
+    band_px = 14 + 22 * (title.count("\n") + 1) + (20 if subtitle else 0)
+    map_h = height - band_px
     w0, s0, e0, n0 = spec.focus_bounds()
-    e0 += 0.3 * (e0 - w0)  # room for the legend in the lower right, as the Leaflet map pads for it
-    (w, s, e, n), aspect = fit_view((w0, s0, e0, n0), width, height)
-    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+    # room for the legend in the lower right, as the Leaflet map pads for it (not past 180°)
+    e0 = max(e0, min(e0 + 0.3 * (e0 - w0), 180.0))
+    (w, s, e, n), aspect = fit_view((w0, s0, e0, n0), width, map_h)
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
+    ax = fig.add_axes((0, 0, 1, map_h / height))
     ax.set_facecolor(SEA)
     ax.set_xlim(w, e)
     ax.set_ylim(s, n)
     ax.set_aspect(aspect)
     ax.set_xticks([])
     ax.set_yticks([])
-    handles: list[object] = []
+    for side in ax.spines.values():
+        side.set_visible(False)
+    handles: list[Artist] = []
+    labels: list[_Label] = []
 
     if spec.basemap:
         from mapapp import basemap
@@ -85,12 +119,24 @@ def draw(spec: MapSpec, out: Path, *, fmt: Literal["png", "pdf"] = "png", width:
         bm = basemap.for_view((w, s, e, n), margin=0.2, detail_px=max(width, height))
         if spec.is_on("countries") and len(bm.countries):
             bm.countries.plot(ax=ax, facecolor=LAND, edgecolor=BORDER, linewidth=0.8, zorder=1)
-            for name, lon, lat in bm.labels:
-                ax.text(lon, lat, name.upper(), fontsize=10, color="#777", ha="center", va="center",
-                        zorder=2, path_effects=[patheffects.withStroke(linewidth=2, foreground=LAND)])
+            # country names would sit under the density cells; the outlines are enough there
+            names = () if spec.density and spec.is_on(LAYER_DENSITY) else bm.labels
+            for i, (name, lon, lat) in enumerate(names):
+                labels.append(_Label(name.upper(), lon, lat, -1.0 - i, 0.0, fixed=True,
+                                     style={"fontsize": 10, "color": "#777", "zorder": 2, "path_effects":
+                                            [patheffects.withStroke(linewidth=2, foreground=LAND)]}))
         if spec.is_on("admin1") and len(bm.admin1):
             bm.admin1.boundary.plot(ax=ax, color=ADMIN1_BORDER, linewidth=0.6, linestyle=(0, (4, 3)),
                                     zorder=1.5)
+
+    if spec.density and spec.is_on(LAYER_DENSITY):
+        classes = density_classes(c.count for c in spec.density)
+        gs = gpd.GeoSeries([Polygon(c.ring) for c in spec.density], crs="EPSG:4326")
+        gs.plot(ax=ax, color=[density_color(c.count, classes) for c in spec.density], edgecolor="white",
+                linewidth=0.4, alpha=0.85, zorder=2.5)
+        handles.append(Line2D([], [], linestyle="", label=density_legend_title(spec)))
+        for c in classes:
+            handles.append(Patch(facecolor=c.color, edgecolor="white", alpha=0.85, label=f"   {c.label}"))
 
     for r in spec.ranges:
         if not spec.is_on(r.key):
@@ -107,68 +153,152 @@ def draw(spec: MapSpec, out: Path, *, fmt: Literal["png", "pdf"] = "png", width:
         handles.append(Patch(facecolor=color + "33", edgecolor=color, linestyle="-" if foot else "--",
                              linewidth=2, label=f"{r.title}{src}"))
 
-    if spec.events and spec.is_on("events"):
-        xs = [p.lon for ev in spec.events for p in ev.places]
-        ys = [p.lat for ev in spec.events for p in ev.places]
-        ax.scatter(xs, ys, s=40, marker="D", color=EVENT_COLOR, edgecolors="white", linewidths=1,
-                   zorder=6, alpha=0.9 if len(xs) < 500 else 0.3)
-        handles.append(Line2D([], [], marker="D", linestyle="", color=EVENT_COLOR, markeredgecolor="white",
-                              label="Event"))
-
+    prio = label_priority(spec)
     if spec.places and spec.is_on("places"):
         for pm in spec.places:
             p = pm.place
             country = p.kind == "country"
-            size = 30 if country else min(45 + 15 * (pm.count - 1), 140)
+            size = 30 if country else min(60 + 20 * (pm.count - 1), 160)
             ax.scatter([p.lon], [p.lat], s=size, color="#555" if country else PLACE_COLOR,
                        edgecolors="white", linewidths=1.5, zorder=7)
-            if pm.label and w <= p.lon <= e and s <= p.lat <= n:
-                ax.annotate(p.name, (p.lon, p.lat), xytext=(7, 0), textcoords="offset points", fontsize=11,
-                            fontweight="bold", va="center", zorder=8, path_effects=_HALO,
-                            annotation_clip=True)
+            if pm.label:
+                labels.append(_Label(p.name, p.lon, p.lat, prio[(p.name, p.lon, p.lat)], math.sqrt(size) / 2,
+                                     style={"fontsize": 11, "fontweight": "bold", "zorder": 8,
+                                            "path_effects": _HALO}))
         handles.append(Line2D([], [], marker="o", linestyle="", color=PLACE_COLOR, markeredgecolor="white",
-                              label="Place named in the article"))
+                              markersize=8, label="Place named in the article"))
+
+    if spec.events and spec.is_on("events"):
+        xs = [p.lon for ev in spec.events for p in ev.places]
+        ys = [p.lat for ev in spec.events for p in ev.places]
+        many = len(xs) >= 500
+        # above the places (an event is usually at a place the article names), smaller than them
+        ax.scatter(xs, ys, s=16 if many else 34, marker="D", color=EVENT_COLOR, edgecolors="white",
+                   linewidths=0.4 if many else 1.0, zorder=7.5, alpha=0.5 if many else 1.0)
+        handles.append(Line2D([], [], marker="D", linestyle="", color=EVENT_COLOR, markeredgecolor="white",
+                              label="Event"))
 
     if spec.targets and spec.is_on("targets"):
+        named = {pm.place.name for pm in spec.places if pm.label} if spec.is_on("places") else set()
+        few = sum(t.in_range for t in spec.targets) <= 30
         for t in spec.targets:
-            ax.scatter([t.lon], [t.lat], s=50, zorder=7, linewidths=1.8,
+            ax.scatter([t.lon], [t.lat], s=50, zorder=6.5, linewidths=1.8,
                        color=IN_RANGE if t.in_range else "white",
                        edgecolors=IN_RANGE if t.in_range else OUT_OF_RANGE)
-            if t.in_range and w <= t.lon <= e and s <= t.lat <= n:
-                ax.annotate(t.name, (t.lon, t.lat), xytext=(6, 0), textcoords="offset points", fontsize=9,
-                            color=IN_RANGE, va="center", zorder=8, path_effects=_HALO)
+            if t.in_range and few and t.name not in named:  # one label per town
+                labels.append(_Label(t.name, t.lon, t.lat, prio[(t.name, t.lon, t.lat)], 4.5,
+                                     style={"fontsize": 9.5, "color": IN_RANGE, "zorder": 8,
+                                            "path_effects": _HALO}))
         handles.append(Line2D([], [], marker="o", linestyle="", color=IN_RANGE, label="Target in range"))
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
                               markeredgecolor=OUT_OF_RANGE, label="Target out of range"))
 
+    obstacles: list[Bbox] = []
     if handles:
-        leg = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.03), fontsize=9,
-                        title="Legend", title_fontsize=9,
-                        framealpha=0.92, borderpad=0.8)
+        pts = ax.transData.transform(np.array(
+            [(lb.lon, lb.lat) for lb in labels if not lb.fixed]
+            + [(p.lon, p.lat) for ev in spec.events for p in ev.places]
+            + [(t.lon, t.lat) for t in spec.targets] + [(c.lon, c.lat) for c in spec.density]
+            + [(ll.lon, ll.lat) for r in spec.ranges for _, ll in r.origins]).reshape(-1, 2))
+        best: tuple[int, int] | None = None
+        for i, (loc, anchor) in enumerate(_LEGEND_SPOTS):  # the corner that hides the fewest points
+            leg = ax.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, fontsize=9,  # type: ignore[call-overload]
+                            title="Legend", title_fontsize=9, alignment="left", framealpha=0.92, borderpad=0.8)
+            box = leg.get_window_extent(fig.canvas.get_renderer()).padded(25)  # type: ignore[attr-defined]
+            hidden = int(((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0)
+                          & (pts[:, 1] <= box.y1)).sum())
+            if best is None or hidden < best[0]:
+                best = (hidden, i)
+        loc, anchor = _LEGEND_SPOTS[best[1] if best else 0]
+        leg = ax.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, fontsize=9,  # type: ignore[call-overload]
+                        title="Legend", title_fontsize=9, alignment="left", framealpha=0.92, borderpad=0.8)
         leg.set_zorder(20)
+        obstacles.append(leg.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
 
-    title = textwrap.shorten(spec.title, 150, placeholder="…")
-    title = "\n".join(textwrap.wrap(title, max(30, width // 14))[:2])
-    if spec.subtitle:
-        title += "\n" + spec.subtitle
-    ax.text(0.01, 0.985, title, transform=ax.transAxes, fontsize=14, fontweight="bold", va="top", ha="left",
-            zorder=21,
-            bbox={"boxstyle": "round,pad=0.5", "facecolor": "white", "alpha": 0.92, "edgecolor": "none"})
-    ax.text(0.995, 0.005, spec.attribution(), transform=ax.transAxes, fontsize=8, color="#333", ha="right",
-            va="bottom", zorder=21, bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
-    _scale_bar(ax, (w, s, e, n))
-    fig.savefig(out, format=fmt, dpi=100)
+    fig.text(0.008, 1 - 8 / height, title, fontsize=15, fontweight="bold", va="top", ha="left")
+    if subtitle:
+        fig.text(0.008, (map_h + 6) / height, subtitle, fontsize=11, color="#555", va="bottom", ha="left")
+    attr = ax.text(0.995, 0.005, spec.attribution(), transform=ax.transAxes, fontsize=8, color="#333",
+                   ha="right", va="bottom", zorder=21,
+                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
+    obstacles.append(attr.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
+    obstacles.append(_scale_bar(ax, (w, s, e, n)))
+    _place_labels(ax, labels, obstacles)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    return fig
 
 
-def _scale_bar(ax: object, bounds: tuple[float, float, float, float]) -> None:
-    """A scale bar in the lower left: a round number of km, measured on the ellipsoid."""
+@dataclass
+class _Label:
+    """A permanent label: text at (lon, lat), its priority (higher first), the radius (points) of
+    its marker, and text style; ``fixed`` labels (country names) are centred and never moved."""
+
+    text: str
+    lon: float
+    lat: float
+    prio: float
+    radius_pt: float
+    fixed: bool = False
+    style: dict[str, object] = field(default_factory=dict)
+
+
+#: Legend positions tried, in order of preference: (loc, bbox_to_anchor in axes fractions).
+_LEGEND_SPOTS: tuple[tuple[str, tuple[float, float]], ...] = (
+    ("lower right", (0.995, 0.035)), ("upper right", (0.995, 0.99)), ("lower left", (0.005, 0.08)),
+    ("upper left", (0.005, 0.99)))
+
+_SIDES = (("left", "center", 1, 0), ("right", "center", -1, 0), ("center", "bottom", 0, 1),
+          ("center", "top", 0, -1))
+
+
+def _place_labels(ax: Axes, labels: list[_Label], obstacles: list[Bbox]) -> None:
+    """Draw ``labels`` greedily by priority; each goes on the first side of its point (right, left,
+    above, below) where it overlaps no placed label, no labelled point and no ``obstacles``
+    (pixel boxes), and stays inside the axes; otherwise it is left out."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    frame = ax.get_window_extent(renderer)
+    taken = list(obstacles)
+    w, e = ax.get_xlim()
+    s, n = ax.get_ylim()
+    shown = [lb for lb in labels if w <= lb.lon <= e and s <= lb.lat <= n]
+    px_per_pt = fig.dpi / 72.0
+    for lb in shown:
+        if lb.radius_pt > 0:
+            x, y = ax.transData.transform((lb.lon, lb.lat))
+            r = lb.radius_pt * px_per_pt
+            taken.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
+    for lb in sorted(shown, key=lambda lb: -lb.prio):
+        sides = [("center", "center", 0, 0)] if lb.fixed else list(_SIDES)
+        for ha, va, dx, dy in sides:
+            gap = lb.radius_pt + 2.5
+            txt = ax.annotate(lb.text, (lb.lon, lb.lat), xytext=(dx * gap, dy * gap), textcoords="offset points",
+                              ha=ha, va=va, annotation_clip=True, **lb.style)  # type: ignore[arg-type]
+            box = txt.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.5)
+            inside = frame.containsx(box.x0) and frame.containsx(box.x1) and \
+                frame.containsy(box.y0) and frame.containsy(box.y1)
+            if inside and not any(box.overlaps(t) for t in taken):
+                taken.append(box)
+                break
+            txt.remove()
+
+
+def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> Bbox:
+    """A scale bar in the lower left: a round number of km, measured on the ellipsoid along the
+    bar's latitude (true there; plate carrée). Returns its pixel box."""
     w, s, e, n = bounds
     lat = s + 0.05 * (n - s)
-    _, _, width_m = _GEOD.inv(w, lat, e, lat)
-    km = _nice_km(width_m / 1000 / 5)
     x0 = w + 0.02 * (e - w)
-    lon1, _, _ = _GEOD.fwd(x0, lat, 90, km * 1000)
+    _, _, deg_m = _GEOD.inv(x0, lat, x0 + 1.0, lat)  # metres per degree of longitude here
+    km = _nice_km(deg_m * (e - w) / 1000 / 5)
+    lon1 = x0 + km * 1000 / deg_m
     y = lat
-    ax.plot([x0, lon1], [y, y], color="#222", linewidth=3, solid_capstyle="butt", zorder=22)  # type: ignore[attr-defined]
-    ax.text(x0, y + 0.012 * (n - s), format_km(km), fontsize=9, va="bottom", ha="left",  # type: ignore[attr-defined]
-            zorder=22, path_effects=_HALO)
+    line = ax.plot([x0, lon1], [y, y], color="#222", linewidth=3, solid_capstyle="butt", zorder=22)[0]
+    label = format_km(km)
+    if n - s > 30:  # plate carrée: the bar is only true at its own latitude
+        label += f" (at {abs(lat):.0f}°{'N' if lat >= 0 else 'S'})"
+    txt = ax.text(x0, y + 0.012 * (n - s), label, fontsize=9, va="bottom", ha="left",
+                  zorder=22, path_effects=_HALO)
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    return Bbox.union([line.get_window_extent(renderer), txt.get_window_extent(renderer)])

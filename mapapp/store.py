@@ -46,6 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mapapp.errors import GeometryError, InputError, MapAppError
+from mapapp.mapspec import DensityCell
 from mapapp.types import DateValue, Event, Place
 
 if TYPE_CHECKING:
@@ -618,16 +619,6 @@ def open_store(root: str | Path, *, create: bool = False) -> EventStore:
 # ----------------------------------------------------------------------------------- density
 
 
-@dataclass(frozen=True)
-class DensityCell:
-    """One density cell: centre (lon, lat degrees), event count, and its polygon's vertices."""
-
-    lon: float
-    lat: float
-    count: int
-    ring: tuple[tuple[float, float], ...]
-
-
 _SQRT3 = math.sqrt(3.0)
 
 
@@ -725,8 +716,9 @@ class StoreView:
     """What a map of the store shows for a date window (streamlit-free; for the app and snapshots).
 
     ``events`` are MapSpec-ready :class:`Event` objects (empty when ``dense``), ``cells`` the
-    density cells of all events in the window, ``dates`` the (first, last) event day in the whole
-    store (for a date slider), ``total`` the number of located events in the window.
+    density cells of all events in the window (``cell_deg`` degrees across), ``dates`` the
+    (first, last) event day in the whole store (for a date slider), ``total`` the number of
+    located events in the window.
     """
 
     events: tuple[Event, ...]
@@ -737,6 +729,8 @@ class StoreView:
     since: dt.date | None = None
     until: dt.date | None = None
     by_type: dict[str, int] = field(default_factory=dict)
+    cell_deg: float = 0.0
+    shape: str = "hex"
 
 
 def store_view(
@@ -769,7 +763,8 @@ def store_view(
         events = tuple(row_event(r) for r in gdf.drop(columns="geometry").to_dict("records"))
     by_type = {str(k): int(v) for k, v in gdf["event_type"].value_counts().items()}
     return StoreView(events=events, cells=cells, dense=dense, total=len(gdf), dates=dates,
-                     since=_day(since, "since"), until=_day(until, "until"), by_type=by_type)
+                     since=_day(since, "since"), until=_day(until, "until"), by_type=by_type,
+                     cell_deg=float(cell_deg), shape=shape)
 
 
 def cell_events(view: StoreView) -> list[Event]:
@@ -808,8 +803,8 @@ def store_spec(
     tiles: bool = False,
     basemap: bool = True,
 ) -> MapSpec:
-    """A :class:`~mapapp.mapspec.MapSpec` of a store view: its events, or one marker per density cell
-    (labelled with its count) when the window holds more than the view's ``max_events``."""
+    """A :class:`~mapapp.mapspec.MapSpec` of a store view: its events, or, when the window holds
+    more than the view's ``max_events``, the "Event density" layer (cells coloured by count)."""
     from mapapp.mapspec import MapSpec
 
     when = ""
@@ -818,7 +813,8 @@ def store_spec(
     kinds = ", ".join(f"{k} {v:,}" for k, v in sorted(view.by_type.items(), key=lambda kv: -kv[1])[:4])
     sub = f"{when}{view.total:,} located events" + (f" ({kinds})" if kinds else "")
     if view.dense:
-        sub += f"; density, {len(view.cells):,} cells"
+        what = "hexagons" if view.shape == "hex" else "squares"
+        sub += f"; density in {what} {view.cell_deg:g}° (≈{round(view.cell_deg * 111.32):,} km) across"
     bounds = None
     if view.cells:
         xs = [p[0] for c in view.cells for p in c.ring]
@@ -830,6 +826,7 @@ def store_spec(
         w, e, s, n = min(xs), max(xs), min(ys), max(ys)
         px, py = max(e - w, 2.0) * 0.05, max(n - s, 1.5) * 0.05
         bounds = (max(w - px, -180.0), max(s - py, -85.0), min(e + px, 180.0), min(n + py, 85.0))
-    return MapSpec(title=title, subtitle=sub, events=view.events or tuple(cell_events(view)),
+    return MapSpec(title=title, subtitle=sub, events=() if view.dense else view.events,
+                   density=view.cells if view.dense else (), density_cell_deg=view.cell_deg,
                    ranges=tuple(ranges), hidden=frozenset(hidden), tiles="osm" if tiles else None,
                    basemap=basemap, bounds=bounds)

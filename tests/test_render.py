@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -159,3 +160,129 @@ def test_export_kml_has_every_layer_and_escapes() -> None:
 def test_ten_thousand_events_html_stays_small() -> None:
     html = render.to_html(make_spec(n_events=10_000))
     assert len(html.encode()) < 8_000_000
+
+
+# --------------------------------------------------------------------------- density, labels, basemap
+
+
+def _density_spec() -> MapSpec:
+    from mapapp.store import density
+
+    rng = np.random.default_rng(7)
+    lons = np.r_[rng.normal(37.0, 0.6, 900), rng.uniform(30, 45, 300)]
+    lats = np.r_[rng.normal(48.0, 0.4, 900), rng.uniform(44, 55, 300)]
+    cells = tuple(density(lons, lats, cell_deg=1.0))
+    return MapSpec(title="Density", density=cells, density_cell_deg=1.0, basemap=False)
+
+
+def _luminance(hex_color: str) -> float:
+    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 7, 40, 250, 3000, 123456])
+def test_density_classes_cover_every_count_light_to_dark(top: int) -> None:
+    from mapapp.mapspec import density_classes, density_color
+
+    classes = density_classes([top])
+    assert 1 <= len(classes) <= 6
+    assert classes[0].lo == 1 and classes[-1].hi == top
+    assert all(a.hi + 1 == b.lo for a, b in itertools.pairwise(classes))  # no gap, no overlap
+    lum = [_luminance(c.color) for c in classes]
+    assert lum == sorted(lum, reverse=True)  # more events, darker
+    for n in range(1, min(top, 500) + 1):
+        assert sum(c.lo <= n <= c.hi for c in classes) == 1
+        assert density_color(n, classes) == next(c.color for c in classes if c.lo <= n <= c.hi)
+
+
+def test_density_layer_in_html_with_ramp_legend() -> None:
+    from mapapp.mapspec import density_classes
+
+    spec = _density_spec()
+    assert sum(c.count for c in spec.density) == 1200
+    m = render.build_map(spec)
+    assert "Event density" in render.feature_group_names(m)
+    html = render.to_html(spec)
+    tips = [int(n.replace(",", "")) for n in re.findall(r'"([\d,]+) events?"', html)]
+    assert sum(tips) == 1200 and len(tips) == len(spec.density)
+    legend = render.legend_html(spec)
+    classes = density_classes(c.count for c in spec.density)
+    for c in classes:
+        assert c.color in legend and render.esc(c.label) in legend
+        assert c.color in html
+    # the cell polygons: six corners each, [lat, lon]
+    rows = json.loads(re.search(r'(\[\[\[\[[^\n]*?"\]\])\.forEach', html).group(1))  # type: ignore[union-attr]
+    assert len(rows) == len(spec.density) and all(len(r[0]) == 6 for r in rows)
+    assert all(44 - 2 < pt[0] < 55 + 2 and 30 - 2 < pt[1] < 45 + 2 for r in rows for pt in r[0])
+
+
+def test_density_exported_as_polygons_with_counts() -> None:
+    spec = _density_spec()
+    fc = json.loads(to_geojson(spec))
+    cells = [f for f in fc["features"] if f["properties"]["layer"] == "Event density"]
+    assert len(cells) == len(spec.density) and sum(f["properties"]["count"] for f in cells) == 1200
+    for f in cells:  # RFC 7946: exterior ring counter-clockwise (positive shoelace area)
+        ring = f["geometry"]["coordinates"][0]
+        area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
+        assert f["geometry"]["type"] == "Polygon" and area2 > 0
+    kml = to_kml(spec)
+    assert "Event density" in kml and kml.count("<Polygon") == len(spec.density)
+
+
+def test_label_priority_article_places_before_targets() -> None:
+    from mapapp.mapspec import label_priority
+
+    spec = make_spec()
+    spec = MapSpec(title="t", places=spec.places, targets=(
+        ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0, population=1_100_000),
+        ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0, population=250_000)))
+    prio = label_priority(spec)
+    assert min(prio[("Kursk", KURSK.lon, KURSK.lat)], prio[("Kyiv", KYIV.lon, KYIV.lat)]) > max(
+        prio[("Rostov-on-Don", 39.72, 47.23)], prio[("Taganrog", 38.9, 47.21)])
+    assert prio[("Rostov-on-Don", 39.72, 47.23)] > prio[("Taganrog", 38.9, 47.21)]
+
+
+def test_matplotlib_title_above_map_one_label_per_town_no_overlaps() -> None:
+    from matplotlib.text import Annotation
+
+    from mapapp import render_mpl
+
+    base = make_spec()
+    spec = MapSpec(title="A long headline " * 8, subtitle="2024-11-17", places=base.places, events=base.events,
+                   ranges=base.ranges, basemap=False, bounds=(29.0, 45.0, 41.0, 55.0), targets=(
+                       *base.targets,
+                       ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0, population=1_100_000),
+                       ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0, population=250_000)))
+    fig = render_mpl.figure(spec, width=1000, height=700)
+    ax = fig.axes[0]
+    r = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    top_of_map = ax.get_window_extent(r).y1
+    heads = [t for t in fig.texts if "headline" in t.get_text()]
+    assert heads and all(t.get_window_extent(r).y0 >= top_of_map for t in heads)  # title never over data
+    labels = [t for t in ax.texts if isinstance(t, Annotation)]
+    names = [t.get_text() for t in labels]
+    assert names.count("Kursk") == 1  # the article place and the reach target are one town
+    assert "Rostov-on-Don" in names and "Taganrog" in names
+    boxes = [t.get_window_extent(r) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (names, a, b)
+
+
+def test_basemap_has_no_band_across_the_antimeridian() -> None:
+    from mapapp.errors import DataDirError
+
+    try:
+        from mapapp import basemap
+
+        ctry = basemap.countries()
+    except DataDirError as err:
+        pytest.skip(f"data/geo not built: {err}")
+    for name, geom in zip(ctry["name"], ctry.geometry, strict=True):
+        for part in [] if geom is None or geom.is_empty else getattr(geom, "geoms", [geom]):
+            w, s, e, _n = part.bounds
+            assert e - w <= 180 or s < -60, (name, part.bounds)  # only Antarctica rings the pole
+    russia = ctry[ctry["name"] == "Russia"].geometry.iloc[0]
+    area_km2 = abs(GEOD.geometry_area_perimeter(russia)[0]) / 1e6
+    assert area_km2 == pytest.approx(17_098_000, rel=0.03)  # Russia's area, 17.1 million km²
+    assert russia.bounds[3] > 77  # the Taymyr coast is there (the band replaced it)

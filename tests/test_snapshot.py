@@ -193,3 +193,43 @@ def test_seed_snapshot_command(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "chromium" in r.stderr and "blocked" not in r.stderr
     assert distinct_colours(out) > 100
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from playwright.sync_api import sync_playwright
+
+    from mapapp.mapspec import ReachTarget
+
+    near = (ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0),
+            ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0),
+            ReachTarget("Novocherkassk", 40.1, 47.42, True, 310.0, 1.0))
+    spec = replace(make_spec(), targets=near, bounds=(28.0, 44.0, 46.0, 56.0))
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render.to_html(spec))
+    profile = tempfile.mkdtemp(prefix="mapapp-test-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
+                viewport={"width": 900, "height": 600})
+            try:
+                page = ctx.new_page()
+                page.goto(page_file.as_uri())
+                page.wait_for_function("window.__mapReady === true", timeout=20000)
+                boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.mapapp-label'))
+                    .filter(el => getComputedStyle(el).visibility !== 'hidden')
+                    .map(el => { const r = el.getBoundingClientRect();
+                                 return [el.textContent, r.left, r.top, r.right, r.bottom]; })""")
+            finally:
+                ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    names = [b[0] for b in boxes]
+    assert {"Kursk", "Kyiv", "Taganrog", "Rostov-on-Don"} <= set(names)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -223,9 +224,31 @@ def test_snapshot_draws_the_store(store_dir: Path, tmp_path: Path, capsys: pytes
                  "-o", str(out)]) == 0
     feats = json.loads(out.read_text())["features"]
     assert sorted(f["properties"]["place"] for f in feats) == ["Belgorod", "Kharkiv", "Odesa"]
-    # many events -> one marker per density cell, labelled with its count
+    # many events -> the density layer: cell polygons with their counts
     assert main(["snapshot", "--store", str(store_dir), "--max-events", "2", "-o", str(out)]) == 0
     feats = json.loads(out.read_text())["features"]
-    assert sum(int(f["properties"]["event_type"].split()[0]) for f in feats) == len(POINTS)  # undated too
+    assert {f["properties"]["layer"] for f in feats} == {"Event density"}
+    assert all(f["geometry"]["type"] == "Polygon" for f in feats)
+    assert sum(f["properties"]["count"] for f in feats) == len(POINTS)  # undated too
     assert main(["snapshot", "a.txt", "--store", str(store_dir), "-o", str(out)]) == 1
     assert "not both" in capsys.readouterr().err
+
+
+def test_dense_store_spec_draws_a_density_layer(store_dir: Path) -> None:
+    from mapapp import render
+    from mapapp.store import store_spec
+
+    view = store_view(store_dir, max_events=3)
+    spec = store_spec(view)
+    assert spec.events == () and sum(c.count for c in spec.density) == view.total == len(POINTS)
+    assert spec.density_cell_deg == view.cell_deg > 0
+    m = render.build_map(spec)
+    assert "Event density" in render.feature_group_names(m)
+    html = render.to_html(spec)
+    assert "L.polygon(" in html and "mapapp-density" in html
+    # one tooltip per cell, "N events"; together they hold every event of the window
+    tips = [int(n.replace(",", "")) for n in re.findall(r'"([\d,]+) events?"', html)]
+    assert sorted(tips) == sorted(c.count for c in spec.density)
+    assert "Events per hexagon" in html
+    few = store_spec(store_view(store_dir))
+    assert few.density == () and len(few.events) == len(POINTS)
