@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import geopandas as gpd
-import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, box
-from shapely.geometry.base import BaseGeometry
+from shapely.geometry import box
 
 from mapapp import datadir
 from mapapp.errors import DataDirError
@@ -65,72 +63,7 @@ def _load(kind: str) -> gpd.GeoDataFrame:
             gdf = gpd.read_parquet(path)
         except (OSError, ValueError) as err:
             raise datadir.corrupt(name, err) from err
-    out = _normalise(gdf, kind)
-    wrapping = [_wraps(g) for g in out.geometry.values]
-    out["geometry"] = [split_antimeridian(g) if w else g for g, w in zip(out.geometry.values, wrapping, strict=True)]
-    if kind == "countries" and any(wrapping):
-        # such country polygons (Russia, Fiji) come with bands where the source was cut at ±180°;
-        # their admin-1 regions are intact, so the country is rebuilt as their union
-        a1 = _load("admin1")
-        of = a1["code"].map(_country_of)
-        for i in np.flatnonzero(np.asarray(wrapping, dtype=bool)):
-            code = out["code"].iat[i]
-            parts = a1.geometry.values[(of == code).to_numpy()] if code else []
-            if len(parts):
-                out.geometry.values[i] = shapely.union_all(shapely.make_valid(parts))
-    return out
-
-
-def _wraps(geom: BaseGeometry | None) -> bool:
-    """Whether a part of ``geom`` spans more than 180° of longitude away from the poles."""
-    if geom is None or geom.is_empty:
-        return False
-    return any(p.bounds[2] - p.bounds[0] > 180.0 and p.bounds[1] > -60.0
-               for p in getattr(geom, "geoms", [geom]))
-
-
-def split_antimeridian(geom: BaseGeometry | None) -> BaseGeometry | None:
-    """``geom`` (lon/lat) with every ring that jumps across ±180° cut there.
-
-    Some source polygons (Russia's Chukotka, Fiji) hold rings whose consecutive vertices jump by
-    more than 180° of longitude (from the far east to the far west of the map); drawn on a flat
-    map such a ring becomes a band across the whole world. Each such ring is cut at its jumps
-    into runs of vertices that stay on one side, and each run becomes a polygon of its own
-    (closed along the ±180° meridian where it touches it). Rings round a pole (Antarctica) are
-    left alone.
-    """
-    if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = list(getattr(geom, "geoms", [geom]))
-    bad = [p.bounds[2] - p.bounds[0] > 180.0 and p.bounds[1] > -60.0 for p in parts]
-    if not any(bad):
-        return geom
-    out: list[BaseGeometry] = []
-    for part, wraps in zip(parts, bad, strict=True):
-        out += _cut_at_jumps(part) if wraps else [part]
-    merged = shapely.union_all(out)  # the cut pieces may overlap parts the polygon already had
-    if isinstance(merged, Polygon):
-        return MultiPolygon([merged])
-    return merged
-
-
-def _cut_at_jumps(poly: Polygon) -> list[BaseGeometry]:
-    """``poly`` made continuous across 180° (each vertex east of its predecessor's jump shifted by
-    360°), then cut at ±180° into pieces inside -180..180."""
-    def unwrap(xy: np.ndarray) -> np.ndarray:
-        x = np.unwrap(xy[:, 0], period=360.0)
-        if x.max() > 180.0 + 1e-9 and x.min() < -180.0 - 1e-9:  # keep the ring within one copy
-            return xy
-        return np.column_stack([x, xy[:, 1]])
-
-    shifted = shapely.make_valid(shapely.transform(poly, unwrap))
-    pieces = [shapely.clip_by_rect(shifted, -180.0, -90.0, 180.0, 90.0),
-              shapely.transform(shapely.clip_by_rect(shifted, 180.0, -90.0, 540.0, 90.0),
-                                lambda xy: xy - np.array([360.0, 0.0])),
-              shapely.transform(shapely.clip_by_rect(shifted, -540.0, -90.0, -180.0, 90.0),
-                                lambda xy: xy + np.array([360.0, 0.0]))]
-    return [g for piece in pieces for g in getattr(piece, "geoms", [piece])
-            if isinstance(g, Polygon) and not g.is_empty]
+    return _normalise(gdf, kind)
 
 
 def countries() -> gpd.GeoDataFrame:

@@ -146,23 +146,73 @@ def topojson_polygons(topo: dict, obj: str) -> list[tuple[dict, shapely.Geometry
             parts.append(pts if k == 0 else pts[1:])
         return np.concatenate(parts)
 
-    def poly(rings: list[list[int]]) -> Polygon:
+    def poly(rings: list[list[int]]) -> shapely.Geometry:
         # quantisation can collapse a tiny ring to fewer than 4 points: drop such rings
         rs = [ring(r) for r in rings]
         if len(rs[0]) < 4:
             return Polygon()
-        return Polygon(rs[0], [r for r in rs[1:] if len(r) >= 4])
+        rs = [rs[0]] + [r for r in rs[1:] if len(r) >= 4]
+        if any(np.abs(np.diff(r[:, 0])).max() > 180 for r in rs):
+            return split_antimeridian(rs)
+        return Polygon(rs[0], rs[1:])
 
     out = []
     for g in topo["objects"][obj]["geometries"]:
         if g["type"] == "Polygon":
             geom: shapely.Geometry = poly(g["arcs"])
         elif g["type"] == "MultiPolygon":
-            geom = MultiPolygon([q for q in (poly(p) for p in g["arcs"]) if not q.is_empty])
+            flat: list[Polygon] = []
+            for q in (poly(p) for p in g["arcs"]):
+                flat.extend(getattr(q, "geoms", [q]) if not q.is_empty else [])
+            geom = MultiPolygon([p for p in flat if p.geom_type == "Polygon"])
         else:
             continue
         out.append((g, geom))
     return out
+
+
+def split_antimeridian(rings: list[np.ndarray]) -> shapely.Geometry:
+    """A polygon whose rings jump across ±180° (TopoJSON is spherical), cut into valid lon/lat parts.
+
+    Each ring's longitudes are unwrapped into one continuous run; a ring that then winds once
+    around the globe encircles a pole and is closed along that pole. The polygon is built in
+    unwrapped longitudes and cut into the [-540, -180], [-180, 180] and [180, 540] strips, each
+    shifted back into [-180, 180].
+    """
+    fixed = []
+    for r in rings:
+        # add whole turns after each jump; vertices before any jump keep their exact values, so
+        # borders shared with neighbours stay identical (np.unwrap's float arithmetic drifts)
+        jumps = np.diff(r[:, 0])
+        turns = np.where(jumps > 180.0, -360.0, np.where(jumps < -180.0, 360.0, 0.0))
+        offset = np.concatenate([[0.0], np.cumsum(turns)])
+        values, counts = np.unique(offset, return_counts=True)
+        offset -= values[np.argmax(counts)]  # most vertices keep their own frame (and exact values)
+        lon = np.where(offset == 0.0, r[:, 0], r[:, 0] + offset)
+        lat = r[:, 1]
+        if abs(lon[-1] - lon[0]) > 180:  # winds around a pole: close the ring along it
+            pole = 90.0 if lat.mean() > 0 else -90.0
+            lon = np.concatenate([lon, [lon[-1], lon[0], lon[0]]])
+            lat = np.concatenate([lat, [pole, pole, lat[0]]])
+        fixed.append(np.column_stack([lon, lat]))
+    outer_mid = fixed[0][:, 0].mean()
+    holes = []
+    for h in fixed[1:]:
+        h = h.copy()
+        h[:, 0] -= 360.0 * np.round((h[:, 0].mean() - outer_mid) / 360.0)
+        holes.append(h)
+    whole = Polygon(fixed[0], holes)
+    parts = []
+    for shift in (-360.0, 0.0, 360.0):
+        # a rectangle clip keeps every vertex as it is, so shared borders stay shared
+        piece = shapely.clip_by_rect(whole, -180.0 + shift, -90.0, 180.0 + shift, 90.0)
+        if not piece.is_empty:
+            if shift:
+                piece = shapely.transform(piece, lambda xy, d=shift: xy - np.array([d, 0.0]))
+            parts.extend(p for p in getattr(piece, "geoms", [piece]) if p.geom_type == "Polygon")
+    # no overlay (union) here: on an invalid input GEOS would snap vertices, and borders shared
+    # with neighbours must stay identical for the coverage simplification
+    return MultiPolygon(parts)
 
 
 def clean(geoms: list[shapely.Geometry]) -> list[shapely.Geometry]:

@@ -54,3 +54,16 @@ def test_unknown_codes() -> None:
     with pytest.raises(GeometryError):
         boundaries.admin1_containing(200.0, 0.0)
     assert boundaries.admin1_containing(-30.0, 0.0) is None  # Atlantic
+
+
+def test_no_country_part_wraps_the_globe_and_russia_has_its_true_area() -> None:
+    # TopoJSON rings that cross ±180° must be cut there, not drawn as a band across the map
+    for code, geom in zip(boundaries.countries()["iso2"], boundaries.countries().geometry, strict=True):
+        if code == "AQ":  # Antarctica encircles the pole
+            continue
+        for part in getattr(geom, "geoms", [geom]):
+            if not part.is_empty:
+                assert part.bounds[2] - part.bounds[0] < 180, code
+    area_ru = abs(GEOD.geometry_area_perimeter(boundaries.country_geometry("RU"))[0]) / 1e6
+    assert 16_600_000 < area_ru < 17_300_000  # 17.1 million km² incl. Crimea as Natural Earth draws it
+    assert boundaries.country_geometry("RU").bounds[3] > 77  # Cape Chelyuskin, 77.7 N
