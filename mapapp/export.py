@@ -15,7 +15,6 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.mapspec import (
-    EVENT_COLOR,
     IN_RANGE,
     LAYER_DENSITY,
     LAYER_EVENTS,
@@ -27,6 +26,7 @@ from mapapp.mapspec import (
     MapSpec,
     density_classes,
     density_color,
+    event_color,
 )
 
 
@@ -150,7 +150,7 @@ def to_kml(spec: MapSpec) -> str:
             for p in ev.places:
                 pt = folder.newpoint(name=html.escape(f"{ev.event_type} {when}".strip()),
                                      coords=[(p.lon, p.lat)], description=html.escape(ev.sentence))
-                pt.style.iconstyle.color = _kml_color(EVENT_COLOR)
+                pt.style.iconstyle.color = _kml_color(event_color(ev.event_type))
                 if ev.date:
                     pt.timespan.begin = ev.date.start
                     pt.timespan.end = ev.date.end

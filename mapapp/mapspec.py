@@ -42,6 +42,31 @@ BORDER = "#8c8c8c"
 ADMIN1_BORDER = "#b5b5b5"
 PLACE_COLOR = "#1a1a1a"
 EVENT_COLOR = "#c2410c"
+
+#: Event marker colours by ACLED event type (plus mapapp's policy decisions); colour-blind-safe
+#: picks from Paul Tol's palettes, none equal to a weapon's or the in-range red.
+EVENT_TYPE_COLORS: dict[str, str] = {
+    "Battles": "#882255",
+    "Explosions/Remote violence": EVENT_COLOR,
+    "Violence against civilians": "#332288",
+    "Protests": "#117733",
+    "Riots": "#AA4499",
+    "Strategic developments": "#44AA99",
+    "Policy decision": "#1f5fa6",
+}
+OTHER_EVENT_COLOR = "#6b7280"
+
+
+def event_color(event_type: str) -> str:
+    """The marker colour of an event type (grey for a type outside the table)."""
+    return EVENT_TYPE_COLORS.get(event_type, OTHER_EVENT_COLOR)
+
+
+def event_types(events: Iterable[Event]) -> list[str]:
+    """The event types present, in the table's order, unknown types last (as "Other")."""
+    present = {e.event_type for e in events}
+    known = [t for t in EVENT_TYPE_COLORS if t in present]
+    return known + (["Other"] if present - set(EVENT_TYPE_COLORS) else [])
 IN_RANGE = "#b91c1c"
 OUT_OF_RANGE = "#6b7280"
 

@@ -39,6 +39,7 @@ from mapapp.mapspec import (
     LAYER_TARGETS,
     LAYER_TILES,
     LAYER_TITLES,
+    OTHER_EVENT_COLOR,
     OUT_OF_RANGE,
     PLACE_COLOR,
     SEA,
@@ -50,6 +51,8 @@ from mapapp.mapspec import (
     density_classes,
     density_color,
     density_legend_title,
+    event_color,
+    event_types,
     format_km,
     label_priority,
 )
@@ -478,15 +481,21 @@ def _add_events(m: folium.Map, spec: MapSpec, asset_links: dict[str, str]) -> No
         popup = event_popup(ev)
         tip = esc(ev.event_type + (f" · {ev.date.start}" if ev.date else ""))
         for p in ev.places:
-            rows.append([*_latlon(p.lonlat), popup, tip])
+            rows.append([*_latlon(p.lonlat), popup, tip, event_color(ev.event_type)])
     JsSnippet(
         f"""
-        var icon = L.divIcon({{className: "", html: '<div class="mapapp-event"></div>',
-                               iconSize: [12, 12], iconAnchor: [6, 6]}});
+        var icons = {{}};
+        function icon(color) {{
+            if (!icons[color]) {{
+                icons[color] = L.divIcon({{className: "", iconSize: [12, 12], iconAnchor: [6, 6],
+                    html: '<div class="mapapp-event" style="background:' + color + '"></div>'}});
+            }}
+            return icons[color];
+        }}
         var grp = L.markerClusterGroup({{chunkedLoading: true, maxClusterRadius: 40,
                                          showCoverageOnHover: false, spiderfyOnMaxZoom: true}});
         var ms = {js_json(rows)}.map(function (d) {{
-            return L.marker([d[0], d[1]], {{icon: icon, keyboard: false}})
+            return L.marker([d[0], d[1]], {{icon: icon(d[4]), keyboard: false}})
                     .bindPopup(d[2], {{maxWidth: 340}}).bindTooltip(d[3]);
         }});
         grp.addLayers(ms);
@@ -576,9 +585,12 @@ def legend_html(spec: MapSpec) -> str:
                     f'fill="{PLACE_COLOR}" stroke="#fff" stroke-width="2"/></svg><span>Place named in the '
                     "article</span></div>")
     if spec.events:
-        rows.append('<div class="row"><span class="sym" style="display:flex;align-items:center;'
-                    'justify-content:center"><span class="mapapp-event" style="display:inline-block">'
-                    "</span></span><span>Event (clustered; click to expand)</span></div>")
+        for kind in event_types(spec.events):
+            color = OTHER_EVENT_COLOR if kind == "Other" else event_color(kind)
+            rows.append('<div class="row"><span class="sym" style="display:flex;align-items:center;'
+                        'justify-content:center"><span class="mapapp-event" style="display:inline-block;'
+                        f'background:{color}"></span></span><span>Event: {esc(kind)}</span></div>')
+        rows.append('<div class="src">Events cluster where they crowd; click a cluster to expand it.</div>')
     if spec.targets:
         rows.append(f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
                     f'fill="{IN_RANGE}" stroke="{IN_RANGE}" stroke-width="2"/></svg><span>Target in range'

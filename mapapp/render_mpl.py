@@ -29,10 +29,10 @@ from shapely.geometry import Polygon
 from mapapp.mapspec import (
     ADMIN1_BORDER,
     BORDER,
-    EVENT_COLOR,
     IN_RANGE,
     LAND,
     LAYER_DENSITY,
+    OTHER_EVENT_COLOR,
     OUT_OF_RANGE,
     PLACE_COLOR,
     SEA,
@@ -40,6 +40,8 @@ from mapapp.mapspec import (
     density_classes,
     density_color,
     density_legend_title,
+    event_color,
+    event_types,
     format_km,
     label_priority,
 )
@@ -171,12 +173,15 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
     if spec.events and spec.is_on("events"):
         xs = [p.lon for ev in spec.events for p in ev.places]
         ys = [p.lat for ev in spec.events for p in ev.places]
+        colors = [event_color(ev.event_type) for ev in spec.events for _ in ev.places]
         many = len(xs) >= 500
         # above the places (an event is usually at a place the article names), smaller than them
-        ax.scatter(xs, ys, s=16 if many else 34, marker="D", color=EVENT_COLOR, edgecolors="white",
+        ax.scatter(xs, ys, s=16 if many else 34, marker="D", c=colors, edgecolors="white",
                    linewidths=0.4 if many else 1.0, zorder=7.5, alpha=0.5 if many else 1.0)
-        handles.append(Line2D([], [], marker="D", linestyle="", color=EVENT_COLOR, markeredgecolor="white",
-                              label="Event"))
+        for kind in event_types(spec.events):
+            color = OTHER_EVENT_COLOR if kind == "Other" else event_color(kind)
+            handles.append(Line2D([], [], marker="D", linestyle="", color=color, markeredgecolor="white",
+                                  label=f"Event: {kind}"))
 
     if spec.targets and spec.is_on("targets"):
         named = {pm.place.name for pm in spec.places if pm.label} if spec.is_on("places") else set()

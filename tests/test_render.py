@@ -286,3 +286,20 @@ def test_basemap_has_no_band_across_the_antimeridian() -> None:
     area_km2 = abs(GEOD.geometry_area_perimeter(russia)[0]) / 1e6
     assert area_km2 == pytest.approx(17_098_000, rel=0.03)  # Russia's area, 17.1 million km²
     assert russia.bounds[3] > 77  # the Taymyr coast is there (the band replaced it)
+
+
+def test_events_are_coloured_by_type_with_a_legend_entry_per_type() -> None:
+    from dataclasses import replace
+
+    from mapapp.mapspec import event_color
+
+    spec = make_spec(n_events=3)
+    kinds = ("Battles", "Explosions/Remote violence", "Policy decision")
+    spec = replace(spec, events=tuple(replace(e, event_type=k) for e, k in zip(spec.events, kinds, strict=True)))
+    colors = {event_color(k) for k in kinds}
+    assert len(colors) == 3  # three types, three colours
+    html = render.to_html(spec)
+    for k in kinds:
+        assert f"Event: {k}" in html
+    for c in colors:
+        assert c in html
