@@ -287,6 +287,27 @@ def custom_weapon(radius_km: float, name: str | None = None) -> Weapon:
     )
 
 
+def weapon_or_radius(weapon: str | None, radius_km: float | None, catalogue: str | Path | None = None) -> Weapon:
+    """The range a command draws: a catalogue weapon (``--weapon``) or a custom radius (``--km``).
+
+    Raises
+    ------
+    InputError
+        If both or neither are given, or the radius is not a positive number of kilometres.
+    UnknownWeapon
+        If the weapon key is not in the catalogue (the message suggests close names).
+    """
+    if radius_km is not None and weapon:
+        msg = f"Give either --km or --weapon, not both (got --km {radius_km:g} and --weapon {weapon!r})."
+        raise InputError(msg)
+    if weapon:
+        return get_weapon(weapon, catalogue)
+    if radius_km is not None:
+        return custom_weapon(radius_km)
+    msg = "No range: give --weapon (e.g. --weapon atacms) or --km (e.g. --km 300)."
+    raise InputError(msg)
+
+
 def weapon_to_dict(w: Weapon) -> dict[str, object]:
     """JSON-ready dict of one weapon (``alt_ranges`` as a list of {range_km, source})."""
     return {

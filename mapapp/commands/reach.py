@@ -50,19 +50,11 @@ def run(args: argparse.Namespace) -> int:
     from mapapp.io import read_line
     from mapapp.reach import reach
     from mapapp.types import LonLat
-    from mapapp.weapons import custom_weapon, get_weapon
+    from mapapp.weapons import weapon_or_radius
 
-    if args.km is not None and args.weapon:
-        msg = f"Give either --km or --weapon, not both (got --km {args.km:g} and --weapon {args.weapon!r})."
-        raise InputError(msg)
-    if args.weapon:
-        weapon = get_weapon(args.weapon, args.catalogue)
-    elif args.km is not None:
+    if args.km is not None:
         geodesy.check_radius_km(args.km)
-        weapon = custom_weapon(args.km)
-    else:
-        msg = "No range: give --weapon (e.g. --weapon atacms) or --km (e.g. --km 300)."
-        raise InputError(msg)
+    weapon = weapon_or_radius(args.weapon, args.km, args.catalogue)
     if args.min_population < 0:
         msg = f"--min-population {args.min_population!r} is negative; give 0 or more people."
         raise InputError(msg)

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     from mapapp import geodesy
     from mapapp.errors import InputError
-    from mapapp.weapons import custom_weapon, get_weapon
+    from mapapp.weapons import weapon_or_radius
 
     if args.at and (args.lat is not None or args.lon is not None):
         msg = "Give either --at PLACE or --lat/--lon, not both."
@@ -49,17 +49,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         msg = "No centre: give --lat and --lon (degrees) or --at PLACE (e.g. --at Sumy)."
         raise InputError(msg)
-    if args.km is not None and args.weapon:
-        msg = f"Give either --km or --weapon, not both (got --km {args.km:g} and --weapon {args.weapon!r})."
-        raise InputError(msg)
-    if args.weapon:
-        weapon = get_weapon(args.weapon, args.catalogue)
-    elif args.km is not None:
+    if args.km is not None:
         geodesy.check_radius_km(args.km)
-        weapon = custom_weapon(args.km)
-    else:
-        msg = "No radius: give --km (e.g. --km 300) or --weapon (e.g. --weapon atacms)."
-        raise InputError(msg)
+    weapon = weapon_or_radius(args.weapon, args.km, args.catalogue)
     center = geodesy.check_lonlat((lon, lat), "centre")
     lons, lats = geodesy.circle_vertices(center, weapon.range_km, args.tolerance_m)
     geom = geodesy.ring_from_vertices(center, weapon.range_km, lons, lats)
