@@ -43,16 +43,16 @@ ADMIN1_BORDER = "#b5b5b5"
 PLACE_COLOR = "#1a1a1a"
 EVENT_COLOR = "#c2410c"
 
-#: Event marker colours by ACLED event type (plus mapapp's policy decisions); colour-blind-safe
-#: picks from Paul Tol's palettes, none equal to a weapon's or the in-range red.
+#: Event marker colours by ACLED event type (plus mapapp's policy decisions): dark, saturated
+#: tones, told apart from the weapons' lighter polygon fills by shape (diamonds) as well as colour.
 EVENT_TYPE_COLORS: dict[str, str] = {
-    "Battles": "#882255",
+    "Battles": "#5b1a8a",
     "Explosions/Remote violence": EVENT_COLOR,
-    "Violence against civilians": "#332288",
-    "Protests": "#117733",
-    "Riots": "#AA4499",
-    "Strategic developments": "#44AA99",
-    "Policy decision": "#1f5fa6",
+    "Violence against civilians": "#111111",
+    "Protests": "#15803d",
+    "Riots": "#a16207",
+    "Strategic developments": "#0e7490",
+    "Policy decision": "#1d4ed8",
 }
 OTHER_EVENT_COLOR = "#6b7280"
 

@@ -147,3 +147,14 @@ def test_bad_link_values_are_reported_not_fatal() -> None:
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
     assert "banana" in text and "no-such-missile" in text
+
+
+def test_two_sessions_do_not_share_state() -> None:
+    first, second = _app(), _app()
+    first.sidebar.checkbox(key=FOOTPRINT).uncheck().run()
+    first.sidebar.multiselect(key="weapons").select("storm-shadow").run()
+    second.run()
+    assert ATACMS_COLOR not in str(_map_args(first)["feature_group"])
+    assert ATACMS_COLOR in str(_map_args(second)["feature_group"])  # untouched by the first session
+    assert second.sidebar.multiselect(key="weapons").value == ["atacms-m57"]
+    assert second.sidebar.checkbox(key=FOOTPRINT).value
