@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -116,11 +117,27 @@ class _Cand:
     qualified_by: list[int] = field(default_factory=list)
 
 
+#: Lower-case words the recogniser looks at; other lower-case words only separate names.
+_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS
+
+
 def _tokenize(text: str) -> list[_Tok]:
+    """Capitalised words (and the few lower-case words that matter), with sentence-start flags.
+
+    Other lower-case words are not kept: two kept tokens with such a word between them are not
+    adjacent (:func:`_gap_ok`), which is all the recogniser needs to know of them.
+    """
     toks: list[_Tok] = []
+    lower_long: list[int] = []  # starts of lower-case words longer than 3 letters (headline test)
     for m in _TOKEN_RE.finditer(text):
-        s, e = m.start(), m.end()
         w = m.group()
+        if not w[0].isupper():
+            if len(w) > 3:
+                lower_long.append(m.start())
+            if w in _KEEP_LOWER:
+                toks.append(_Tok(m.start(), m.end(), w, False, False))
+            continue
+        s, e = m.start(), m.end()
         # possessive 's is not part of a name
         if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
             e -= 2
@@ -129,9 +146,6 @@ def _tokenize(text: str) -> list[_Tok]:
             e -= 1
             w = w[:-1]
         if not w:
-            continue
-        if not w[0].isupper():
-            toks.append(_Tok(s, e, w, False, False))
             continue
         if "-" in w:
             # "Sydney-based", "Kremlin-backed": the name is the capitalised part
@@ -153,23 +167,29 @@ def _tokenize(text: str) -> list[_Tok]:
             if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
                 sent = False
         toks.append(_Tok(s, e, w, True, sent))
-    _mark_headlines(text, toks)
+    _mark_headlines(text, toks, lower_long)
     return toks
 
 
-def _mark_headlines(text: str, toks: list[_Tok]) -> None:
-    """Flag tokens on Title Case lines, where capitals say nothing about names."""
+def _mark_headlines(text: str, toks: list[_Tok], lower_long: list[int]) -> None:
+    """Flag tokens on Title Case lines, where capitals say nothing about names.
+
+    A line is Title Case when at least 4 of its words longer than 3 letters are capitalised and
+    they make at least three quarters of such words (``lower_long``: starts of the lower-case ones).
+    """
     i = 0
     n = len(toks)
     while i < n:
+        line_start = text.rfind("\n", 0, toks[i].start) + 1
         line_end = text.find("\n", toks[i].start)
         if line_end < 0:
             line_end = len(text)
         j = i
         while j < n and toks[j].start < line_end:
             j += 1
-        words = [t for t in toks[i:j] if len(t.text) > 3]
-        if len(words) >= 4 and sum(t.cap for t in words) >= 0.75 * len(words):
+        caps = sum(1 for t in toks[i:j] if t.cap and len(t.text) > 3)
+        lows = bisect_left(lower_long, line_end) - bisect_left(lower_long, line_start)
+        if caps >= 4 and caps >= 0.75 * (caps + lows):
             for t in toks[i:j]:
                 t.headline = True
         i = max(j, i + 1)
@@ -191,6 +211,9 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
+        # load now what the first article would otherwise pay for: word frequencies, the id index
+        common_word_zipf("the")
+        self._ap_state("Va.")
 
     # ------------------------------------------------------------------ recognition
     def _lookup(self, key: str) -> list[tuple[Place, str]]:
@@ -340,7 +363,7 @@ class Geoparser:
                     j += 1
                 return None, j
         big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
-        admin_level = any(p.kind in ("country", "continent", "admin1", "region") for p, _ in places)
+        admin_level = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
         named_admin = any(p.kind in ("country", "continent", "admin1", "region") and nt != "alternate"
                           for p, nt in places)
         major = admin_level or big >= 100_000
@@ -368,12 +391,13 @@ pl not in MODIFIERS
         if (
             single
             and not headline
-            and not admin_level
             and nxt is not None
             and nxt.cap
             and low in FIRST_NAMES
             and nxt.text.lower() not in PLACE_HEAD_WORDS
-            and not self._lookup(_norm(nxt.text))
+            # a country or state that is also a first name needs a common surname after it ("Jordan
+            # Smith"); other places need a next word that is no place itself
+            and (nxt.text.lower() in SURNAMES if admin_level else not self._lookup(_norm(nxt.text)))
         ):
             return None, k
         weak = False
@@ -401,6 +425,12 @@ pl not in MODIFIERS
                 weak = True
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
         start = first.start
+        if first.text == "The" and k - i >= 2 and all(p.kind == "landmark" for p, _ in places):
+            # "The Kremlin", "the Pentagon": the name starts after the article when it stands alone too
+            rest = text[toks[i + 1].start : last.end]
+            rest_places = self._lookup(_norm(rest))
+            if {p.id for p, _ in rest_places} & {p.id for p, _ in places}:
+                start, surface = toks[i + 1].start, rest
         if (
             prev is not None
             and prev.cap

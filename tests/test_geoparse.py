@@ -186,3 +186,14 @@ def test_gaza_in_middle_east_news_is_the_strip_not_mozambique() -> None:
     gaza = [m for m in ms if m.surface == "Gaza"]
     assert gaza and all(m.place.country_code == "PS" for m in gaza)
     assert km(gaza[0].place.lon, gaza[0].place.lat, 34.45, 31.5) < 50
+
+
+def test_first_name_before_a_surname_is_a_person_even_when_it_names_a_country() -> None:
+    assert [m.surface for m in geoparse("Jordan Smith said the talks went well.")] == []
+    assert [m.surface for m in geoparse("Jordan closed its border with Syria.")] == ["Jordan", "Syria"]
+
+
+def test_landmark_spans_leave_out_the_article() -> None:
+    text = "WASHINGTON (AP) — The Pentagon said on Tuesday that the Kremlin had been warned."
+    got = [(text[m.start : m.end], m.place.kind) for m in geoparse(text)]
+    assert got == [("WASHINGTON", "city"), ("Pentagon", "landmark"), ("Kremlin", "landmark")]
