@@ -553,7 +553,7 @@ def main() -> None:
         st.warning("No places found in this article. The map shows the ranges only.")
 
     # events first (the date filter changes what the map shows), laid out below the map
-    map_col, side_col = st.columns([3, 2], gap="medium")
+    map_col, side_col = st.columns([2, 1], gap="medium")
     below = st.container()
     with below:
         tab_places, tab_events = st.tabs(["Places", "Events"])

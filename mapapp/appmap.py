@@ -41,7 +41,7 @@ STATIC_PREFIX = "/app/static/mapapp"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "mapapp"
 #: Pixel size the initial zoom is computed for (the map is ``MAP_HEIGHT_PX`` high in the page).
 MAP_WIDTH_PX = 900
-MAP_HEIGHT_PX = 620
+MAP_HEIGHT_PX = 700
 
 
 def ensure_static_assets(dest: Path = STATIC_DIR) -> dict[str, str]:
