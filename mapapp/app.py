@@ -506,7 +506,8 @@ def _store_page(store_dir: str) -> None:
     st_folium(base, key=f"store-map-{store_dir}", height=appmap.MAP_HEIGHT_PX, use_container_width=True,
               feature_group_to_add=list(groups.values()), layer_control=control,
               center=((s + n) / 2, (w + e) / 2), zoom=appmap.fit_zoom(bounds), returned_objects=[])
-    st.caption(spec.subtitle + (" — too many to draw one by one: hexagons coloured by event count" if view.dense else ""))
+    dense_note = " — too many to draw one by one: hexagons coloured by event count" if view.dense else ""
+    st.caption(spec.subtitle + dense_note)
     if view.by_type:
         st.dataframe(pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}),
                      hide_index=True)
