@@ -28,7 +28,7 @@ import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
 from mapapp import appmap, appmodel, appstate  # noqa: E402
-from mapapp.appstate import LaunchPoint, ViewState  # noqa: E402
+from mapapp.appstate import LaunchPoint, ViewState, md  # noqa: E402
 from mapapp.errors import InputError, MapAppError  # noqa: E402
 from mapapp.mapspec import LAYER_EVENTS, LAYER_PLACES, LAYER_TARGETS, MapSpec, format_km  # noqa: E402
 from mapapp.types import Weapon  # noqa: E402
@@ -148,7 +148,7 @@ def _flash(kind: str, text: str) -> None:
 
 def _show_flash() -> None:
     for kind, text in st.session_state.get("flash", []):
-        (st.warning if kind == "warning" else st.error if kind == "error" else st.success)(text)
+        (st.warning if kind == "warning" else st.error if kind == "error" else st.success)(md(text))
     st.session_state["flash"] = []
 
 
@@ -171,7 +171,7 @@ def _choose_article() -> appmodel.ArticleDoc | None:
                 try:
                     text = appstate.text_from_upload(up.name, up.getvalue())
                 except InputError as err:
-                    st.error(str(err))
+                    st.error(md(err))
                     return docs.get("last")
                 doc = appmodel.doc_from_text(text, up.name)
                 docs["upload"] = doc
@@ -191,7 +191,7 @@ def _choose_article() -> appmodel.ArticleDoc | None:
             try:
                 text = appstate.text_from_paste(st.session_state.get("paste_text", ""))
             except InputError as err:
-                st.error(str(err))
+                st.error(md(err))
                 return docs.get("last")
             docs["paste"] = appmodel.doc_from_text(text, "pasted text")
         if "paste" not in docs:
@@ -202,7 +202,7 @@ def _choose_article() -> appmodel.ArticleDoc | None:
         try:
             doc = _seed_doc(choice)
         except MapAppError as err:
-            st.error(str(err))
+            st.error(md(err))
             return docs.get("last")
     docs["last"] = doc
     return doc
@@ -270,7 +270,7 @@ def _controls(marks: tuple[appmodel.PlaceMark, ...]) -> tuple[list[Weapon], list
         try:
             weapons.append(custom_weapon(float(ss["custom_km"])))
         except InputError as err:
-            st.warning(str(err))
+            st.warning(md(err))
 
     sb.subheader("Launch points")
     sb.checkbox("From the Ukraine–Russia border (front line)", key="border_on")
@@ -396,7 +396,8 @@ def _reach_panel(layers: tuple[appmodel.RangeLayer, ...], rows: list[appmodel.Re
         return
     for lay in layers:
         inside = [r for r in rows if r.layer_key == lay.key and r.in_range]
-        st.markdown(f"**{lay.title}** — {lay.label}  \nArea in range: **{areas.get(lay.key, 0):,.0f} km²**")
+        st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \n"
+                    f"Area in range: **{areas.get(lay.key, 0):,.0f} km²**")
         if inside:
             st.dataframe(pd.DataFrame([{"place": r.place, "kind": r.kind, "distance km": r.distance_km,
                                         "margin km": r.margin_km} for r in inside]),
@@ -405,7 +406,7 @@ def _reach_panel(layers: tuple[appmodel.RangeLayer, ...], rows: list[appmodel.Re
             st.caption("No checked place lies in range.")
         src = lay.weapon.source
         if src:
-            st.caption(f"Range {lay.weapon.range_reported or format_km(lay.weapon.range_km)} — {src}")
+            st.caption(md(f"Range {lay.weapon.range_reported or format_km(lay.weapon.range_km)} — {src}"))
 
 
 # --------------------------------------------------------------------------- map + snapshots
@@ -446,7 +447,7 @@ def _snapshot_panel(spec: MapSpec) -> None:
             with st.spinner(f"Rendering {fmt}…"):
                 ss["snap"] = (fmt, *_snapshot(snap_spec, fmt))
         except MapAppError as err:
-            st.error(f"Could not make the {fmt} snapshot: {err}")
+            st.error(md(f"Could not make the {fmt} snapshot: {err}"))
     snap = ss.get("snap")
     if snap:
         fmt_done, data, name, mime = snap
@@ -484,9 +485,9 @@ def _store_page(store_dir: str) -> None:
         store = open_store(store_dir)
         whole = store_view(store)
     except MapAppError as err:
-        st.error(str(err))
+        st.error(md(err))
         return
-    st.markdown(f"#### Event store: {store_dir}")
+    st.markdown(f"#### Event store: {md(store_dir)}")
     c = store.counts()
     st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
     since = until = None
@@ -500,14 +501,14 @@ def _store_page(store_dir: str) -> None:
         base, control = appmap.base_map(spec, bounds)
         groups = appmap.layer_groups(spec, bounds)
     except MapAppError as err:
-        st.error(f"Cannot draw the map: {err}")
+        st.error(md(f"Cannot draw the map: {err}"))
         return
     w, s, e, n = bounds
     st_folium(base, key=f"store-map-{store_dir}", height=appmap.MAP_HEIGHT_PX, use_container_width=True,
               feature_group_to_add=list(groups.values()), layer_control=control,
               center=((s + n) / 2, (w + e) / 2), zoom=appmap.fit_zoom(bounds), returned_objects=[])
     dense_note = " — too many to draw one by one: hexagons coloured by event count" if view.dense else ""
-    st.caption(spec.subtitle + dense_note)
+    st.caption(md(spec.subtitle + dense_note))
     if view.by_type:
         st.dataframe(pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}),
                      hide_index=True)
@@ -519,7 +520,7 @@ def main() -> None:
     _init_session()
     ss = st.session_state
     for w in ss.get("url_warnings", []):
-        st.warning(w)
+        st.warning(md(w))
     ss["url_warnings"] = []
 
     st.sidebar.title("mapapp")
@@ -541,15 +542,15 @@ def main() -> None:
     try:
         layers = _range_layers(tuple(weapons), tuple(launch), border)
     except MapAppError as err:
-        st.error(f"Cannot draw the ranges: {err}")
+        st.error(md(f"Cannot draw the ranges: {err}"))
     reach_key = (tuple(weapons), tuple(launch), border, tuple(pm.place.id for pm in marks))
     rows, areas = _reach(layers, marks, border, reach_key) if layers else ([], {})
     targets = appmodel.targets_for_map(rows)
 
-    st.markdown(f"#### {doc.title}")
+    st.markdown(f"#### {md(doc.title)}")
     meta = " · ".join(x for x in (doc.source, doc.published.isoformat() if doc.published else "",
                                   f"{len(marks)} places", f"{len(analysis.events)} events") if x)
-    st.caption(meta)
+    st.caption(md(meta))
     if not marks:
         st.warning("No places found in this article. The map shows the ranges only.")
 
@@ -586,7 +587,7 @@ def main() -> None:
             base, control = copy.deepcopy(_base_map(spec, view, base_key))
             groups = appmap.layer_groups(spec, view)
         except MapAppError as err:
-            st.error(f"Cannot draw the map: {err}")
+            st.error(md(f"Cannot draw the map: {err}"))
             return
         w, s, e, n = view
         center = ss.get("map_center") or ((s + n) / 2, (w + e) / 2)

@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
+import os
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from branca.element import Element
 
 from mapapp import assets, render
+from mapapp.errors import StaticDirError
 from mapapp.mapspec import (
     LAYER_ADMIN1,
     LAYER_COUNTRIES,
@@ -36,12 +40,16 @@ from mapapp.mapspec import (
     MapSpec,
 )
 
+_log = logging.getLogger(__name__)
+
 #: URL prefix of the served assets, and where they are copied (``static/`` beside app.py).
 STATIC_PREFIX = "/app/static/mapapp"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "mapapp"
 #: Pixel size the initial zoom is computed for (the map is ``MAP_HEIGHT_PX`` high in the page).
 MAP_WIDTH_PX = 900
 MAP_HEIGHT_PX = 700
+#: How many ``basemap-<hash>.json`` files (one per article view) the static directory keeps.
+BASEMAP_FILES_KEPT = 32
 
 
 def ensure_static_assets(dest: Path = STATIC_DIR) -> dict[str, str]:
@@ -151,6 +159,57 @@ def base_map(spec: MapSpec, view: tuple[float, float, float, float]) -> tuple[El
     return base, control
 
 
+def write_basemap_file(text: str, dest: Path = STATIC_DIR, keep: int = BASEMAP_FILES_KEPT) -> str:
+    """Write ``text`` (basemap JSON) to ``dest/basemap-<hash>.json`` if it is not there yet and
+    return the file name; then delete all but the ``keep`` most recently used basemap files.
+
+    The file is written to a unique temporary name in ``dest`` and renamed into place, so two
+    sessions writing the same basemap at once both succeed and a reader never sees half a file.
+    Raises :class:`~mapapp.errors.StaticDirError` if ``dest`` cannot be written.
+    """
+    name = f"basemap-{hashlib.sha1(text.encode()).hexdigest()[:16]}.json"
+    target = dest / name
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        if target.is_file():
+            os.utime(target)  # mark as recently used, so pruning keeps it
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=".basemap-", suffix=".tmp", dir=dest)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                os.chmod(tmp, 0o644)  # served by Streamlit: readable like the other assets
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+    except OSError as err:  # PermissionError, read-only file system, disk full
+        msg = (f"Cannot write the basemap file {str(target)!r}: {err.strerror or err}. The app serves "
+               f"its map data from {str(dest)!r}; make that directory writable by the user running "
+               "the app.")
+        raise StaticDirError(msg) from err
+    _prune_basemaps(dest, keep, name)
+    return name
+
+
+def _prune_basemaps(dest: Path, keep: int, current: str) -> None:
+    """Delete all but the ``keep`` newest (by mtime) ``basemap-*.json`` in ``dest`` (never ``current``)."""
+    files: list[tuple[float, Path]] = []
+    for f in dest.glob("basemap-*.json"):
+        try:
+            files.append((f.stat().st_mtime, f))
+        except FileNotFoundError:  # pruned by another session meanwhile
+            continue
+    files.sort(key=lambda t: t[0], reverse=True)
+    for _mtime, f in files[max(keep, 1):]:
+        if f.name == current:
+            continue
+        try:
+            f.unlink()
+        except (FileNotFoundError, PermissionError):
+            continue
+
+
 def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest: Path = STATIC_DIR) -> None:
     """Move the basemap polygons out of the map script into a static JSON file the browser fetches
     (and caches), so a rerun does not resend them: swap the snippets inside the Countries and
@@ -161,10 +220,8 @@ def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest:
 
     from mapapp import basemap
 
-    groups = {getattr(c, "layer_name", None): c for c in _children(base).values()
-              if type(c).__name__ == "FeatureGroup"}
-    fg_c = groups.get(LAYER_TITLES[LAYER_COUNTRIES])
-    fg_a = groups.get(LAYER_TITLES[LAYER_ADMIN1])
+    fg_c = render.layer_group(base, LAYER_COUNTRIES)
+    fg_a = render.layer_group(base, LAYER_ADMIN1)
     if fg_c is None:
         return
     bm = basemap.for_view(view, with_admin1=fg_a is not None)
@@ -177,13 +234,11 @@ def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest:
     data = {"countries": fc(bm.countries.geometry), "admin1": fc(bm.admin1.geometry),
             "labels": [[round(lat, 4), round(lon, 4), render.esc(name)] for name, lon, lat in bm.labels]}
     text = json.dumps(data, separators=(",", ":"))
-    name = f"basemap-{hashlib.sha1(text.encode()).hexdigest()[:16]}.json"
-    dest.mkdir(parents=True, exist_ok=True)
-    target = dest / name
-    if not target.is_file():
-        tmp = target.with_name(name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+    try:
+        name = write_basemap_file(text, dest)
+    except StaticDirError as err:  # keep the polygons inline in the map script: slower, but works
+        _log.warning("%s Sending the basemap inline instead.", err)
+        return
     url = render.js_json(f"{STATIC_PREFIX}/{name}")
     load = f"window.__mapappBasemap = window.__mapappBasemap || {{}};" \
            f"var p = window.__mapappBasemap[{url}] = window.__mapappBasemap[{url}] || " \
@@ -231,17 +286,13 @@ def layer_groups(spec: MapSpec, view: tuple[float, float, float, float]) -> dict
                          targets=spec.targets if LAYER_TARGETS in shown else ())
     layers = render.build_map(layer_spec, asset_mode="served", asset_prefix=STATIC_PREFIX, view=view,
                               ready_flag=False)
-    by_title = {getattr(c, "layer_name", None): c for c in _children(layers).values()
-                if type(c).__name__ == "FeatureGroup"}
-    fg_cls: type | None = None
-    for key, title in shown.items():
-        fg = by_title.get(title)
+    for key in shown:
+        fg = render.layer_group(layers, key)
         if fg is not None:
             del _children(layers)[fg.get_name()]
             groups[key] = fg
-            fg_cls = type(fg)
-    if fg_cls is not None:
-        legend = fg_cls(name="Legend", control=False, show=True)
+    if groups:
+        legend = render.LayerGroup("legend", "Legend", control=False, show=True)
         _legend_snippet(layer_spec).add_to(legend)
         groups["legend"] = legend
     return groups

@@ -25,20 +25,20 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.appstate import LaunchPoint
+from mapapp.appstate import DEFAULT_INTO, LaunchPoint
+from mapapp.events import split_sentences
 from mapapp.mapspec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.types import Event, Mention, Place, Weapon
 
 #: Cities at least this big are checked for reach besides the article's own places.
 REACH_CITY_MIN_POP = 250_000
-#: Border key -> (from country, into country) ISO3 codes, for the borders the app offers.
+#: Border key -> (from country, into country) ISO3 codes, for the borders the app offers; any other
+#: key ``K`` means from ``K`` into :data:`mapapp.appstate.DEFAULT_INTO` (see :func:`border_pair`).
 BORDERS: dict[str, tuple[str, str]] = {
-    "UKR": ("UKR", "RUS"),  # from Ukraine's border into Russia (the front line of the seed's war)
+    "UKR": ("UKR", DEFAULT_INTO),  # from Ukraine's border into Russia (the front line of the seed's war)
 }
 #: ISO3 -> ISO2 for the countries footprints are drawn into.
 ISO2: dict[str, str] = {"RUS": "RU", "UKR": "UA", "BLR": "BY"}
-
-_SENT_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 
 
 @dataclass(frozen=True)
@@ -179,11 +179,6 @@ def apply_overrides(rows: Sequence[PlaceRow], overrides: Mapping[str, str]) -> t
     return tuple(out)
 
 
-def sentences_of(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, sentence) spans of ``text`` (simple split on . ! ? and line breaks)."""
-    return [(m.start(), m.end(), m.group().strip()) for m in _SENT_RE.finditer(text) if m.group().strip()]
-
-
 @dataclass
 class _MarkAcc:
     place: Place
@@ -196,7 +191,7 @@ class _MarkAcc:
 def place_marks(analysis: Analysis, overrides: Mapping[str, str]) -> tuple[PlaceMark, ...]:
     """One mark per resolved place (corrections applied), with the sentences that mention it."""
     rows = {r.surface_key: r for r in apply_overrides(analysis.rows, overrides)}
-    spans = sentences_of(analysis.doc.text)
+    spans = split_sentences(analysis.doc.text)  # keeps "U.S." and "Gen." inside their sentence
     by_place: dict[str, _MarkAcc] = {}
     for m in analysis.mentions:
         row = rows.get(surface_key(m.surface))
@@ -205,7 +200,7 @@ def place_marks(analysis: Analysis, overrides: Mapping[str, str]) -> tuple[Place
             continue
         acc = by_place.setdefault(place.id, _MarkAcc(place, [], []))
         acc.surfaces.append(m.surface)
-        sent = next((s for a, b, s in spans if a <= m.start < b), "")
+        sent = next((s.text for s in spans if s.start <= m.start < s.end), "")
         if sent and sent not in acc.sentences:
             acc.sentences.append(sent)
         acc.confidence = max(acc.confidence, row.confidence if row is not None else m.score)
@@ -255,12 +250,17 @@ def rings_geometry(points: Sequence[tuple[float, float]], radius_km: float) -> B
     return shapely.union_all(parts) if len(parts) > 1 else parts[0]
 
 
+def border_pair(border: str) -> tuple[str, str]:
+    """(from, into) ISO3 codes of a border key: :data:`BORDERS`, else ``(border, DEFAULT_INTO)``."""
+    return BORDERS.get(border, (border, DEFAULT_INTO))
+
+
 def border_geometry(border: str, radius_km: float) -> BaseGeometry:
     """The area of the target country within ``radius_km`` of ``border``'s land border
     (``"UKR"``: Russian territory within reach from Ukraine's border with Russia)."""
     from mapapp import geodesy
 
-    a, b = BORDERS.get(border, (border, "RUS"))
+    a, b = border_pair(border)
     return geodesy.border_footprint(a, b, round(radius_km, 3), b)
 
 
@@ -277,7 +277,7 @@ def range_layers(
             names = ", ".join(p.name for p in launch[:4]) + ("…" if len(launch) > 4 else "")
             out.append(RangeLayer(w, "rings", geom, f"{format_km(w.range_km)} from {names}", origins=origins))
         if border:
-            a, b = BORDERS.get(border, (border, "RUS"))
+            a, b = border_pair(border)
             geom = border_geometry(border, w.range_km)
             out.append(RangeLayer(w, "footprint", geom, f"{format_km(w.range_km)} into {b} from the {a}–{b} border"))
     return tuple(out)
@@ -324,13 +324,13 @@ def reach_table(
     if bounds is not None and min_pop > 0:
         for name, lon, lat, cc in _big_cities(min_pop, bounds):
             cands.setdefault(f"city:{name}:{lon:.2f}", (name, "city", lon, lat, cc))
-    into_cc = ISO2.get(BORDERS.get(border, (border, "RUS"))[1], "")
+    into_cc = ISO2.get(border_pair(border)[1], "")
     rows: list[ReachRow] = []
     line = None
     for layer in layers:
         if layer.kind == "footprint":
             if line is None:
-                a, b = BORDERS.get(border, (border, "RUS"))
+                a, b = border_pair(border)
                 line = geodesy.land_border(a, b)
             ref: BaseGeometry = line
         else:

@@ -38,9 +38,6 @@ DEFAULT_WEAPONS: tuple[str, ...] = ("atacms-m57",)
 #: Country whose border the default footprint is drawn from (ISO 3166-1 alpha-3), and into which.
 DEFAULT_BORDER = "UKR"
 DEFAULT_INTO = "RUS"
-#: Layer groups the app can toggle (keys as in :mod:`mapapp.mapspec`; weapons add ``rings:<key>``,
-#: ``footprint:<key>``).
-BASE_LAYERS = ("places", "events", "targets", "countries", "admin1")
 
 ARTICLE_PASTE = "paste"
 ARTICLE_UPLOAD = "upload"
@@ -224,8 +221,10 @@ def from_query(
         state = replace(state, hidden=frozenset(h for h in layers[:_MAX_LIST * 2] if _LAYER_RE.match(h)))
 
     tiles = one("tiles")
-    if tiles:
-        state = replace(state, tiles=tiles.lower() in ("osm", "1", "true", "yes", "on"))
+    if tiles and tiles.lower() in ("osm", "1", "true", "yes", "on"):
+        # online tiles contact the internet: a link may not switch them on behind the user's back
+        warnings.append("The link asks for online map tiles (OpenStreetMap); they stay off until you tick "
+                        "“Online map tiles” in the sidebar, because they contact the internet.")
 
     center = one("center")
     if center:
@@ -450,3 +449,17 @@ def seed_files(seed_dir: Path) -> list[str]:
 def seed_dir() -> Path:
     """The repository's ``seeds/`` directory (beside the package)."""
     return Path(__file__).resolve().parent.parent / "seeds"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """``text`` made inert for Streamlit's Markdown: the characters that make links, images,
+    emphasis, code, HTML, maths and autolinks are backslash-escaped.
+
+    Article titles, outlet names, place names from links, file names and error messages that
+    quote them are untrusted: unescaped, ``![x](http://host/t.png)`` would load a remote image
+    (a request off the machine) and ``[text](url)`` would make a link.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

@@ -23,7 +23,6 @@ the returned text. HTML is reduced to its visible text (scripts and styles dropp
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -153,7 +152,8 @@ def read_article(path: str | Path) -> Article:
     if p.suffix.lower() in (".html", ".htm"):
         parser = _TextOnly()
         parser.feed(raw)
-        text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", html.unescape("".join(parser.parts))).strip()
+        parser.close()  # flush text held back at the end; charrefs are already decoded once
+        text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", "".join(parser.parts)).strip()
         title = parser.title.strip()
         for key in ("article:published_time", "datepublished", "date", "pubdate"):
             if parser.meta.get(key):

@@ -68,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        # the system refused a read or write (a full disk, a closed terminal): one line, no traceback
+        where = f": {err.filename}" if err.filename else ""
+        print(f"mapapp {args.command}: error: {err.strerror or err}{where}", file=sys.stderr)
+        return 1
     return code
 
 

@@ -33,3 +33,7 @@ class UnknownWeapon(InputError):
 
 class OutputError(MapAppError, OSError):
     """An output file cannot be written where the user asked."""
+
+
+class StaticDirError(OutputError):
+    """The app's static directory (``mapapp/static/mapapp``) cannot be written."""

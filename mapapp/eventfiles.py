@@ -21,14 +21,17 @@ import csv
 import io
 import json
 import math
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from mapapp.errors import InputError, MapAppError, OutputError
-from mapapp.types import DateValue, Event, Place
+from mapapp.types import DateValue, Event, Place, PlaceKind
 
 __all__ = [
     "ACLED_COLUMNS",
@@ -43,6 +46,7 @@ __all__ = [
     "import_geojson",
     "to_csv_text",
     "to_geojson",
+    "write_text_atomic",
 ]
 
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -114,10 +118,11 @@ def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
     out: list[pd.Series] = []
     for col, lim in (("latitude", 90.0), ("longitude", 180.0)):
         raw = df[col].str.strip()
-        num = pd.to_numeric(raw, errors="coerce")
+        # all-whole-number columns come back as int64: compare as float64 either way
+        num = pd.to_numeric(raw, errors="coerce").astype(float)
         missing = raw == ""
         nonnum = num.isna() & ~missing
-        finite = num.map(lambda v: isinstance(v, float) and math.isfinite(v))
+        finite = pd.Series(np.isfinite(num.to_numpy()), index=num.index)
         rng = ~missing & ~nonnum & (~finite | (num.abs() > lim))
         flag(missing, f"missing {col}")
         flag(nonnum, f"{col} " + raw.map(repr) + " is not a number")
@@ -159,8 +164,70 @@ def _frame_to_events(df: pd.DataFrame, lines: Sequence[int], path: str, unit: st
                                      f"{stem}:{lines[i]}"))
         except ValueError as err:
             errors.append(RowError(int(lines[i]), str(err), path, unit))
+        except (TypeError, KeyError, IndexError) as err:  # a malformed mapapp_* value
+            msg = f"mapapp_* columns are malformed ({type(err).__name__}: {err}); fix or empty them"
+            errors.append(RowError(int(lines[i]), msg, path, unit))
     errors.sort(key=lambda e: e.line)
     return ImportResult(events, errors, columns)
+
+
+_PLACE_KINDS: tuple[str, ...] = ("country", "admin1", "admin2", "city", "landmark", "region", "continent")
+
+
+def _coord(d: dict[str, object], key: str, lim: float) -> float:
+    v = d.get(key)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or abs(v) > lim:
+        msg = f"mapapp_places: {key} {v!r} of place {d.get('name')!r} is not a number in -{lim:g}..{lim:g}"
+        raise ValueError(msg)
+    return float(v)
+
+
+def _places_json(text: str) -> tuple[Place, ...]:
+    """Places from the ``mapapp_places`` column (a JSON list of :meth:`Place.to_dict` objects)."""
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        msg = f"mapapp_places {text[:60]!r} is not JSON ({err}); expected a list of place objects"
+        raise ValueError(msg) from err
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        msg = f"mapapp_places {text[:60]!r} is not a list of place objects (id, name, kind, lon, lat)"
+        raise ValueError(msg)
+    out: list[Place] = []
+    for d in data:
+        missing = [k for k in ("id", "name", "kind", "lon", "lat") if k not in d]
+        unknown = sorted(set(d) - set(Place.__dataclass_fields__))
+        if missing or unknown:
+            what = "; ".join(x for x in (f"lacks {missing}" if missing else "",
+                                          f"has unknown keys {unknown}" if unknown else "") if x)
+            msg = f"mapapp_places: place {d!r} {what}; expected the keys of mapapp.types.Place"
+            raise ValueError(msg)
+        if d["kind"] not in _PLACE_KINDS:
+            msg = f"mapapp_places: kind {d['kind']!r} is not one of {_PLACE_KINDS}"
+            raise ValueError(msg)
+        kind: PlaceKind = d["kind"]
+        gid = d.get("geonameid")
+        out.append(Place(id=str(d["id"]), name=str(d["name"]), kind=kind, lon=_coord(d, "lon", 180.0),
+                         lat=_coord(d, "lat", 90.0), country_code=str(d.get("country_code") or ""),
+                         admin1_code=str(d.get("admin1_code") or ""),
+                         geonameid=None if gid is None else int(gid), population=int(d.get("population") or 0),
+                         feature_code=str(d.get("feature_code") or "")))
+    return tuple(out)
+
+
+def _figures_json(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...]]:
+    """(figures, qualifiers) from the ``mapapp_figures`` column: ``[[label, n, qualifier], ...]``."""
+    try:
+        data = json.loads(text)
+    except ValueError as err:
+        msg = f"mapapp_figures {text[:60]!r} is not JSON ({err}); expected [[label, number, qualifier], ...]"
+        raise ValueError(msg) from err
+    ok = isinstance(data, list) and all(
+        isinstance(f, list) and len(f) in (2, 3) and isinstance(f[0], str)
+        and isinstance(f[1], int) and not isinstance(f[1], bool) for f in data)
+    if not ok:
+        msg = f"mapapp_figures {text[:60]!r} is not a list of [label, whole number, qualifier]"
+        raise ValueError(msg)
+    return (tuple((f[0], f[1]) for f in data), tuple(str(f[2]) if len(f) > 2 else "" for f in data))
 
 
 def _row_event(rec: dict[str, str], iso: str, lat: float, lon: float, fat: float,
@@ -177,7 +244,7 @@ def _row_event(rec: dict[str, str], iso: str, lat: float, lon: float, fat: float
                      g("mapapp_date_note") or "")
     places: tuple[Place, ...]
     if g("mapapp_places"):
-        places = tuple(Place(**p) for p in json.loads(rec["mapapp_places"]))
+        places = _places_json(rec["mapapp_places"])
     else:
         name = g("location") or ""
         places = (Place(id=f"pt:{lon!r},{lat!r}", name=name, kind="city", lon=lon, lat=lat),)
@@ -186,9 +253,7 @@ def _row_event(rec: dict[str, str], iso: str, lat: float, lon: float, fat: float
     figures: tuple[tuple[str, int], ...] = ()
     quals: tuple[str, ...] = ()
     if g("mapapp_figures"):
-        figs = json.loads(rec["mapapp_figures"])
-        figures = tuple((str(f[0]), int(f[1])) for f in figs)
-        quals = tuple(str(f[2]) if len(f) > 2 else "" for f in figs)
+        figures, quals = _figures_json(rec["mapapp_figures"])
     elif not math.isnan(fat):
         figures, quals = (("fatalities", int(fat)),), ("",)
     source = g("source") or ""
@@ -237,6 +302,11 @@ def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResul
     except csv.Error as err:
         msg = f"Event file {label!r} is not valid CSV ({err})."
         raise InputError(msg) from err
+    dups = sorted({h for h in header if header.count(h) > 1})
+    if dups:
+        msg = (f"Event file {label!r} has duplicate column name(s) {dups} in its header; "
+               "rename or remove the repeated columns so each name appears once.")
+        raise InputError(msg)
     rows: list[list[str]] = []
     lines: list[int] = []
     bad: list[RowError] = []
@@ -445,19 +515,38 @@ def to_geojson(events: Sequence[Event], columns: Sequence[str] | None = None) ->
     return fc
 
 
-def _write(path: str | Path, text: str) -> None:
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` all or nothing: into a temporary file in the same
+    directory, then :func:`os.replace` onto ``path``. On failure ``path`` is left as it was.
+
+    Raises
+    ------
+    OutputError
+        If the directory is missing or not writable, or ``path`` is a directory.
+    """
+    out = Path(path)
+    tmp: Path | None = None
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        tmp = Path(tmp_name)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+        tmp = None
     except OSError as err:
-        msg = f"Cannot write {str(path)!r} ({err}); choose a writable path."
+        msg = f"Cannot write {str(path)!r}: {err.strerror or err}; choose a writable path."
         raise OutputError(msg) from err
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def export_csv(events: Iterable[Event], path: str | Path, columns: Sequence[str] | None = None) -> None:
     """Write events as ACLED-style CSV (see :func:`to_csv_text`)."""
-    _write(path, to_csv_text(list(events), columns))
+    write_text_atomic(path, to_csv_text(list(events), columns))
 
 
 def export_geojson(events: Iterable[Event], path: str | Path, columns: Sequence[str] | None = None) -> None:
     """Write events as a GeoJSON FeatureCollection (see :func:`to_geojson`)."""
-    _write(path, json.dumps(to_geojson(list(events), columns), ensure_ascii=False))
+    write_text_atomic(path, json.dumps(to_geojson(list(events), columns), ensure_ascii=False))

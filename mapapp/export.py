@@ -47,9 +47,12 @@ def ccw(geom: BaseGeometry) -> BaseGeometry:
 def export_features(spec: MapSpec) -> list[dict[str, object]]:
     """GeoJSON Feature dicts for every data layer (ranges, launch points, places, events,
     density cells with their ``count``, targets); each has ``properties.layer`` (the layer's
-    name on the map) and ``layer_key``."""
+    name on the map) and ``layer_key``. Layers the spec hides (``spec.is_on(key)`` false) are
+    left out, as on the map."""
     feats: list[dict[str, object]] = []
     for r in spec.ranges:
+        if not spec.is_on(r.key):
+            continue
         w = r.weapon
         base: dict[str, object] = {
             "layer": r.title, "layer_key": r.key, "weapon": w.key, "weapon_name": w.name,
@@ -58,14 +61,14 @@ def export_features(spec: MapSpec) -> list[dict[str, object]]:
         feats.append(_feature(ccw(r.geometry), {**base, "kind": r.kind, "label": r.label}))
         for name, ll in r.origins:
             feats.append(_feature(_point(ll.lon, ll.lat), {**base, "kind": "launch_point", "name": name}))
-    for pm in spec.places:
+    for pm in spec.places if spec.is_on(LAYER_PLACES) else ():
         p = pm.place
         feats.append(_feature(_point(p.lon, p.lat), {
             "layer": LAYER_TITLES[LAYER_PLACES], "layer_key": LAYER_PLACES, "kind": "place",
             "name": p.name, "place_kind": p.kind, "place_id": p.id, "country_code": p.country_code,
             "written_as": list(pm.surfaces), "count": pm.count, "confidence": round(pm.confidence, 4),
             "sentences": list(pm.sentences)}))
-    for ev in spec.events:
+    for ev in spec.events if spec.is_on(LAYER_EVENTS) else ():
         for p in ev.places:
             feats.append(_feature(_point(p.lon, p.lat), {
                 "layer": LAYER_TITLES[LAYER_EVENTS], "layer_key": LAYER_EVENTS, "kind": "event",
@@ -75,13 +78,14 @@ def export_features(spec: MapSpec) -> list[dict[str, object]]:
                 "date_status": ev.date.status if ev.date else None, "place": p.name,
                 "actors": list(ev.actors), "sentence": ev.sentence, "source": ev.source,
                 "planned": ev.planned, "confidence": ev.confidence}))
-    classes = density_classes(c.count for c in spec.density)
-    for c in spec.density:
+    density = spec.density if spec.is_on(LAYER_DENSITY) else ()
+    classes = density_classes(c.count for c in density)
+    for c in density:
         feats.append(_feature(ccw(Polygon(c.ring)), {
             "layer": LAYER_TITLES[LAYER_DENSITY], "layer_key": LAYER_DENSITY, "kind": "density_cell",
             "count": c.count, "lon": c.lon, "lat": c.lat, "cell_deg": spec.density_cell_deg,
             "color": density_color(c.count, classes)}))
-    for t in spec.targets:
+    for t in spec.targets if spec.is_on(LAYER_TARGETS) else ():
         feats.append(_feature(_point(t.lon, t.lat), {
             "layer": LAYER_TITLES[LAYER_TARGETS], "layer_key": LAYER_TARGETS, "kind": "target",
             "name": t.name, "in_range": t.in_range, "distance_km": round(t.distance_km, 3),
@@ -108,15 +112,18 @@ def to_kml(spec: MapSpec) -> str:
     """The spec's data layers as KML (one folder per layer), for Google Earth.
 
     Article text is HTML-escaped before it goes into ``<name>``/``<description>`` (Google Earth
-    renders descriptions as HTML), and XML-escaped by simplekml on top.
+    renders descriptions as HTML), and XML-escaped by simplekml on top. Layers the spec hides
+    are left out, as on the map.
     """
     import simplekml
 
-    kml = simplekml.Kml(name=spec.title)
+    kml = simplekml.Kml(name=html.escape(spec.title))
     kml.document.description = html.escape(spec.attribution())
     for r in spec.ranges:
+        if not spec.is_on(r.key):
+            continue
         color = spec.range_color(r)
-        folder = kml.newfolder(name=r.title)
+        folder = kml.newfolder(name=html.escape(r.title))
         desc = html.escape(f"{r.label}. Range {r.weapon.range_km:g} km ({r.weapon.range_reported}). "
                            f"Source: {r.weapon.source}")
         geom = ccw(r.geometry)
@@ -126,7 +133,7 @@ def to_kml(spec: MapSpec) -> str:
         elif isinstance(geom, MultiPolygon):
             polys = list(geom.geoms)
         for poly in polys:
-            kp = folder.newpolygon(name=r.title, description=desc,
+            kp = folder.newpolygon(name=html.escape(r.title), description=desc,
                                    outerboundaryis=list(poly.exterior.coords),
                                    innerboundaryis=[list(i.coords) for i in poly.interiors])
             kp.style.linestyle.color = _kml_color(color)
@@ -135,7 +142,7 @@ def to_kml(spec: MapSpec) -> str:
         for name, ll in r.origins:
             pt = folder.newpoint(name=f"Launch point: {html.escape(name)}", coords=[(ll.lon, ll.lat)])
             pt.style.iconstyle.color = _kml_color(color)
-    if spec.places:
+    if spec.places and spec.is_on(LAYER_PLACES):
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_PLACES])
         for pm in spec.places:
             p = pm.place
@@ -143,7 +150,7 @@ def to_kml(spec: MapSpec) -> str:
             desc = f"{html.escape(p.kind)}; confidence {pm.confidence:.2f}. {sents}"
             pt = folder.newpoint(name=html.escape(p.name), coords=[(p.lon, p.lat)], description=desc)
             pt.style.iconstyle.color = _kml_color(PLACE_COLOR)
-    if spec.events:
+    if spec.events and spec.is_on(LAYER_EVENTS):
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_EVENTS])
         for ev in spec.events:
             when = ev.date.start if ev.date else ""
@@ -154,7 +161,7 @@ def to_kml(spec: MapSpec) -> str:
                 if ev.date:
                     pt.timespan.begin = ev.date.start
                     pt.timespan.end = ev.date.end
-    if spec.density:
+    if spec.density and spec.is_on(LAYER_DENSITY):
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_DENSITY])
         classes = density_classes(c.count for c in spec.density)
         for c in spec.density:
@@ -164,7 +171,7 @@ def to_kml(spec: MapSpec) -> str:
             kp.style.linestyle.color = _kml_color("#ffffff")
             kp.style.linestyle.width = 1
             kp.style.polystyle.color = _kml_color(density_color(c.count, classes), 0xC0)
-    if spec.targets:
+    if spec.targets and spec.is_on(LAYER_TARGETS):
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_TARGETS])
         for t in spec.targets:
             status = "in range" if t.in_range else "out of range"

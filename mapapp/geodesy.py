@@ -484,11 +484,6 @@ def distance_to_geometry_km(point: Sequence[float] | LonLat, geom: BaseGeometry)
     return best / 1000.0
 
 
-def distances_to_geometry_km(points: Sequence[Sequence[float] | LonLat], geom: BaseGeometry) -> FloatArray:
-    """:func:`distance_to_geometry_km` for many points (km array)."""
-    return np.array([distance_to_geometry_km(p, geom) for p in points], dtype=np.float64)
-
-
 def distances_to_points_km(
     points: Sequence[Sequence[float] | LonLat], sources: Sequence[Sequence[float] | LonLat]
 ) -> tuple[FloatArray, NDArray[np.int64]]:

@@ -679,13 +679,6 @@ def _near_matrix(
     return out
 
 
-def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def _check_text(text: object) -> None:
     if not isinstance(text, str):
         msg = f"geoparse expects text (str), got {type(text).__name__}; decode bytes as UTF-8 first."

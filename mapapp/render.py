@@ -268,10 +268,33 @@ def _geojson(geom: BaseGeometry, ndigits: int | None = None) -> dict[str, object
     return g
 
 
-def _group(m: folium.Map, spec: MapSpec, key: str, title: str) -> folium.FeatureGroup:
-    fg = folium.FeatureGroup(name=title, show=spec.is_on(key), overlay=True, control=True)
+class LayerGroup(folium.FeatureGroup):
+    """A toggleable layer of the map: a :class:`folium.FeatureGroup` that knows its layer key.
+
+    Leaflet's layer control puts each layer's name into the page with ``innerHTML``, and titles
+    can carry user text (weapon names from a catalogue), so the control name
+    (``layer_name``) is the HTML-escaped ``title``. Code that looks for a layer matches on
+    ``layer_key``, never on the name.
+    """
+
+    def __init__(self, layer_key: str, title: str, *, show: bool = True, control: bool = True) -> None:
+        super().__init__(name=esc(title), show=show, overlay=True, control=control)
+        self.layer_key = layer_key
+        self.title = title
+
+
+def _group(m: folium.Map, spec: MapSpec, key: str, title: str) -> LayerGroup:
+    fg = LayerGroup(key, title, show=spec.is_on(key))
     fg.add_to(m)
     return fg
+
+
+def format_latlon(lat: float, lon: float, ndigits: int = 4) -> str:
+    """``"38.8973° N, 77.0374° W"``: degrees with hemisphere letters (no signs)."""
+    lat_r, lon_r = round(lat, ndigits), round(lon, ndigits)
+    ns = "S" if lat_r < 0 else "N"
+    ew = "W" if lon_r < 0 else "E"
+    return f"{abs(lat_r):.{ndigits}f}° {ns}, {abs(lon_r):.{ndigits}f}° {ew}"
 
 
 # --------------------------------------------------------------------------- popups
@@ -286,7 +309,7 @@ def place_popup(pm: PlaceMark, max_sentences: int = 3) -> str:
         + (f", {esc(p.country_code)}" if p.country_code else "") + ")</span><br>",
         f'<span class="meta">Written as:</span> {esc(written)} · {pm.count} mention'
         + ("s" if pm.count != 1 else "") + "<br>",
-        f'<span class="meta">Coordinates:</span> {p.lat:.4f}° N, {p.lon:.4f}° E'
+        f'<span class="meta">Coordinates:</span> {format_latlon(p.lat, p.lon)}'
         f' · <span class="meta">confidence</span> {pm.confidence:.2f}',
     ]
     for s in pm.sentences[:max_sentences]:
@@ -789,7 +812,7 @@ def build_map(
     if spec.tiles:
         import xyzservices.providers as xyz
 
-        folium.TileLayer(xyz.OpenStreetMap.Mapnik, name=LAYER_TITLES[LAYER_TILES], overlay=True,
+        folium.TileLayer(xyz.OpenStreetMap.Mapnik, name=esc(LAYER_TITLES[LAYER_TILES]), overlay=True,
                          show=spec.is_on(LAYER_TILES), max_zoom=MAX_ZOOM).add_to(m)
     if spec.basemap:
         _add_basemap(m, spec, view)
@@ -816,8 +839,18 @@ def to_html(spec: MapSpec, **kwargs: object) -> str:
 
 
 def feature_group_names(m: folium.Map) -> list[str]:
-    """Names of the map's toggleable layers, in drawing order."""
+    """Names of the map's toggleable layers as the layer control shows them (HTML-escaped),
+    in drawing order."""
     return [el.layer_name for el in walk(m) if isinstance(el, folium.FeatureGroup)]
 
 
-__all__ = ["JsSnippet", "build_map", "feature_group_names", "localize", "to_html"]
+def layer_group(m: Element, key: str) -> LayerGroup | None:
+    """The direct child :class:`LayerGroup` of ``m`` for layer ``key``, or None."""
+    for child in m._children.values():
+        if isinstance(child, LayerGroup) and child.layer_key == key:
+            return child
+    return None
+
+
+__all__ = ["JsSnippet", "LayerGroup", "build_map", "feature_group_names", "format_latlon", "layer_group",
+           "localize", "to_html"]

@@ -20,6 +20,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
@@ -207,24 +208,25 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
             + [(ll.lon, ll.lat) for r in spec.ranges for _, ll in r.origins]).reshape(-1, 2))
         best: tuple[int, int] | None = None
         for i, (loc, anchor) in enumerate(_LEGEND_SPOTS):  # the corner that hides the fewest points
-            leg = ax.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, fontsize=9,  # type: ignore[call-overload]
-                            title="Legend", title_fontsize=9, alignment="left", framealpha=0.92, borderpad=0.8)
+            leg = _legend(ax, handles, loc, anchor)
             box = leg.get_window_extent(fig.canvas.get_renderer()).padded(25)  # type: ignore[attr-defined]
             hidden = int(((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0)
                           & (pts[:, 1] <= box.y1)).sum())
             if best is None or hidden < best[0]:
                 best = (hidden, i)
         loc, anchor = _LEGEND_SPOTS[best[1] if best else 0]
-        leg = ax.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, fontsize=9,  # type: ignore[call-overload]
-                        title="Legend", title_fontsize=9, alignment="left", framealpha=0.92, borderpad=0.8)
+        leg = _legend(ax, handles, loc, anchor)
         leg.set_zorder(20)
         obstacles.append(leg.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
 
-    fig.text(0.008, 1 - 8 / height, title, fontsize=15, fontweight="bold", va="top", ha="left")
+    # parse_math=False everywhere text comes from the spec: "$5 billion ... $2" is money, not TeX
+    fig.text(0.008, 1 - 8 / height, title, fontsize=15, fontweight="bold", va="top", ha="left",
+             parse_math=False)
     if subtitle:
-        fig.text(0.008, (map_h + 6) / height, subtitle, fontsize=11, color="#555", va="bottom", ha="left")
+        fig.text(0.008, (map_h + 6) / height, subtitle, fontsize=11, color="#555", va="bottom", ha="left",
+                 parse_math=False)
     attr = ax.text(0.995, 0.005, spec.attribution(), transform=ax.transAxes, fontsize=8, color="#333",
-                   ha="right", va="bottom", zorder=21,
+                   ha="right", va="bottom", zorder=21, parse_math=False,
                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
     obstacles.append(attr.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
     obstacles.append(_scale_bar(ax, (w, s, e, n)))
@@ -232,6 +234,16 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
     ax.set_xlabel("")
     ax.set_ylabel("")
     return fig
+
+
+def _legend(ax: Axes, handles: list[Artist], loc: str, anchor: tuple[float, float]) -> Legend:
+    """The map's legend at ``loc``; its entries (weapon names, sources, event types) are plain
+    text, never mathtext."""
+    leg = ax.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, fontsize=9,  # type: ignore[call-overload]
+                    title="Legend", title_fontsize=9, alignment="left", framealpha=0.92, borderpad=0.8)
+    for t in [*leg.get_texts(), leg.get_title()]:
+        t.set_parse_math(False)
+    return leg
 
 
 @dataclass
@@ -279,7 +291,8 @@ def _place_labels(ax: Axes, labels: list[_Label], obstacles: list[Bbox]) -> None
         for ha, va, dx, dy in sides:
             gap = lb.radius_pt + 2.5
             txt = ax.annotate(lb.text, (lb.lon, lb.lat), xytext=(dx * gap, dy * gap), textcoords="offset points",
-                              ha=ha, va=va, annotation_clip=True, **lb.style)  # type: ignore[arg-type]
+                              ha=ha, va=va, annotation_clip=True, parse_math=False,
+                              **lb.style)  # type: ignore[arg-type]
             box = txt.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.5)
             inside = frame.containsx(box.x0) and frame.containsx(box.x1) and \
                 frame.containsy(box.y0) and frame.containsy(box.y1)
@@ -304,6 +317,6 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> Bbox:
     if n - s > 30:  # plate carrée: the bar is only true at its own latitude
         label += f" (at {abs(lat):.0f}°{'N' if lat >= 0 else 'S'})"
     txt = ax.text(x0, y + 0.012 * (n - s), label, fontsize=9, va="bottom", ha="left",
-                  zorder=22, path_effects=_HALO)
+                  zorder=22, path_effects=_HALO, parse_math=False)
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     return Bbox.union([line.get_window_extent(renderer), txt.get_window_extent(renderer)])

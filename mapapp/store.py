@@ -45,13 +45,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mapapp.errors import GeometryError, InputError, MapAppError
+from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
 from mapapp.mapspec import DensityCell
 from mapapp.types import DateValue, Event, Place
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
     from mapapp.mapspec import MapSpec, RangeLayer
 
@@ -612,7 +611,11 @@ def open_store(root: str | Path, *, create: bool = False) -> EventStore:
                f"`mapapp ingest SOURCE --store {p}`.")
         raise InputError(msg)
     if create:
-        p.mkdir(parents=True, exist_ok=True)
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            msg = f"Cannot create the store {str(p)!r}: {err.strerror or err}; choose a writable directory."
+            raise OutputError(msg) from None
     return EventStore(p)
 
 
@@ -694,17 +697,6 @@ def density(
     return out
 
 
-def density_frame(cells: Sequence[DensityCell]) -> gpd.GeoDataFrame:
-    """Density cells as a GeoDataFrame of polygons (EPSG:4326) with ``lon``, ``lat``, ``count``."""
-    import geopandas as gpd
-    from shapely.geometry import Polygon
-
-    return gpd.GeoDataFrame(
-        {"lon": [c.lon for c in cells], "lat": [c.lat for c in cells], "count": [c.count for c in cells]},
-        geometry=[Polygon(c.ring) for c in cells], crs="EPSG:4326",
-    )
-
-
 # ----------------------------------------------------------------------------------- app/snapshot view
 
 #: Above this many events a view shows density cells instead of single events.
@@ -765,33 +757,6 @@ def store_view(
     return StoreView(events=events, cells=cells, dense=dense, total=len(gdf), dates=dates,
                      since=_day(since, "since"), until=_day(until, "until"), by_type=by_type,
                      cell_deg=float(cell_deg), shape=shape)
-
-
-def cell_events(view: StoreView) -> list[Event]:
-    """Density cells as stand-in :class:`Event` objects (one per cell, at its centre) for renderers
-    that only draw events; ``event_type`` reads "N events", the sentence gives the cell's extent."""
-    out = []
-    for i, c in enumerate(view.cells):
-        w = min(p[0] for p in c.ring)
-        e = max(p[0] for p in c.ring)
-        s = min(p[1] for p in c.ring)
-        n = max(p[1] for p in c.ring)
-        place = Place(id=f"cell:{i}", name=f"{c.count} events", kind="region", lon=c.lon, lat=c.lat)
-        when = ""
-        if view.since or view.until:
-            when = f" between {view.since or '…'} and {view.until or '…'}"
-        out.append(Event(
-            id=f"cell-{i}", event_type=f"{c.count:,} events", sub_event_type="density cell", date=None,
-            places=(place,), actors=(),
-            sentence=(f"{c.count:,} events{when} in the cell {s:.2f}..{n:.2f}°N, {w:.2f}..{e:.2f}°E."),
-            sentence_start=0, sentence_end=0, confidence=1.0,
-        ))
-    return out
-
-
-def frame_to_pandas(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Drop the geometry (for printing / CSV)."""
-    return gdf.drop(columns="geometry")
 
 
 def store_spec(

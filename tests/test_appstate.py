@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from mapapp.appstate import (
@@ -44,8 +46,19 @@ def test_full_state_round_trips_through_the_url() -> None:
     query = state.to_query()
     assert all(isinstance(v, str) for v in query.values())
     back, warnings = from_query(query, SEEDS)
-    assert warnings == []
-    assert back == state
+    # everything comes back but the online tiles, which a link may not switch on by itself
+    assert len(warnings) == 1 and "online map tiles" in warnings[0]
+    assert back == replace(state, tiles=False)
+
+
+def test_markdown_in_untrusted_text_is_inert() -> None:
+    import re
+
+    from mapapp.appstate import md
+
+    shown = md("![x](http://10.255.255.1/t.png) [click](http://evil.example) *bold* <b>")
+    assert re.search(r"(?<!\\)[!\[\]()*<>:]", shown) is None  # every such character is escaped
+    assert md("no-such-missile, 2.5 km") == "no-such-missile, 2.5 km"  # plain text stays readable
 
 
 def test_mangled_link_keeps_defaults_and_says_why() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import time
@@ -128,3 +129,62 @@ def test_ten_thousand_rows_load_quickly() -> None:
     assert len(res.events) == 9_999
     assert [(e.line, "not a number" in e.reason) for e in res.errors] == [(5002, True)]
     assert elapsed < 10.0
+
+
+def test_whole_number_coordinates_load_as_floats() -> None:
+    res = import_csv(io.StringIO("event_date,latitude,longitude\n2024-01-01,50,30\n2024-01-02,-90,180\n"))
+    assert res.errors == []
+    assert [e.places[0].lonlat for e in res.events] == [(30.0, 50.0), (180.0, -90.0)]
+    assert all(isinstance(e.places[0].lon, float) for e in res.events)
+
+
+def test_whole_number_coordinates_still_range_checked() -> None:
+    res = import_csv(io.StringIO("event_date,latitude,longitude\n2024-01-01,91,30\n"))
+    assert res.events == [] and "latitude '91' is outside" in res.errors[0].reason
+
+
+_PLACE = {"id": "pt:1", "name": "X", "kind": "city", "lon": 30.5, "lat": 50.4}
+
+
+@pytest.mark.parametrize(("column", "value", "expect"), [
+    ("mapapp_places", '[{"foo": 1}]', "lacks"),
+    ("mapapp_places", "5", "not a list of place objects"),
+    ("mapapp_places", '["x"]', "not a list of place objects"),
+    ("mapapp_places", "{not json", "not JSON"),
+    ("mapapp_places", json.dumps([{**_PLACE, "lon": 500}]), "lon 500"),
+    ("mapapp_places", json.dumps([{**_PLACE, "lat": "north"}]), "lat 'north'"),
+    ("mapapp_places", json.dumps([{**_PLACE, "kind": "planet"}]), "kind 'planet'"),
+    ("mapapp_places", json.dumps([{**_PLACE, "population": [1]}]), "malformed"),
+    ("mapapp_figures", "[[1]]", "mapapp_figures"),
+    ("mapapp_figures", '[["killed", "many"]]', "mapapp_figures"),
+    ("mapapp_figures", "7", "mapapp_figures"),
+])
+def test_malformed_mapapp_columns_are_row_errors(column: str, value: str, expect: str) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["event_date", "latitude", "longitude", column])
+    w.writerow(["2024-01-01", "50.1", "30.1", ""])
+    w.writerow(["2024-01-02", "50.2", "30.2", value])
+    res = import_csv(io.StringIO(buf.getvalue()))
+    assert len(res.events) == 1 and res.events[0].date is not None
+    assert res.events[0].date.start == "2024-01-01"
+    assert len(res.errors) == 1 and res.errors[0].line == 3
+    assert expect in res.errors[0].reason
+
+
+def test_valid_mapapp_places_and_figures_load() -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["event_date", "latitude", "longitude", "mapapp_places", "mapapp_figures"])
+    w.writerow(["2024-01-01", "50.1", "30.1", json.dumps([_PLACE]), '[["killed", 3, "at least"]]'])
+    res = import_csv(io.StringIO(buf.getvalue()))
+    assert res.errors == []
+    e = res.events[0]
+    assert e.places[0].lonlat == (30.5, 50.4) and e.places[0].name == "X"
+    assert e.figures == (("killed", 3),) and e.figure_qualifiers == ("at least",)
+
+
+def test_duplicate_header_names_are_an_input_error() -> None:
+    with pytest.raises(InputError, match=r"duplicate column name\(s\) \['latitude', 'notes'\]"):
+        import_csv(io.StringIO("event_date,latitude,longitude,notes,latitude,notes\n"
+                               "2024-01-01,50,30,a,51,b\n"))

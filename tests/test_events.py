@@ -265,3 +265,57 @@ def test_cli_bad_rows_reported_and_exit_nonzero(tmp_path: Path, capsys: pytest.C
     assert cap.out.count("\n") == 2  # header + the good row
     assert main(["events", str(tmp_path / "missing.txt")]) == 1
     assert "error" in capsys.readouterr().err
+
+
+def test_html_entities_decoded_once(tmp_path: Path) -> None:
+    page = tmp_path / "a.html"
+    page.write_text("<html><head><title>A &amp;lt; B</title></head><body>"
+                    "<p>Write &amp;lt;b&amp;gt; for bold &amp; &lt;i&gt; for italics.</p></body></html>")
+    art = read_article(page)
+    assert art.text == "Write &lt;b&gt; for bold & <i> for italics."
+    assert art.title == "A &lt; B"
+
+
+def test_cli_empty_article_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n")
+    assert main(["events", str(empty)]) == 1
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert f"{empty} is empty: nothing to extract" in cap.err
+
+
+def _csv_file(tmp_path: Path) -> Path:
+    f = tmp_path / "e.csv"
+    f.write_text("event_date,event_type,latitude,longitude\n2024-11-17,Battles,50.1,30.2\n")
+    return f
+
+
+def test_cli_output_written_whole_or_not_at_all(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    src = _csv_file(tmp_path)
+    out = tmp_path / "out" / "events.csv"
+    out.parent.mkdir()
+    out.write_text("previous export\n")
+
+    def fail(a: object, b: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("mapapp.eventfiles.os.replace", fail)
+    assert main(["events", str(src), "--format", "csv", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err and "Traceback" not in err
+    assert out.read_text() == "previous export\n"
+    assert [p.name for p in out.parent.iterdir()] == ["events.csv"]  # no temporary file left behind
+    monkeypatch.undo()
+    assert main(["events", str(src), "--format", "csv", "-o", str(out)]) == 0
+    assert out.read_text() == "event_date,event_type,latitude,longitude\n2024-11-17,Battles,50.1,30.2\n"
+    assert [p.name for p in out.parent.iterdir()] == ["events.csv"]
+
+
+def test_cli_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _csv_file(tmp_path)
+    for bad in (tmp_path / "no-such-dir" / "x.json", tmp_path):
+        assert main(["events", str(src), "-o", str(bad)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("mapapp events: error: Cannot write") and err.count("\n") == 1

@@ -154,6 +154,6 @@ def test_cli_reach_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     captured = capsys.readouterr()
     assert captured.out.startswith("kind,") and "Kursk AB" in captured.out
     assert ":3:" in captured.err
-    assert cli.main(["reach", "--km", "100", "--from", "50.91,34.80", "--format", "json"]) == 0
+    assert cli.main(["reach", "--km", "100", "--from", "34.80,50.91", "--format", "json"]) == 0  # lon,lat
     data = json.loads(capsys.readouterr().out)
     assert data["radius_km"] == 100 and any(c["name"] == "Sumy" for c in data["cities"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -303,3 +304,80 @@ def test_events_are_coloured_by_type_with_a_legend_entry_per_type() -> None:
         assert f"Event: {k}" in html
     for c in colors:
         assert c in html
+
+
+# --------------------------------------------------------------------------- review fixes
+
+
+def _spec_with_weapon_name(name: str, title: str = "Test map") -> MapSpec:
+    spec = make_spec(title=title)
+    weapon = Weapon("evil", name, "", 50.0, "50 km", "User catalogue $5 \\frac{ source")
+    ring = RangeLayer(weapon, "footprint", geodesy.ring(SUMY, 50.0), "50 km from Sumy",
+                      origins=(("Sumy", SUMY),))
+    return replace(spec, ranges=(*spec.ranges, ring))
+
+
+def test_layer_names_from_a_user_catalogue_are_escaped() -> None:
+    spec = _spec_with_weapon_name(XSS_IMG)
+    m = render.build_map(spec)
+    names = render.feature_group_names(m)
+    assert all("<img" not in n and "<" not in n for n in names)
+    assert "&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; (50 km) footprint" in names
+    # the layer control's JSON carries only the escaped name
+    control = next(el for el in render.walk(m) if isinstance(el, folium.LayerControl))
+    control.render()
+    assert all("<" not in key for key in control.overlays)
+    page = render.to_html(spec)
+    assert "<img src=x" not in page
+
+
+def test_place_coordinates_use_hemisphere_letters() -> None:
+    oval = Place("gn:1", "Oval Office", "building", -77.0374, 38.8973, "US")
+    sydney = Place("gn:2", "Sydney", "city", 151.2093, -33.8688, "AU")
+    lima = Place("gn:3", "Lima", "city", -77.0428, -12.0464, "PE")
+    assert "38.8973° N, 77.0374° W" in render.place_popup(PlaceMark(oval, ("Oval Office",), (), 0.9, 1))
+    assert "33.8688° S, 151.2093° E" in render.place_popup(PlaceMark(sydney, ("Sydney",), (), 0.9, 1))
+    assert "12.0464° S, 77.0428° W" in render.place_popup(PlaceMark(lima, ("Lima",), (), 0.9, 1))
+    assert "-" not in render.format_latlon(-0.00001, -0.00001)
+
+
+def test_exports_leave_out_hidden_layers() -> None:
+    spec = make_spec().with_view(hidden=["places", "events", "targets"])
+    keys = {f["properties"]["layer_key"] for f in json.loads(to_geojson(spec))["features"]}
+    assert keys == {"rings:atacms-m57"}
+    kml = to_kml(spec)
+    assert "ATACMS (306 km) rings" in kml
+    for title in ("Places (article)", "Events", "Reach targets", "Kyiv", "Moscow"):
+        assert title not in kml
+    rings_off = make_spec().with_view(hidden=["rings"])
+    keys = {f["properties"]["layer_key"] for f in json.loads(to_geojson(rings_off))["features"]}
+    assert keys == {"places", "events", "targets"}
+    assert "ATACMS" not in to_kml(rings_off)
+    dens = _density_spec().with_view(hidden=["density"])
+    assert json.loads(to_geojson(dens))["features"] == []
+    assert "<Polygon" not in to_kml(dens)
+
+
+@pytest.mark.parametrize("title", ["US sends $5 billion to Kyiv, $2 billion more", "Aid of $5 \\frac{ and $2"])
+def test_matplotlib_keeps_dollars_in_article_text(title: str) -> None:
+    import io
+
+    from mapapp import render_mpl
+
+    spec = _spec_with_weapon_name("Gun $x$ 2", title=title)
+    spec = replace(spec, subtitle="Cost: $1 and $3", places=(
+        PlaceMark(Place("x:1", "$Town$", "city", 34.9, 50.95), ("$Town$",), ("s",), 0.9, 2, label=True),
+        *spec.places))
+    fig = render_mpl.figure(spec, width=1000, height=700)
+    fig.savefig(io.BytesIO(), format="png", dpi=100)  # mathtext parsing would raise here
+    texts = {t.get_text(): t for t in fig.texts}
+    assert title in texts and not texts[title].get_parse_math()
+    assert "Cost: $1 and $3" in texts and not texts["Cost: $1 and $3"].get_parse_math()
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    assert legend is not None
+    entries = {t.get_text(): t for t in legend.get_texts()}
+    gun = next(k for k in entries if k.startswith("Gun $x$ 2"))
+    assert "$5 \\frac{" in gun and not entries[gun].get_parse_math()
+    labels = [t for t in ax.texts if t.get_text() == "$Town$"]
+    assert labels and not any(t.get_parse_math() for t in labels)

@@ -15,7 +15,7 @@ from matplotlib.image import imread
 
 from mapapp import render, snapshot
 from mapapp.errors import DataDirError, OutputError
-from tests.test_render import XSS_IMG, XSS_SCRIPT, make_spec
+from tests.test_render import XSS_IMG, XSS_SCRIPT, _spec_with_weapon_name, make_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 HAVE_CHROMIUM = snapshot.chromium_available()
@@ -176,6 +176,36 @@ def test_article_markup_never_executes(tmp_path: Path) -> None:
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     assert requests == []
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+def test_weapon_name_markup_in_layer_control_never_executes(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render.to_html(_spec_with_weapon_name(XSS_IMG)))
+    profile = tempfile.mkdtemp(prefix="mapapp-test-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
+                viewport={"width": 900, "height": 600})
+            try:
+                ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
+                          else r.abort())
+                page = ctx.new_page()
+                page.goto(page_file.as_uri())
+                page.wait_for_function("window.__mapReady === true", timeout=20000)
+                page.wait_for_timeout(200)
+                assert page.evaluate("typeof window.__pwned") == "undefined"
+                control = page.inner_text(".leaflet-control-layers-overlays")
+                assert "<img src=x" in control and "(50 km) footprint" in control  # shown as text
+                assert page.locator(".leaflet-control-layers img").count() == 0
+            finally:
+                ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 @browser

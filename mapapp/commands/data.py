@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from mapapp.errors import DataDirError, InputError
+from mapapp.errors import DataDirError, InputError, MapAppError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _check() -> int:
-    import csv
 
     from mapapp import boundaries, datadir
     from mapapp.gazetteer import Gazetteer
@@ -41,12 +40,13 @@ def _check() -> int:
     boundaries.admin1.cache_clear()
     print(f"countries.parquet: {len(boundaries.countries()):,} polygons")
     print(f"admin1.parquet: {len(boundaries.admin1()):,} polygons")
+    from mapapp.weapons import read_catalogue
+
     try:
-        with (d / "weapons.csv").open(newline="", encoding="utf-8") as fh:
-            n = sum(1 for _ in csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        n = len(read_catalogue(d / "weapons.csv"))  # parsed and checked the way the app loads it
+    except MapAppError as err:
         raise datadir.corrupt("weapons.csv", err) from err
-    print(f"weapons.csv: {n} rows")
+    print(f"weapons.csv: {n} weapons")
     sources = (d / "SOURCES.md").read_text(encoding="utf-8")
     unlisted = [p.name for p in sorted(d.iterdir()) if p.is_file() and p.name not in sources]
     if unlisted:

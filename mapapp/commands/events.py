@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mapapp.article import ARTICLE_SUFFIXES, read_article
-    from mapapp.eventfiles import RowError, import_file, to_csv_text, to_geojson
+    from mapapp.eventfiles import RowError, import_file, to_csv_text, to_geojson, write_text_atomic
     from mapapp.events import event_to_dict, extract_events, filter_by_date, merge_events
     from mapapp.types import Event
 
@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
         suffix = p.suffix.lower()
         if suffix in ARTICLE_SUFFIXES:
             art = read_article(p)
+            if not art.text.strip():
+                msg = f"{name} is empty: nothing to extract. Give an article with some text."
+                raise InputError(msg)
             published = args.published or art.published
             if published is None:
                 print(f"mapapp events: warning: {name}: no publication date (front matter, "
@@ -93,13 +96,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = json.dumps(to_geojson(events, columns), ensure_ascii=False) + "\n"
     if args.output:
-        from mapapp.errors import OutputError
-
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as err:
-            msg = f"Cannot write {args.output!r} ({err}); choose a writable path."
-            raise OutputError(msg) from err
+        write_text_atomic(args.output, text)
     else:
         sys.stdout.write(text)
     for row_err in errors:

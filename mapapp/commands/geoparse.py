@@ -44,6 +44,9 @@ def _one(args: argparse.Namespace) -> int:
         where = "standard input"
     else:
         path = Path(args.file)
+        if path.is_dir():
+            msg = f"{args.file!r} is a directory; give a text file (or - for standard input)."
+            raise InputError(msg)
         if not path.is_file():
             msg = f"no such file: {args.file!r}. Give a text file path, or - to read standard input."
             raise InputError(msg)
@@ -82,7 +85,11 @@ def _batch(args: argparse.Namespace) -> int:
     tmp_name = None
     sink: TextIO
     if out_path is not None:
-        fd, tmp_name = tempfile.mkstemp(prefix=".geoparse-", suffix=".jsonl", dir=out_path.parent.resolve())
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=".geoparse-", suffix=".jsonl", dir=out_path.parent.resolve())
+        except OSError as err:
+            msg = f"cannot write {args.out!r}: {err.strerror or err}; choose a writable directory."
+            raise OutputError(msg) from None
         sink = os.fdopen(fd, "w", encoding="utf-8")
     else:
         sink = sys.stdout
@@ -132,6 +139,12 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.batch and args.file:
+        msg = f"give either FILE ({args.file!r}) or --batch ({args.batch!r}), not both."
+        raise InputError(msg)
+    if args.out and not args.batch:
+        msg = "--out is for batch mode (--batch IN.jsonl); a single FILE prints its JSON to standard output."
+        raise InputError(msg)
     if args.batch:
         return _batch(args)
     if not args.file:

@@ -7,7 +7,7 @@ import json
 import re
 import sys
 
-_LATLON = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+_LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     launch.add_argument("--from-border", metavar="CODE",
                         help="launch from the land border of this country with --into (e.g. UKR)")
     launch.add_argument("--from", dest="from_", metavar="PLACE", action="append", default=[],
-                        help='launch point: a place name ("Sumy") or "LAT,LON"; repeatable')
+                        help='launch point: a place name ("Sumy") or "LON,LAT" in degrees, longitude '
+                             'first as everywhere in mapapp (e.g. "34.80,50.91"); repeatable')
     launch.add_argument("--line", metavar="FILE", help="launch line, e.g. a front line (GeoJSON LineString)")
     parser.add_argument("--into", metavar="CODE", help="only count territory of this country (e.g. RUS)")
     parser.add_argument("--targets", metavar="FILE", help="your targets: CSV with lat/lon columns or GeoJSON points")
@@ -32,10 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _point(text: str) -> tuple[tuple[float, float], str]:
-    m = _LATLON.match(text)
+    m = _LONLAT.match(text)
     if m:
-        lat, lon = float(m.group(1)), float(m.group(2))
-        return (lon, lat), f"{lat:g},{lon:g}"
+        lon, lat = float(m.group(1)), float(m.group(2))
+        return (lon, lat), f"{lon:g},{lat:g}"
     from mapapp.commands.ring import resolve_place
 
     lon, lat, label = resolve_place(text)
