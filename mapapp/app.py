@@ -31,6 +31,7 @@ from mapapp import appmap, appmodel, appstate  # noqa: E402
 from mapapp.appstate import LaunchPoint, ViewState, md  # noqa: E402
 from mapapp.errors import InputError, MapAppError  # noqa: E402
 from mapapp.mapspec import LAYER_EVENTS, LAYER_PLACES, LAYER_TARGETS, MapSpec, format_km  # noqa: E402
+from mapapp.render import format_latlon  # noqa: E402
 from mapapp.types import Weapon  # noqa: E402
 
 UPLOAD_LABEL = "Upload a file (.txt, .md, .html)"
@@ -236,7 +237,7 @@ def _add_place_cb() -> None:
         ss["launch_names"] = [*ss["launch_names"], lp.name]
     ss["place_query"] = ""
     _flash("success", f"Added launch point {p.name} ({p.kind}, {p.country_code or '—'}; "
-                      f"{p.lat:.3f}° N, {p.lon:.3f}° E).")
+                      f"{format_latlon(p.lat, p.lon, 3)}).")
 
 
 def _add_click_cb(lat: float, lng: float) -> None:
@@ -614,7 +615,7 @@ def main() -> None:
             click = out.get("last_clicked")
             if isinstance(click, dict) and "lat" in click and "lng" in click:
                 lat, lng = float(click["lat"]), float(click["lng"])
-                st.button(f"Add the clicked point ({lat:.3f}° N, {lng:.3f}° E) as a launch point",
+                st.button(f"Add the clicked point ({format_latlon(lat, lng, 3)}) as a launch point",
                           on_click=_add_click_cb, args=(lat, lng), key="add_click")
         _snapshot_panel(spec)
     with side_col:
