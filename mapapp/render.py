@@ -328,6 +328,8 @@ def event_popup(ev: Event) -> str:
         d = ev.date
         date = d.start if d.start == d.end else f"{d.start} – {d.end}"
         date += f" ({d.status}" + (f": “{d.text}”" if d.text else "") + ")"
+        if d.note:
+            date += f" — {d.note}"
     rows = [
         f'<div class="mapapp-popup"><b class="t">{esc(kind)}</b>'
         + (' <span class="meta">(planned)</span>' if ev.planned else "") + "<br>",
@@ -337,8 +339,15 @@ def event_popup(ev: Event) -> str:
         rows.append(f'<span class="meta">Where:</span> {esc(", ".join(p.name for p in ev.places))}<br>')
     if ev.actors:
         rows.append(f'<span class="meta">Actors:</span> {esc(", ".join(ev.actors))}<br>')
+    if ev.figures:
+        quals = ev.figure_qualifiers
+        figs = [f"{quals[i] + ' ' if i < len(quals) and quals[i] else ''}{n:,} {label}"
+                for i, (label, n) in enumerate(ev.figures)]
+        rows.append(f'<span class="meta">Figures:</span> {esc("; ".join(figs))}<br>')
     rows.append(f"<blockquote>{esc(_clip(ev.sentence, 400))}</blockquote>")
-    src = ev.source or ", ".join(ev.outlets)
+    if ev.outlets:
+        rows.append(f'<span class="meta">Reported by:</span> {esc(", ".join(ev.outlets))}<br>')
+    src = ev.source
     if src:
         rows.append(f'<span class="meta">Source:</span> {esc(src)} · ')
     rows.append(f'<span class="meta">confidence</span> {ev.confidence:.2f}</div>')

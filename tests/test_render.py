@@ -381,3 +381,15 @@ def test_matplotlib_keeps_dollars_in_article_text(title: str) -> None:
     assert "$5 \\frac{" in gun and not entries[gun].get_parse_math()
     labels = [t for t in ax.texts if t.get_text() == "$Town$"]
     assert labels and not any(t.get_parse_math() for t in labels)
+
+
+def test_event_popup_shows_date_type_actors_figures_sentence_and_source() -> None:
+    ev = Event("e1", "Explosions/Remote violence", "Air/drone strike",
+               DateValue("2024-11-16", "2024-11-17", "range", "inferred", "Saturday night into Sunday"),
+               (KYIV,), ("Russia", "Ukraine"), "At least five people were killed <b>here</b>.", 0, 10,
+               source="seed.txt", outlets=("ABC News",), figures=(("killed", 5),), figure_qualifiers=("at least",))
+    html = render.event_popup(ev)
+    for part in ("2024-11-16 – 2024-11-17", "Saturday night into Sunday", "Explosions/Remote violence",
+                 "Russia, Ukraine", "at least 5 killed", "ABC News", "seed.txt", "&lt;b&gt;here&lt;/b&gt;"):
+        assert part in html
+    assert "<b>here</b>" not in html
