@@ -18,9 +18,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from pathlib import Path
 
+from mapapp.article import html_to_text
 from mapapp.errors import InputError
 from mapapp.types import LonLat
 
@@ -299,57 +299,9 @@ def click_point(lat: float, lng: float) -> LaunchPoint:
 # --- article input ---------------------------------------------------------------------------
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the text a browser would show; drops script/style/head content."""
-
-    _SKIP = frozenset({"script", "style", "head", "title", "noscript", "template", "svg", "iframe", "object"})
-    _BLOCK = frozenset({
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-        "section", "article", "header", "footer", "blockquote", "pre", "hr", "figcaption", "dd", "dt",
-    })
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip_depth += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip_depth:
-            self.parts.append(data)
-
-
 def strip_html(html: str) -> str:
-    """The visible text of an HTML document: tags removed, entities decoded, script/style dropped.
-
-    Block elements become line breaks; runs of spaces collapse. Uses the stdlib
-    :class:`html.parser.HTMLParser`, which tolerates broken markup.
-    """
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts).replace("\xa0", " ")
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
+    """The visible text of an uploaded HTML article (see :func:`mapapp.article.html_to_text`)."""
+    return html_to_text(html)
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -53,9 +53,13 @@ class Article:
 
 
 class _TextOnly(HTMLParser):
-    _SKIP = frozenset({"script", "style", "noscript", "template"})
-    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
-                        "section", "header", "footer", "blockquote", "figcaption"})
+    """Collects the text a browser would show, the ``<title>`` and the ``<meta>`` fields."""
+
+    _SKIP = frozenset({"script", "style", "head", "noscript", "template", "svg", "iframe", "object"})
+    _BLOCK = frozenset({
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+        "section", "article", "header", "footer", "blockquote", "pre", "hr", "figcaption", "dd", "dt",
+    })
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -78,6 +82,12 @@ class _TextOnly(HTMLParser):
         if tag in self._BLOCK:
             self.parts.append("\n")
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":
+            self.handle_starttag(tag, attrs)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
     def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP and self._skip:
             self._skip -= 1
@@ -91,6 +101,33 @@ class _TextOnly(HTMLParser):
             self.title += data
         elif not self._skip:
             self.parts.append(data)
+
+    def text(self) -> str:
+        """The visible text: one line per block, runs of spaces collapsed, no blank-line runs."""
+        raw = "".join(self.parts).replace("\xa0", " ")
+        out: list[str] = []
+        for line in raw.split("\n"):
+            line = re.sub(r"[ \t\r\f\v]+", " ", line).strip()
+            if line or (out and out[-1]):
+                out.append(line)
+        return "\n".join(out).strip()
+
+
+def _parse_html(html: str) -> _TextOnly:
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()  # flush text held back at the end; charrefs are already decoded once
+    return parser
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML document: tags removed, entities decoded, script/style/head dropped.
+
+    Block elements become line breaks; runs of spaces collapse. Uses the stdlib
+    :class:`html.parser.HTMLParser`, which tolerates broken markup. The CLI and the app both use it,
+    so the same ``.html`` file gives the same text everywhere.
+    """
+    return _parse_html(html).text()
 
 
 def _date_or_error(value: object, where: str) -> dt.date:
@@ -150,10 +187,8 @@ def read_article(path: str | Path) -> Article:
     source = title = origin = ""
     text = raw
     if p.suffix.lower() in (".html", ".htm"):
-        parser = _TextOnly()
-        parser.feed(raw)
-        parser.close()  # flush text held back at the end; charrefs are already decoded once
-        text = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", "".join(parser.parts)).strip()
+        parser = _parse_html(raw)
+        text = parser.text()
         title = parser.title.strip()
         for key in ("article:published_time", "datepublished", "date", "pubdate"):
             if parser.meta.get(key):

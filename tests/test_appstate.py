@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,16 @@ def test_paste_checks() -> None:
         text_from_paste(None)
     assert text_from_paste("<p>Kursk</p><script>x()</script>") == "Kursk"
     assert text_from_paste("  Kyiv  ") == "Kyiv"
+
+
+def test_html_upload_and_cli_read_the_same_text(tmp_path: Path) -> None:
+    from mapapp.appstate import text_from_upload
+    from mapapp.article import read_article
+
+    page = ("<html><head><title>Strikes</title><style>p{}</style></head><body><svg><text>chart</text></svg>"
+            "<p>Drones hit <b>Kyiv</b> &amp; Odesa.</p><iframe>ad</iframe><p>Five were killed.</p></body></html>")
+    f = tmp_path / "a.html"
+    f.write_text(page, encoding="utf-8")
+    uploaded = text_from_upload("a.html", page.encode())
+    assert uploaded == read_article(f).text
+    assert uploaded.split() == "Drones hit Kyiv & Odesa. Five were killed.".split()  # no title, style, svg, ad
