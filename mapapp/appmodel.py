@@ -26,6 +26,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.appstate import DEFAULT_INTO, LaunchPoint
+from mapapp.errors import MapAppError
 from mapapp.events import split_sentences
 from mapapp.mapspec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.types import Event, Mention, Place, Weapon
@@ -251,8 +252,24 @@ def rings_geometry(points: Sequence[tuple[float, float]], radius_km: float) -> B
 
 
 def border_pair(border: str) -> tuple[str, str]:
-    """(from, into) ISO3 codes of a border key: :data:`BORDERS`, else ``(border, DEFAULT_INTO)``."""
+    """(from, into) ISO3 codes of a border key: ``"RUS:UKR"`` (from Russia's border into Ukraine),
+    a key of :data:`BORDERS`, else ``(border, DEFAULT_INTO)``."""
+    if ":" in border:
+        a, b = border.split(":", 1)
+        return a.strip().upper(), b.strip().upper()
     return BORDERS.get(border, (border, DEFAULT_INTO))
+
+
+def _iso2(iso3: str) -> str:
+    """ISO2 code of an ISO3 code ("" when unknown)."""
+    if iso3 in ISO2:
+        return ISO2[iso3]
+    from mapapp.gazetteer import get_gazetteer
+
+    try:
+        return get_gazetteer().country(iso3).country_code
+    except MapAppError:
+        return ""
 
 
 def border_geometry(border: str, radius_km: float) -> BaseGeometry:
@@ -324,7 +341,7 @@ def reach_table(
     if bounds is not None and min_pop > 0:
         for name, lon, lat, cc in _big_cities(min_pop, bounds):
             cands.setdefault(f"city:{name}:{lon:.2f}", (name, "city", lon, lat, cc))
-    into_cc = ISO2.get(border_pair(border)[1], "")
+    into_cc = _iso2(border_pair(border)[1])
     rows: list[ReachRow] = []
     line = None
     for layer in layers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -263,3 +264,24 @@ def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
+
+
+def test_footprint_from_another_border_into_another_country(tmp_path: Path) -> None:
+    from pyproj import Geod
+    from shapely.geometry import Point, shape
+
+    out = tmp_path / "isk.geojson"
+    r = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--weapon", "iskander-m", "--from-border", "RUS",
+                        "--into", "UKR", "--layers", "footprint", "--out", str(out)],
+                       capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr
+    fc = json.loads(out.read_text(encoding="utf-8"))
+    geoms = [shape(f["geometry"]) for f in fc["features"] if f["geometry"]["type"] in ("Polygon", "MultiPolygon")]
+    assert geoms
+    area = sum(abs(Geod(ellps="WGS84").geometry_area_perimeter(g)[0]) for g in geoms) / 1e6
+    assert 300_000 < area < 610_000  # most of Ukraine (603,500 km² in all) lies within 500 km of Russia
+    kyiv, moscow = Point(30.52, 50.45), Point(37.62, 55.75)
+    assert any(g.contains(kyiv) for g in geoms) and not any(g.contains(moscow) for g in geoms)
+    bad = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--from-border", "none", "--into", "UKR",
+                          "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "needs a border" in bad.stderr and "Traceback" not in bad.stderr

@@ -24,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from-border", default=None, metavar="ISO3",
                         help="draw the footprint from this country's land border "
                              "(default UKR; 'none' for none)")
+    parser.add_argument("--into", default=None, metavar="ISO3",
+                        help="the country the footprint reaches into, across that border (default RUS)")
     parser.add_argument("--at", action="append", default=[], metavar="PLACE",
                         help="launch point for rings: a place name, 'lon,lat' or 'Name@lon,lat' (repeatable)")
     parser.add_argument("--width", type=int, default=1600, help="pixels (PNG/PDF), default 1600")
@@ -63,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
     border = args.from_border
     if border is not None and border.lower() == "none":
         border = ""
+    if args.into:
+        if border == "":
+            msg = f"--into {args.into!r} needs a border to cross; drop --from-border none."
+            raise InputError(msg)
+        border = f"{border or 'UKR'}:{args.into}"
 
     from mapapp import snapshot
     from mapapp.scene import build_scene
