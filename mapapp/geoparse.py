@@ -34,6 +34,7 @@ from mapapp.lexicon import (
     FIRST_NAMES,
     GENERIC_ADMIN_WORDS,
     GENERIC_WORDS,
+    INSTITUTION_WORDS,
     MODIFIERS,
     MONTHS_AND_DAYS,
     NON_NATIONAL_ADJECTIVES,
@@ -362,6 +363,16 @@ class Geoparser:
                 while j < len(toks) and toks[j].cap and _gap_ok(text, toks[j - 1], toks[j]):
                     j += 1
                 return None, j
+        if demonym_only and nxt is not None and nxt.cap:
+            # an adjective opening an organisation's name: "American Red Cross", "American Heart
+            # Association", "American Legion" (the organisation is not a place reference)
+            j = k
+            while j < len(toks) and j - k < 5 and toks[j].cap and _gap_ok(text, toks[j - 1], toks[j]):
+                if toks[j].text.lower().rstrip(".") in INSTITUTION_WORDS:
+                    return None, j + 1
+                j += 1
+        if demonym_only and prev is not None and prev.cap and prev.text.lower() in ("native", "first"):
+            return None, k  # "Native American", "First Nations": peoples, not the country
         big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
         admin_level = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
         named_admin = any(p.kind in ("country", "continent", "admin1", "region") and nt != "alternate"

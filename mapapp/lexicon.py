@@ -81,6 +81,16 @@ MONTHS_AND_DAYS = frozenset(
     }
 )
 
+#: Words that end an institution's name ("American Heart Association", "Russian Orthodox Church").
+INSTITUTION_WORDS = frozenset(
+    {
+        "association", "society", "cross", "legion", "act", "foundation", "league", "federation",
+        "institute", "academy", "council", "party", "church", "airlines", "airways", "express", "bar",
+        "club", "fund", "alliance", "coalition", "union", "congress", "committee", "conference",
+        "corporation", "company", "inc", "corp", "bank", "museum", "orchestra", "ballet", "idol",
+    }
+)
+
 #: Capitalised common nouns that GeoNames also lists as places; never a place on their own.
 GENERIC_WORDS = frozenset(
     {

@@ -197,3 +197,10 @@ def test_landmark_spans_leave_out_the_article() -> None:
     text = "WASHINGTON (AP) — The Pentagon said on Tuesday that the Kremlin had been warned."
     got = [(text[m.start : m.end], m.place.kind) for m in geoparse(text)]
     assert got == [("WASHINGTON", "city"), ("Pentagon", "landmark"), ("Kremlin", "landmark")]
+
+
+def test_demonym_opening_an_organisation_name_is_not_a_place() -> None:
+    assert geoparse("The American Red Cross and the American Heart Association helped.") == []
+    assert geoparse("Native American artifacts were shown.") == []
+    ms = geoparse("American troops arrived in Poland.")
+    assert [(m.surface, m.place.country_code) for m in ms] == [("American", "US"), ("Poland", "PL")]
