@@ -258,7 +258,9 @@ def from_query(
 
 
 def check_lonlat(lon: float, lat: float) -> LonLat:
-    """``LonLat(lon, lat)`` if both are finite and in range (lon wrapped to -180..180)."""
+    """``LonLat(lon, lat)`` of a map view or a click: finite, latitude in range, longitude wrapped
+    to -180..180 (Leaflet reports longitudes beyond ±180 once the map is panned round the world;
+    typed coordinates go through the stricter :func:`mapapp.geodesy.check_lonlat`)."""
     if not (math.isfinite(lon) and math.isfinite(lat)) or not -90.0 <= lat <= 90.0:
         msg = f"Coordinate ({lon!r}, {lat!r}) is not a valid (lon, lat): latitude must be -90..90."
         raise InputError(msg)
@@ -267,11 +269,10 @@ def check_lonlat(lon: float, lat: float) -> LonLat:
 
 
 def check_radius_km(radius_km: float) -> float:
-    """The radius if it is a usable range (1 to 20,000 km, half the Earth's circumference)."""
-    if not math.isfinite(radius_km) or not 1.0 <= radius_km <= 20_000.0:
-        msg = f"Radius {radius_km!r} km is out of range; give a number of km from 1 to 20,000."
-        raise InputError(msg)
-    return float(radius_km)
+    """The radius if the range engine can draw it (see :func:`mapapp.geodesy.check_radius_km`)."""
+    from mapapp.geodesy import check_radius_km as engine_check
+
+    return engine_check(radius_km)
 
 
 def decode_launch_point(text: str) -> LaunchPoint:
