@@ -22,7 +22,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from mapapp.mapspec import (
     LAYER_TITLES,
     MapSpec,
 )
+from mapapp.outputs import write_text_atomic
 
 _log = logging.getLogger(__name__)
 
@@ -174,16 +174,8 @@ def write_basemap_file(text: str, dest: Path = STATIC_DIR, keep: int = BASEMAP_F
         if target.is_file():
             os.utime(target)  # mark as recently used, so pruning keeps it
         else:
-            fd, tmp = tempfile.mkstemp(prefix=".basemap-", suffix=".tmp", dir=dest)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.chmod(tmp, 0o644)  # served by Streamlit: readable like the other assets
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-    except OSError as err:  # PermissionError, read-only file system, disk full
+            write_text_atomic(target, text)  # readable (0644) like the other served assets
+    except OSError as err:  # PermissionError, read-only file system, disk full (OutputError too)
         msg = (f"Cannot write the basemap file {str(target)!r}: {err.strerror or err}. The app serves "
                f"its map data from {str(dest)!r}; make that directory writable by the user running "
                "the app.")

@@ -21,8 +21,6 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mapapp.errors import InputError, MapAppError, OutputError
+from mapapp.errors import InputError, MapAppError
+from mapapp.outputs import write_text_atomic
 from mapapp.types import DateValue, Event, Place, PlaceKind
 
 __all__ = [
@@ -513,33 +512,6 @@ def to_geojson(events: Sequence[Event], columns: Sequence[str] | None = None) ->
     if skipped:
         fc["skipped_no_place"] = skipped
     return fc
-
-
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` all or nothing: into a temporary file in the same
-    directory, then :func:`os.replace` onto ``path``. On failure ``path`` is left as it was.
-
-    Raises
-    ------
-    OutputError
-        If the directory is missing or not writable, or ``path`` is a directory.
-    """
-    out = Path(path)
-    tmp: Path | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-        tmp = Path(tmp_name)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-        tmp = None
-    except OSError as err:
-        msg = f"Cannot write {str(path)!r}: {err.strerror or err}; choose a writable path."
-        raise OutputError(msg) from err
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
 
 
 def export_csv(events: Iterable[Event], path: str | Path, columns: Sequence[str] | None = None) -> None:

@@ -17,8 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from mapapp.errors import MapAppError, OutputError
 from mapapp.mapspec import MapSpec
+from mapapp.outputs import atomic_output
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright, Route
@@ -98,27 +98,6 @@ def output_format(out: Path) -> str:
     os.close(fd)
     os.unlink(probe)
     return fmt
-
-
-@contextmanager
-def atomic_output(out: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``out``; move it onto ``out`` only if the block succeeds."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part" + out.suffix,
-                                    dir=out.parent or ".")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, MapAppError):
-            raise
-        msg = f"Cannot write {str(out)!r}: {err.strerror or err}. Choose another --out."
-        raise OutputError(msg) from err
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def chromium_available() -> bool:
@@ -252,7 +231,7 @@ def write(
         raise OutputError(msg)
     used = "none"
     blocked: list[str] = []
-    with atomic_output(out) as tmp:
+    with atomic_output(out, "choose another --out") as tmp:
         if fmt == "html":
             from mapapp import render
 

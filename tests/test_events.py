@@ -301,7 +301,7 @@ def test_cli_output_written_whole_or_not_at_all(tmp_path: Path, capsys: pytest.C
     def fail(a: object, b: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("mapapp.eventfiles.os.replace", fail)
+    monkeypatch.setattr("mapapp.outputs.os.replace", fail)
     assert main(["events", str(src), "--format", "csv", "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No space left on device" in err and "Traceback" not in err

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from mapapp.errors import InputError, OutputError
+if TYPE_CHECKING:
+    from mapapp.geoparse import Geoparser
+
+from mapapp.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,71 +72,56 @@ def _one(args: argparse.Namespace) -> int:
 
 def _batch(args: argparse.Namespace) -> int:
     from mapapp.geoparse import Geoparser
+    from mapapp.outputs import atomic_output
 
     src = Path(args.batch)
     if not src.is_file():
         msg = f"no such batch file: {args.batch!r}. Give a JSONL file with one {{\"id\", \"text\"}} per line."
         raise InputError(msg)
-    out_path = Path(args.out) if args.out else None
-    if out_path is not None and not out_path.parent.resolve().is_dir():
-        msg = f"cannot write {args.out!r}: directory {str(out_path.parent)!r} does not exist."
-        raise OutputError(msg)
     parser = Geoparser()
-    bad = 0
-    tmp_name = None
-    sink: TextIO
-    if out_path is not None:
-        try:
-            fd, tmp_name = tempfile.mkstemp(prefix=".geoparse-", suffix=".jsonl", dir=out_path.parent.resolve())
-        except OSError as err:
-            msg = f"cannot write {args.out!r}: {err.strerror or err}; choose a writable directory."
-            raise OutputError(msg) from None
-        sink = os.fdopen(fd, "w", encoding="utf-8")
+    if args.out:
+        with atomic_output(Path(args.out), "choose a writable directory for --out") as tmp, \
+                tmp.open("w", encoding="utf-8") as sink:
+            bad = _geoparse_lines(src, parser, sink)
     else:
-        sink = sys.stdout
-    try:
-        with src.open("rb") as fh:
-            for lineno, raw in enumerate(fh, start=1):
-                if not raw.strip():
-                    continue
-                where = f"{src}:{lineno}"
-                try:
-                    rec = json.loads(read_text_bytes(raw, where))
-                    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                        msg = f"{where}: expected a JSON object with a string \"text\" field"
-                        raise InputError(msg)
-                    mentions = parser.parse(rec["text"])
-                except json.JSONDecodeError as err:
-                    bad += 1
-                    print(f"mapapp geoparse: {where}: not JSON ({err.msg} at column {err.colno}); skipped",
-                          file=sys.stderr)
-                    continue
-                except InputError as err:
-                    bad += 1
-                    print(f"mapapp geoparse: {err}; skipped", file=sys.stderr)
-                    continue
-                tops = []
-                for m in mentions:
-                    d = m.to_dict()
-                    d.pop("alternatives", None)
-                    tops.append(d)
-                sink.write(json.dumps({"id": rec.get("id", lineno), "toponyms": tops}, ensure_ascii=False))
-                sink.write("\n")
-        if tmp_name is not None:
-            sink.close()
-            os.replace(tmp_name, out_path)  # type: ignore[arg-type]
-            tmp_name = None
-    except OSError as err:
-        msg = f"cannot write {args.out!r}: {err.strerror}"
-        raise OutputError(msg) from None
-    finally:
-        if tmp_name is not None:
-            sink.close()
-            Path(tmp_name).unlink(missing_ok=True)
+        bad = _geoparse_lines(src, parser, sys.stdout)
     if bad:
         print(f"mapapp geoparse: {bad} bad line(s) in {src} were skipped (see above)", file=sys.stderr)
         return 1
     return 0
+
+
+def _geoparse_lines(src: Path, parser: Geoparser, sink: TextIO) -> int:
+    """Geoparse every JSONL line of ``src`` into ``sink``; report bad lines and return their count."""
+    bad = 0
+    with src.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            where = f"{src}:{lineno}"
+            try:
+                rec = json.loads(read_text_bytes(raw, where))
+                if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                    msg = f"{where}: expected a JSON object with a string \"text\" field"
+                    raise InputError(msg)
+                mentions = parser.parse(rec["text"])
+            except json.JSONDecodeError as err:
+                bad += 1
+                print(f"mapapp geoparse: {where}: not JSON ({err.msg} at column {err.colno}); skipped",
+                      file=sys.stderr)
+                continue
+            except InputError as err:
+                bad += 1
+                print(f"mapapp geoparse: {err}; skipped", file=sys.stderr)
+                continue
+            tops = []
+            for m in mentions:
+                d = m.to_dict()
+                d.pop("alternatives", None)
+                tops.append(d)
+            sink.write(json.dumps({"id": rec.get("id", lineno), "toponyms": tops}, ensure_ascii=False))
+            sink.write("\n")
+    return bad
 
 
 def run(args: argparse.Namespace) -> int:
