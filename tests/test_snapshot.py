@@ -8,10 +8,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
 from matplotlib.image import imread
 
 from mapapp import render, snapshot
@@ -101,6 +107,39 @@ def test_matplotlib_renderer_draws_the_map(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- real browser
 
 
+@contextmanager
+def offline_map_page(page_file: Path) -> Iterator[tuple[Page, list[str]]]:
+    """A real headless Chromium (fresh profile) showing ``page_file`` once the map is ready;
+    every request that is not file:/data:/about: is blocked and recorded in the yielded list."""
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    profile = tempfile.mkdtemp(prefix="mapapp-test-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
+                viewport={"width": 900, "height": 600})
+            try:
+                def route(r: Route) -> None:
+                    if r.request.url.startswith(("file:", "data:", "about:")):
+                        r.continue_()
+                    else:
+                        requests.append(r.request.url)
+                        r.abort()
+
+                ctx.route("**/*", route)
+                page = ctx.new_page()
+                page.goto(page_file.as_uri())
+                page.wait_for_function("window.__mapReady === true", timeout=20000)
+                yield page, requests
+            finally:
+                ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+
 @browser
 @pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
 def test_png_of_standalone_html_offline(tmp_path: Path) -> None:
@@ -125,88 +164,46 @@ def test_pdf_snapshot(tmp_path: Path) -> None:
 @browser
 @pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
 def test_article_markup_never_executes(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     page_file = tmp_path / "map.html"
     page_file.write_text(render.to_html(make_spec(title=f"Headline {XSS_SCRIPT} {XSS_IMG}")))
-    requests: list[str] = []
-    profile = tempfile.mkdtemp(prefix="mapapp-test-")
-    try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
-                viewport={"width": 900, "height": 600})
-            try:
-                def route(r: object) -> None:
-                    url = r.request.url  # type: ignore[attr-defined]
-                    if url.startswith(("file:", "data:", "about:")):
-                        r.continue_()  # type: ignore[attr-defined]
-                    else:
-                        requests.append(url)
-                        r.abort()  # type: ignore[attr-defined]
-
-                ctx.route("**/*", route)
-                page = ctx.new_page()
-                page.goto(page_file.as_uri())
-                page.wait_for_function("window.__mapReady === true", timeout=20000)
-                # open every popup and tooltip on the map, one after another
-                opened = page.evaluate("""() => {
-                    let n = 0;
-                    const visit = (layer) => {
-                        if (layer.getLayers) { layer.getLayers().forEach(visit); }
-                        if (layer.getPopup && layer.getPopup()) {
-                            if (layer.getLatLng) { layer.openPopup(); }
-                            else { layer.openPopup(layer.getBounds().getCenter()); }
-                            n += 1;
-                        }
-                        if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); }
-                    };
-                    const maps = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]);
-                    maps[0].eachLayer(visit);
-                    return n;
-                }""")
-                page.wait_for_timeout(300)
-                assert opened >= 4
-                assert page.evaluate("typeof window.__pwned") == "undefined"
-                title = page.inner_text(".mapapp-title")
-                assert XSS_SCRIPT in title and "<img src=x" in title  # shown as text
-                assert page.locator(".leaflet-popup-content img").count() == 0
-                assert page.locator(".mapapp-title img, .mapapp-title script").count() == 0
-            finally:
-                ctx.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with offline_map_page(page_file) as (page, requests):
+        # open every popup and tooltip on the map, one after another
+        opened = page.evaluate("""() => {
+            let n = 0;
+            const visit = (layer) => {
+                if (layer.getLayers) { layer.getLayers().forEach(visit); }
+                if (layer.getPopup && layer.getPopup()) {
+                    if (layer.getLatLng) { layer.openPopup(); }
+                    else { layer.openPopup(layer.getBounds().getCenter()); }
+                    n += 1;
+                }
+                if (layer.getTooltip && layer.getTooltip()) { layer.openTooltip(); }
+            };
+            const maps = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]);
+            maps[0].eachLayer(visit);
+            return n;
+        }""")
+        page.wait_for_timeout(300)
+        assert opened >= 4
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        title = page.inner_text(".mapapp-title")
+        assert XSS_SCRIPT in title and "<img src=x" in title  # shown as text
+        assert page.locator(".leaflet-popup-content img").count() == 0
+        assert page.locator(".mapapp-title img, .mapapp-title script").count() == 0
     assert requests == []
 
 
 @browser
 @pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
 def test_weapon_name_markup_in_layer_control_never_executes(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     page_file = tmp_path / "map.html"
     page_file.write_text(render.to_html(_spec_with_weapon_name(XSS_IMG)))
-    profile = tempfile.mkdtemp(prefix="mapapp-test-")
-    try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
-                viewport={"width": 900, "height": 600})
-            try:
-                ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
-                          else r.abort())
-                page = ctx.new_page()
-                page.goto(page_file.as_uri())
-                page.wait_for_function("window.__mapReady === true", timeout=20000)
-                page.wait_for_timeout(200)
-                assert page.evaluate("typeof window.__pwned") == "undefined"
-                control = page.inner_text(".leaflet-control-layers-overlays")
-                assert "<img src=x" in control and "(50 km) footprint" in control  # shown as text
-                assert page.locator(".leaflet-control-layers img").count() == 0
-            finally:
-                ctx.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with offline_map_page(page_file) as (page, _requests):
+        page.wait_for_timeout(200)
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        control = page.inner_text(".leaflet-control-layers-overlays")
+        assert "<img src=x" in control and "(50 km) footprint" in control  # shown as text
+        assert page.locator(".leaflet-control-layers img").count() == 0
 
 
 @browser
@@ -231,8 +228,6 @@ def test_seed_snapshot_command(tmp_path: Path) -> None:
 def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from playwright.sync_api import sync_playwright
-
     from mapapp.mapspec import ReachTarget
 
     near = (ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0),
@@ -241,24 +236,11 @@ def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
     spec = replace(make_spec(), targets=near, bounds=(28.0, 44.0, 46.0, 56.0))
     page_file = tmp_path / "map.html"
     page_file.write_text(render.to_html(spec))
-    profile = tempfile.mkdtemp(prefix="mapapp-test-")
-    try:
-        with sync_playwright() as pw:
-            ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
-                viewport={"width": 900, "height": 600})
-            try:
-                page = ctx.new_page()
-                page.goto(page_file.as_uri())
-                page.wait_for_function("window.__mapReady === true", timeout=20000)
-                boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.mapapp-label'))
-                    .filter(el => getComputedStyle(el).visibility !== 'hidden')
-                    .map(el => { const r = el.getBoundingClientRect();
-                                 return [el.textContent, r.left, r.top, r.right, r.bottom]; })""")
-            finally:
-                ctx.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with offline_map_page(page_file) as (page, _requests):
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.mapapp-label'))
+            .filter(el => getComputedStyle(el).visibility !== 'hidden')
+            .map(el => { const r = el.getBoundingClientRect();
+                         return [el.textContent, r.left, r.top, r.right, r.bottom]; })""")
     names = [b[0] for b in boxes]
     assert {"Kursk", "Kyiv", "Taganrog", "Rostov-on-Don"} <= set(names)
     for i, a in enumerate(boxes):
