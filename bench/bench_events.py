@@ -1,7 +1,7 @@
 """Events benchmark: extraction throughput (seed repeated, synthetic articles) and CSV import rows/s.
 
 Run: ``.venv/bin/python bench/bench_events.py`` from the repository root. Extraction is timed
-with hand-made mentions (no geoparser) so it measures mapapp.events alone; the seed is also
+with hand-made mentions (no geoparser) so it measures mapapp.text.events.extract alone; the seed is also
 timed once through the real geoparser when it can be imported.
 """
 
@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mapapp.eventfiles import import_csv, to_csv_text  # noqa: E402
-from mapapp.events import extract_events  # noqa: E402
-from mapapp.types import Mention, Place  # noqa: E402
+from mapapp.corpus.files import import_csv, to_csv_text  # noqa: E402
+from mapapp.model import Mention, Place  # noqa: E402
+from mapapp.text.events.extract import extract_events  # noqa: E402
 
 SEED = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.txt"
 GOLD = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.gold.json"
@@ -84,7 +84,7 @@ def main() -> None:
     print(f"synthetic 100 articles x 20 sentences: {n} events in {el:.2f} s -> {n / el:,.0f} events/s")
 
     try:
-        from mapapp.geoparse import geoparse
+        from mapapp.text.geoparse.parser import geoparse
 
         geoparse("Kyiv")  # load the gazetteer outside the timing
         t0 = time.perf_counter()

@@ -18,7 +18,7 @@ def rss_mb():
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 t0 = time.perf_counter()
-from mapapp.gazetteer import Gazetteer
+from mapapp.data.gazetteer import Gazetteer
 t_import = time.perf_counter() - t0
 rss0 = rss_mb()
 t1 = time.perf_counter()
@@ -32,7 +32,7 @@ for i in range(n):
     g.candidates(names[i % len(names)])
 t_cand = (time.perf_counter() - t2) / n
 t3 = time.perf_counter()
-from mapapp import boundaries
+from mapapp.data import boundaries
 boundaries.countries(); boundaries.admin1()
 t_poly = time.perf_counter() - t3
 print(json.dumps({"import_s": t_import, "load_s": t_load, "import_plus_load_s": t_import + t_load,

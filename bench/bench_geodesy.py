@@ -16,9 +16,9 @@ from pyproj import Geod
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from mapapp import geodesy
-from mapapp.reach import reach
-from mapapp.weapons import get_weapon
+from mapapp.data.weapons import get_weapon
+from mapapp.geo import geodesy
+from mapapp.geo.reach import reach
 
 GEOD = Geod(ellps="WGS84")
 SUMY = (34.80, 50.91)

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def load_time_s(repeats: int = 3) -> float:
     """Median wall time of a fresh process importing mapapp and geoparsing one sentence."""
     code = (
-        "import time; t=time.perf_counter(); from mapapp.geoparse import geoparse; "
+        "import time; t=time.perf_counter(); from mapapp.text.geoparse.parser import geoparse; "
         "geoparse('Kyiv and Kursk.'); print(time.perf_counter()-t)"
     )
     times = []
@@ -42,7 +42,7 @@ def main() -> int:
     ap.add_argument("--out-dir", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args()
 
-    from mapapp.geoparse import Geoparser
+    from mapapp.text.geoparse.parser import Geoparser
 
     parser = Geoparser()
     args.out_dir.mkdir(parents=True, exist_ok=True)

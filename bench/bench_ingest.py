@@ -28,7 +28,7 @@ def dir_bytes(p: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from mapapp.ingest import ingest
+    from mapapp.corpus.ingest import ingest
 
     ap = argparse.ArgumentParser(description="Corpus ingest benchmark")
     ap.add_argument("--n", type=int, default=10_000, help="articles (default 10,000)")

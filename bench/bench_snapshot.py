@@ -17,8 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    from mapapp import render, snapshot
-    from mapapp.scene import build_scene
+    from mapapp.maps.scene import build_scene
+    from mapapp.render import leaflet as render
+    from mapapp.render import snapshot
     from tests.test_render import make_spec
 
     with tempfile.TemporaryDirectory() as d:

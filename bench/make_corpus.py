@@ -47,7 +47,7 @@ def make_articles(n: int, *, seed: int = 7, min_population: int = 200_000,
                   start: dt.date = dt.date(2024, 1, 1), days: int = 365,
                   sentences: tuple[int, int] = (6, 12)) -> list[dict[str, str]]:
     """``n`` articles as ``{"id", "text", "published", "source"}`` dicts."""
-    from mapapp.gazetteer import get_gazetteer
+    from mapapp.data.gazetteer import get_gazetteer
 
     cities = get_gazetteer().cities(min_population=min_population)
     names = [str(x) for x in cities["name"] if str(x).isascii() and " " not in str(x)]

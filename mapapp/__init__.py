@@ -14,7 +14,7 @@ from mapapp.errors import (
     PlaceNotFound,
     UnknownWeapon,
 )
-from mapapp.types import DateValue, Event, LonLat, Mention, Place, Weapon
+from mapapp.model import DateValue, Event, LonLat, Mention, Place, Weapon
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """``python -m mapapp``."""
 
-from mapapp.cli import main
+from mapapp.cli.main import main
 
 raise SystemExit(main())

@@ -46,7 +46,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from mapapp.names import is_latin, normalize  # noqa: E402
+from mapapp.data.names import is_latin, normalize  # noqa: E402
 
 NPM_PACKAGES = {
     "world-atlas": "2.0.2",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "mapapp" / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "mapapp" / "app" / "page.py")
 ATACMS_COLOR = "#CC6677"
 FOOTPRINT = "lyr:footprint:atacms-m57"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapapp.ingest import ingest
+from mapapp.corpus.ingest import ingest
 
-APP = str(Path(__file__).resolve().parent.parent / "mapapp" / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "mapapp" / "app" / "page.py")
 ARTICLES = [
     ("2024-03-05", "Russian forces shelled Kharkiv on Monday, killing three civilians, officials said."),
     ("2024-04-02", "Missiles struck the outskirts of Odesa overnight, injuring 12 people."),

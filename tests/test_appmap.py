@@ -1,4 +1,4 @@
-"""The app's map parts (mapapp.appmap): layer groups found by key, the served basemap file."""
+"""The app's map parts (mapapp.app.mapview): layer groups found by key, the served basemap file."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mapapp import appmap, render
+from mapapp.app import mapview as appmap
 from mapapp.errors import DataDirError, MapAppError, StaticDirError
+from mapapp.render import leaflet as render
 from tests.test_render import XSS_IMG, _spec_with_weapon_name
 
 VIEW = (30.0, 48.0, 40.0, 54.0)
@@ -86,7 +87,7 @@ def test_unwritable_static_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
 
 def test_base_map_falls_back_to_inline_basemap(monkeypatch: pytest.MonkeyPatch) -> None:
     try:
-        from mapapp.datadir import data_dir
+        from mapapp.data.paths import data_dir
 
         data_dir()
     except DataDirError as err:

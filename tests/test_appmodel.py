@@ -1,10 +1,10 @@
-"""The app's pure model (mapapp.appmodel): place popups and border defaults, without Streamlit."""
+"""The app's pure model (mapapp.maps.model): place popups and border defaults, without Streamlit."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from mapapp.appmodel import analyse, border_pair, doc_from_file, place_marks
+from mapapp.maps.model import analyse, border_pair, doc_from_file, place_marks
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "2024-11-17-atacms-inside-russia.txt"
 FIRST = ("President Joe Biden authorized Ukraine to use U.S.-supplied long-range missiles inside Russia "

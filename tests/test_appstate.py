@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.appstate import (
+from mapapp.errors import InputError
+from mapapp.maps.viewstate import (
     MAX_ARTICLE_CHARS,
     LaunchPoint,
     ViewState,
@@ -17,8 +18,7 @@ from mapapp.appstate import (
     text_from_paste,
     text_from_upload,
 )
-from mapapp.errors import InputError
-from mapapp.types import LonLat
+from mapapp.model import LonLat
 
 SEEDS = ["2024-11-17-atacms-inside-russia.txt", "other.txt"]
 
@@ -55,7 +55,7 @@ def test_full_state_round_trips_through_the_url() -> None:
 def test_markdown_in_untrusted_text_is_inert() -> None:
     import re
 
-    from mapapp.appstate import md
+    from mapapp.maps.viewstate import md
 
     shown = md("![x](http://10.255.255.1/t.png) [click](http://evil.example) *bold* <b>")
     assert re.search(r"(?<!\\)[!\[\]()*<>:]", shown) is None  # every such character is escaped
@@ -151,8 +151,8 @@ def test_paste_checks() -> None:
 
 
 def test_html_upload_and_cli_read_the_same_text(tmp_path: Path) -> None:
-    from mapapp.appstate import text_from_upload
-    from mapapp.article import read_article
+    from mapapp.maps.viewstate import text_from_upload
+    from mapapp.text.article import read_article
 
     page = ("<html><head><title>Strikes</title><style>p{}</style></head><body><svg><text>chart</text></svg>"
             "<p>Drones hit <b>Kyiv</b> &amp; Odesa.</p><iframe>ad</iframe><p>Five were killed.</p></body></html>")

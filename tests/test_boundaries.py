@@ -6,7 +6,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from mapapp import boundaries
+from mapapp.data import boundaries
 from mapapp.errors import GeometryError, PlaceNotFound
 
 GEOD = Geod(ellps="WGS84")

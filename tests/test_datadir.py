@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mapapp import cli, datadir
+from mapapp.cli import main as cli
+from mapapp.data import paths as datadir
+from mapapp.data.gazetteer import Gazetteer
 from mapapp.errors import DataDirError
-from mapapp.gazetteer import Gazetteer
 
 REPO_GEO = Path(__file__).resolve().parent.parent / "data" / "geo"
 

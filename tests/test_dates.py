@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mapapp.dates import find_dates
+from mapapp.text.dates import find_dates
 
 SUN_2024_11_17 = dt.date(2024, 11, 17)  # a Sunday
 FRI_2025_01_03 = dt.date(2025, 1, 3)  # a Friday

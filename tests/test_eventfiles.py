@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.errors import InputError
-from mapapp.eventfiles import (
+from mapapp.corpus.files import (
     export_csv,
     export_geojson,
     import_csv,
@@ -20,6 +19,7 @@ from mapapp.eventfiles import (
     to_csv_text,
     to_geojson,
 )
+from mapapp.errors import InputError
 
 HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
           "actor2,country,admin1,location,latitude,longitude,fatalities,notes,source,tags\n")
@@ -103,7 +103,7 @@ def test_missing_required_column_is_an_input_error() -> None:
 
 
 def test_extracted_events_export_and_reimport_keep_date_range() -> None:
-    from mapapp.events import extract_events
+    from mapapp.text.events.extract import extract_events
 
     text = "Russia attacked targets in Kyiv with drones Saturday night into Sunday."
     evs = extract_events(text, "2024-11-17", mentions=[])

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mapapp.article import read_article
-from mapapp.cli import main
-from mapapp.events import extract_events, filter_by_date, merge_events, split_sentences
-from mapapp.types import Event, Mention, Place
+from mapapp.cli.main import main
+from mapapp.model import Event, Mention, Place
+from mapapp.text.article import read_article
+from mapapp.text.events.extract import extract_events, filter_by_date, merge_events, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.txt"
@@ -118,7 +118,7 @@ def test_seed_sentence_spans_point_into_the_text(seed_events: list[Event]) -> No
 
 
 def test_seed_through_real_geoparser() -> None:
-    geoparse = pytest.importorskip("mapapp.geoparse")
+    geoparse = pytest.importorskip("mapapp.text.geoparse.parser")
     art = read_article(SEED)
     events = extract_events(art.text, art.published, source=str(SEED),
                             mentions=geoparse.geoparse(art.text))

@@ -7,8 +7,8 @@ import time
 import pytest
 from pyproj import Geod
 
+from mapapp.data.gazetteer import Gazetteer, get_gazetteer, normalize
 from mapapp.errors import PlaceNotFound
-from mapapp.gazetteer import Gazetteer, get_gazetteer, normalize
 
 GEOD = Geod(ellps="WGS84")
 

@@ -15,8 +15,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from mapapp import geodesy
 from mapapp.errors import GeometryError
+from mapapp.geo import geodesy
 
 GEOD = Geod(ellps="WGS84")
 SUMY = (34.80, 50.91)

@@ -11,7 +11,7 @@ import pytest
 from pyproj import Geod
 
 from mapapp.errors import InputError
-from mapapp.geoparse import geoparse
+from mapapp.text.geoparse.parser import geoparse
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_GOLD = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.gold.json"

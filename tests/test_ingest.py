@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mapapp.cli import main
-from mapapp.ingest import ingest
-from mapapp.store import DATASETS, open_store
+from mapapp.cli.main import main
+from mapapp.corpus.ingest import ingest
+from mapapp.corpus.store import DATASETS, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from mapapp import cli, geodesy
+from mapapp.cli import main as cli
+from mapapp.data.weapons import get_weapon
 from mapapp.errors import InputError
-from mapapp.io import read_line, read_targets
-from mapapp.reach import reach
-from mapapp.weapons import get_weapon
+from mapapp.geo import geodesy
+from mapapp.geo.reach import reach
+from mapapp.geo.userfiles import read_line, read_targets
 
 GEOD = Geod(ellps="WGS84")
 SUMY = (34.80, 50.91)
@@ -28,7 +29,7 @@ def seed() -> object:
 
 
 def test_seed_atacms_from_the_ukrainian_border_into_russia(seed: object) -> None:
-    from mapapp.reach import Reach
+    from mapapp.geo.reach import Reach
 
     assert isinstance(seed, Reach)
     names = set(seed.cities["name"])
@@ -48,7 +49,7 @@ def test_seed_atacms_from_the_ukrainian_border_into_russia(seed: object) -> None
 
 
 def test_seed_distance_matches_a_brute_force_reference(seed: object) -> None:
-    from mapapp.reach import Reach
+    from mapapp.geo.reach import Reach
 
     assert isinstance(seed, Reach)
     border = geodesy.land_border("UA", "RU")

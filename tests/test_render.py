@@ -13,10 +13,12 @@ import numpy as np
 import pytest
 from pyproj import Geod
 
-from mapapp import assets, geodesy, render
-from mapapp.io import to_geojson, to_kml
-from mapapp.mapspec import MapSpec, PlaceMark, RangeLayer, ReachTarget
-from mapapp.types import DateValue, Event, LonLat, Place, Weapon
+from mapapp.geo import geodesy
+from mapapp.geo.userfiles import to_geojson, to_kml
+from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget
+from mapapp.model import DateValue, Event, LonLat, Place, Weapon
+from mapapp.render import assets
+from mapapp.render import leaflet as render
 
 GEOD = Geod(ellps="WGS84")
 XSS_SCRIPT = "<script>window.__pwned=1</script>"
@@ -167,7 +169,7 @@ def test_ten_thousand_events_html_stays_small() -> None:
 
 
 def _density_spec() -> MapSpec:
-    from mapapp.store import density
+    from mapapp.corpus.store import density
 
     rng = np.random.default_rng(7)
     lons = np.r_[rng.normal(37.0, 0.6, 900), rng.uniform(30, 45, 300)]
@@ -183,7 +185,7 @@ def _luminance(hex_color: str) -> float:
 
 @pytest.mark.parametrize("top", [1, 2, 3, 7, 40, 250, 3000, 123456])
 def test_density_classes_cover_every_count_light_to_dark(top: int) -> None:
-    from mapapp.mapspec import density_classes, density_color
+    from mapapp.maps.spec import density_classes, density_color
 
     classes = density_classes([top])
     assert 1 <= len(classes) <= 6
@@ -197,7 +199,7 @@ def test_density_classes_cover_every_count_light_to_dark(top: int) -> None:
 
 
 def test_density_layer_in_html_with_ramp_legend() -> None:
-    from mapapp.mapspec import density_classes
+    from mapapp.maps.spec import density_classes
 
     spec = _density_spec()
     assert sum(c.count for c in spec.density) == 1200
@@ -231,7 +233,7 @@ def test_density_exported_as_polygons_with_counts() -> None:
 
 
 def test_label_priority_article_places_before_targets() -> None:
-    from mapapp.mapspec import label_priority
+    from mapapp.maps.spec import label_priority
 
     spec = make_spec()
     spec = MapSpec(title="t", places=spec.places, targets=(
@@ -246,7 +248,7 @@ def test_label_priority_article_places_before_targets() -> None:
 def test_matplotlib_title_above_map_one_label_per_town_no_overlaps() -> None:
     from matplotlib.text import Annotation
 
-    from mapapp import render_mpl
+    from mapapp.render import mpl as render_mpl
 
     base = make_spec()
     spec = MapSpec(title="A long headline " * 8, subtitle="2024-11-17", places=base.places, events=base.events,
@@ -274,7 +276,7 @@ def test_basemap_has_no_band_across_the_antimeridian() -> None:
     from mapapp.errors import DataDirError
 
     try:
-        from mapapp import basemap
+        from mapapp.maps import basemap
 
         ctry = basemap.countries()
     except DataDirError as err:
@@ -292,7 +294,7 @@ def test_basemap_has_no_band_across_the_antimeridian() -> None:
 def test_events_are_coloured_by_type_with_a_legend_entry_per_type() -> None:
     from dataclasses import replace
 
-    from mapapp.mapspec import event_color
+    from mapapp.maps.spec import event_color
 
     spec = make_spec(n_events=3)
     kinds = ("Battles", "Explosions/Remote violence", "Policy decision")
@@ -362,7 +364,7 @@ def test_exports_leave_out_hidden_layers() -> None:
 def test_matplotlib_keeps_dollars_in_article_text(title: str) -> None:
     import io
 
-    from mapapp import render_mpl
+    from mapapp.render import mpl as render_mpl
 
     spec = _spec_with_weapon_name("Gun $x$ 2", title=title)
     spec = replace(spec, subtitle="Cost: $1 and $3", places=(

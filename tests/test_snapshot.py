@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page, Route
 from matplotlib.image import imread
 
-from mapapp import render, snapshot
 from mapapp.errors import DataDirError, OutputError
+from mapapp.render import leaflet as render
+from mapapp.render import snapshot
 from tests.test_render import XSS_IMG, XSS_SCRIPT, _spec_with_weapon_name, make_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,7 +211,7 @@ def test_weapon_name_markup_in_layer_control_never_executes(tmp_path: Path) -> N
 @pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
 def test_seed_snapshot_command(tmp_path: Path) -> None:
     try:
-        from mapapp.datadir import data_dir
+        from mapapp.data.paths import data_dir
 
         data_dir()
     except DataDirError as err:
@@ -228,7 +229,7 @@ def test_seed_snapshot_command(tmp_path: Path) -> None:
 def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from mapapp.mapspec import ReachTarget
+    from mapapp.maps.spec import ReachTarget
 
     near = (ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0),
             ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0),

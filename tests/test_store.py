@@ -15,8 +15,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point, Polygon
 
-from mapapp.errors import InputError
-from mapapp.store import (
+from mapapp.corpus.store import (
     DATASETS,
     StoreLocked,
     build_table,
@@ -26,6 +25,7 @@ from mapapp.store import (
     row_event,
     store_view,
 )
+from mapapp.errors import InputError
 
 GEOD = Geod(ellps="WGS84")
 
@@ -152,7 +152,7 @@ def test_events_within_range_match_geodesic_distances(store_dir: Path) -> None:
 
 
 def test_events_within_weapon_range(store_dir: Path) -> None:
-    from mapapp.weapons import get_weapon
+    from mapapp.data.weapons import get_weapon
 
     st = open_store(store_dir)
     r = get_weapon("atacms").range_km
@@ -191,8 +191,8 @@ def test_store_view_switches_to_density_when_many(store_dir: Path) -> None:
 
 
 def test_row_event_round_trips_an_extracted_event(tmp_path: Path) -> None:
-    from mapapp.events import extract_events
-    from mapapp.store import event_row
+    from mapapp.corpus.store import event_row
+    from mapapp.text.events.extract import extract_events
 
     text = "Russian forces shelled Kharkiv on Monday, killing three civilians, officials said."
     ev = extract_events(text, "2024-03-05", source="a.txt")[0]
@@ -217,7 +217,7 @@ def test_open_store_errors(tmp_path: Path) -> None:
 def test_snapshot_draws_the_store(store_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from mapapp.cli import main
+    from mapapp.cli.main import main
 
     out = tmp_path / "m.geojson"
     assert main(["snapshot", "--store", str(store_dir), "--since", "2024-02-01", "--until", "2024-03-31",
@@ -235,8 +235,8 @@ def test_snapshot_draws_the_store(store_dir: Path, tmp_path: Path, capsys: pytes
 
 
 def test_dense_store_spec_draws_a_density_layer(store_dir: Path) -> None:
-    from mapapp import render
-    from mapapp.store import store_spec
+    from mapapp.corpus.store import store_spec
+    from mapapp.render import leaflet as render
 
     view = store_view(store_dir, max_events=3)
     spec = store_spec(view)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mapapp import cli, weapons
+from mapapp.cli import main as cli
+from mapapp.data import weapons
 from mapapp.errors import InputError, UnknownWeapon
 
 HEADER = "key,aliases,name,variant,range_km,range_reported,source,note,alt_ranges,disputed,color\n"

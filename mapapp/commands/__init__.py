@@ -1,1 +1,0 @@
-"""Sub-commands of the mapapp CLI, one module each."""

@@ -1,0 +1,298 @@
+"""The offline gazetteer: places and every name a news text may use for them.
+
+Pure core: pyarrow + pandas only (no geopandas), so importing and loading stays well under a
+second. Data come from ``data/geo/gazetteer.parquet`` (one row per place) and
+``data/geo/names.parquet`` (one row per (normalized name, place), sorted by name then by prior,
+best first). Both are built by ``scripts/build_data.py``.
+
+Look-ups go through :func:`normalize` (case-folded, diacritics stripped, apostrophes and dots
+dropped, other punctuation turned into spaces): "Kyiv"/"KYIV", "Rostov-on-Don"/"Rostov on Don"
+and "U.S."/"US"/"us" all meet. The key forgets case on purpose; callers that must tell the
+country "US" from the pronoun "us" check the surface text themselves.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from mapapp.data import paths as datadir
+from mapapp.data.names import fold, is_latin, normalize
+from mapapp.errors import DataDirError, PlaceNotFound
+from mapapp.model import Place, PlaceKind
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["NAME_TYPES", "Gazetteer", "fold", "get_gazetteer", "is_latin", "normalize"]
+
+#: The kinds of name a names row can be.
+NAME_TYPES = ("name", "alternate", "abbrev", "demonym")
+
+_PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "admin1_code", "geonameid",
+                  "population", "feature_code", "iso3", "prior"]
+_NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
+
+
+def _read(path: Path, name: str, columns: list[str]) -> pa.Table:
+    try:
+        table = pq.read_table(path, columns=columns)
+    except (pa.ArrowException, OSError, KeyError, ValueError) as err:
+        raise datadir.corrupt(name, err) from err
+    return table
+
+
+class Gazetteer:
+    """Places and their names, loaded from ``data/geo``.
+
+    Build one with :meth:`load` (or use the process-wide :func:`get_gazetteer`).
+    """
+
+    def __init__(self, places: pa.Table, names: pa.Table, source: Path) -> None:
+        self.source = source
+        self._places = places
+        self._ids: pa.Array = places.column("id").combine_chunks()
+        self._pname: pa.Array = places.column("name").combine_chunks()
+        self._kind: pa.Array = places.column("kind").combine_chunks()
+        self._cc: pa.Array = places.column("country_code").combine_chunks()
+        self._a1: pa.Array = places.column("admin1_code").combine_chunks()
+        self._fcode: pa.Array = places.column("feature_code").combine_chunks()
+        self._lat = places.column("lat").to_numpy()
+        self._lon = places.column("lon").to_numpy()
+        self._pop = places.column("population").to_numpy()
+        self._gid = places.column("geonameid").fill_null(-1).to_numpy()
+        keys = names.column("key").combine_chunks()
+        self._keys: list[str] = keys.to_pylist()
+        ntype = names.column("name_type").combine_chunks()
+        if not pa.types.is_dictionary(ntype.type):
+            ntype = ntype.dictionary_encode()
+        self._ntype_codes = np.asarray(ntype.indices.to_numpy(zero_copy_only=False), dtype=np.int16)
+        self._ntype_names: list[str] = ntype.dictionary.to_pylist()
+        self._row = names.column("place_row").to_numpy()
+        self._score = names.column("score").to_numpy()
+        n_places = len(places)
+        if len(self._row) and (int(self._row.max()) >= n_places or int(self._row.min()) < 0):
+            raise datadir.corrupt("names.parquet", ValueError("place_row points outside gazetteer.parquet"))
+        #: The most words any name has (for n-gram scanning).
+        self.max_name_tokens: int = int(pc.max(pc.count_substring(keys, " ")).as_py() or 0) + 1
+        self._cache: dict[int, Place] = {}
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> Gazetteer:
+        """Read the gazetteer from ``data_dir`` (default: :func:`mapapp.data.paths.data_dir`).
+
+        Raises
+        ------
+        DataDirError
+            A file is missing or unreadable; the message says how to rebuild it.
+        """
+        d = data_dir if data_dir is not None else datadir.data_dir()
+        tables = []
+        for name, cols in (("gazetteer.parquet", _PLACE_COLUMNS), ("names.parquet", _NAME_COLUMNS)):
+            path = d / name
+            if not path.is_file():
+                msg = f"{path} is missing. Rebuild it with `python scripts/build_data.py` " \
+                      f"or restore it with `git checkout -- data/geo`."
+                raise DataDirError(msg)
+            tables.append(_read(path, name, cols))
+        return cls(tables[0], tables[1], d)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def n_names(self) -> int:
+        """Number of (normalized name, place) rows."""
+        return len(self._keys)
+
+    # ------------------------------------------------------------------ rows -> Place
+    def _place(self, i: int) -> Place:
+        p = self._cache.get(i)
+        if p is None:
+            gid = int(self._gid[i])
+            p = Place(
+                id=self._ids[i].as_py(),
+                name=self._pname[i].as_py(),
+                kind=cast(PlaceKind, self._kind[i].as_py()),
+                lon=float(self._lon[i]),
+                lat=float(self._lat[i]),
+                country_code=self._cc[i].as_py() or "",
+                admin1_code=self._a1[i].as_py() or "",
+                geonameid=gid if gid >= 0 else None,
+                population=int(self._pop[i]),
+                feature_code=self._fcode[i].as_py() or "",
+            )
+            self._cache[i] = p
+        return p
+
+    # ------------------------------------------------------------------ name look-up
+    def has_name(self, norm: str) -> bool:
+        """True if some place has the already-normalized name ``norm``."""
+        i = bisect_left(self._keys, norm)
+        return i < len(self._keys) and self._keys[i] == norm
+
+    def has_prefix(self, norm: str) -> bool:
+        """True if some normalized name starts with ``norm + " "`` (a longer n-gram may match)."""
+        probe = norm + " "
+        i = bisect_left(self._keys, probe)
+        return i < len(self._keys) and self._keys[i].startswith(probe)
+
+    def candidates(self, name: str) -> list[tuple[Place, str]]:
+        """Every place called ``name`` (any surface form) with the name type that matched.
+
+        Best first by prior: log10(population + 1) plus a bonus by kind (country, continent >
+        landmark > admin1, region > admin2 > city), minus 0.3 for an alternate name.
+        The name type is one of :data:`NAME_TYPES`.
+        """
+        key = normalize(name)
+        lo = bisect_left(self._keys, key)
+        hi = bisect_right(self._keys, key, lo)
+        return [(self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]])
+                for j in range(lo, hi)]
+
+    def names_of(self, place_id: str) -> list[tuple[str, str]]:
+        """All (surface name, name type) pairs of one place (slow: scans the names table)."""
+        row = self._row_of(place_id)
+        idx = np.flatnonzero(self._row == row)
+        surface = _read(self.source / "names.parquet", "names.parquet", ["name"]).column("name")
+        return [(surface[int(j)].as_py(), self._ntype_names[self._ntype_codes[j]]) for j in idx]
+
+    # ------------------------------------------------------------------ by id
+    @functools.cached_property
+    def _id_index(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self._ids.to_pylist())}
+
+    def _row_of(self, place_id: str) -> int:
+        i = self._id_index.get(place_id)
+        if i is None:
+            ids = self._ids.to_pylist()
+            pos = bisect_left(ids, place_id)
+            window = ids[max(0, pos - 300): pos + 300]
+            close = difflib.get_close_matches(place_id, window, n=5, cutoff=0.6)
+            hint = f" Close ids: {', '.join(close)}." if close else ""
+            msg = (f"No place with id {place_id!r} in the gazetteer; expected an id such as 'gn:703448' "
+                   f"or 'a1:RU.41'.{hint} Find ids with `Gazetteer.search(name)`.")
+            raise PlaceNotFound(msg)
+        return i
+
+    def get(self, place_id: str) -> Place:
+        """The place with this id ("gn:<geonameid>", "a1:<CC>.<code>", "lm:<slug>", ...)."""
+        return self._place(self._row_of(place_id))
+
+    # ------------------------------------------------------------------ countries
+    @functools.cached_property
+    def _country_rows(self) -> dict[str, int]:
+        rows = np.flatnonzero(pc.equal(self._kind, "country").to_numpy(zero_copy_only=False))
+        out: dict[str, int] = {}
+        iso3 = self._places.column("iso3").combine_chunks()
+        for i in rows:
+            out[self._cc[int(i)].as_py()] = int(i)
+            out[iso3[int(i)].as_py()] = int(i)
+        return out
+
+    def countries(self) -> list[Place]:
+        """Every country, sorted by ISO 3166-1 alpha-2 code."""
+        rows = {i for i in self._country_rows.values()}
+        return sorted((self._place(i) for i in rows), key=lambda p: p.country_code)
+
+    def country(self, code_or_name: str) -> Place:
+        """A country by ISO2 ("UA"), ISO3 ("UKR") or any of its names ("Ukraine", "U.S.")."""
+        q = code_or_name.strip()
+        if q.upper() in self._country_rows and len(q) in (2, 3) and q.isalpha():
+            return self._place(self._country_rows[q.upper()])
+        for place, ntype in self.candidates(q):
+            if place.kind == "country" and ntype != "demonym":
+                return place
+        msg = (f"Unknown country {code_or_name!r}; expected an ISO 3166 code (UA, UKR) or a country name."
+               f"{self._suggest(q, kinds=('country',))}")
+        raise PlaceNotFound(msg)
+
+    def admin1_of(self, place: Place) -> Place | None:
+        """The admin-1 region a city/county lies in (by GeoNames admin-1 code), if known."""
+        if place.kind == "admin1":
+            return place
+        if not place.country_code or not place.admin1_code:
+            return None
+        i = self._id_index.get(f"a1:{place.country_code}.{place.admin1_code}")
+        return None if i is None else self._place(i)
+
+    # ------------------------------------------------------------------ type-ahead
+    def search(self, query: str, limit: int = 10) -> list[Place]:
+        """Places whose name starts with ``query``, biggest prior first (for a type-ahead box).
+
+        Raises
+        ------
+        PlaceNotFound
+            Nothing starts with ``query``; the message suggests close names.
+        """
+        key = normalize(query)
+        if not key:
+            msg = f"Empty place query {query!r}; type a few letters of a place name."
+            raise PlaceNotFound(msg)
+        lo = bisect_left(self._keys, key)
+        hi = lo
+        n = len(self._keys)
+        while hi < n and hi - lo < 20000 and self._keys[hi].startswith(key):
+            hi += 1
+        if hi == lo:
+            msg = f"No place name starts with {query!r}.{self._suggest(key)}"
+            raise PlaceNotFound(msg)
+        scores = self._score[lo:hi].astype(np.float64)
+        # exact matches first, then by score
+        exact = np.array([self._keys[j] == key for j in range(lo, hi)])
+        order = np.lexsort((-scores, ~exact))
+        out: list[Place] = []
+        seen: set[int] = set()
+        for k in order:
+            r = int(self._row[lo + int(k)])
+            if r not in seen:
+                seen.add(r)
+                out.append(self._place(r))
+                if len(out) >= limit:
+                    break
+        return out
+
+    def _suggest(self, key: str, kinds: tuple[str, ...] = ()) -> str:
+        key = normalize(key)
+        pos = bisect_left(self._keys, key)
+        pool = set(self._keys[max(0, pos - 200): pos + 200])
+        pool.update(self._big_names)
+        close = difflib.get_close_matches(key, sorted(pool), n=8, cutoff=0.7)
+        names: list[str] = []
+        for c in close:
+            for p, _ in self.candidates(c)[:1]:
+                if (not kinds or p.kind in kinds) and p.name not in names:
+                    names.append(p.name)
+        return f" Did you mean: {', '.join(names[:5])}?" if names else ""
+
+    @functools.cached_property
+    def _big_names(self) -> list[str]:
+        big = np.flatnonzero(self._score >= 5.0)
+        return sorted({self._keys[int(j)] for j in big})
+
+    # ------------------------------------------------------------------ tables
+    def cities(self, min_population: int = 0) -> pd.DataFrame:
+        """Cities with at least ``min_population`` people.
+
+        Columns: id, name, lon, lat (degrees), population, country_code, admin1_code.
+        """
+        t = self._places
+        mask = pc.and_(pc.equal(t.column("kind"), "city"),
+                       pc.greater_equal(t.column("population"), min_population))
+        sub = t.filter(mask).select(["id", "name", "lon", "lat", "population", "country_code", "admin1_code"])
+        return sub.to_pandas().reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (loaded once from :func:`mapapp.data.paths.data_dir`)."""
+    return Gazetteer.load()

@@ -1,0 +1,255 @@
+"""Reading and writing user files.
+
+Writers (GeoJSON/KML export of a map) belong to the snapshot/render helper.
+Readers (range engine): :func:`read_targets` (CSV with lat/lon columns or GeoJSON points, e.g.
+airfields) and :func:`read_line` (a front line or launch line as GeoJSON LineString). Broken
+target rows are reported with their line number (CSV) or feature number (GeoJSON) and the rest
+are kept. Coordinates are returned as (lon, lat) degrees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from shapely.geometry import LineString, MultiLineString
+
+from mapapp.errors import InputError
+
+if TYPE_CHECKING:
+    from mapapp.maps.spec import MapSpec
+
+# ---- readers (range engine) ----
+
+#: Accepted header names (case-insensitive) for target CSV columns.
+LAT_COLUMNS = ("lat", "latitude", "y")
+LON_COLUMNS = ("lon", "lng", "long", "longitude", "x")
+NAME_COLUMNS = ("name", "title", "label", "id")
+TARGET_COLUMNS = ["name", "lon", "lat", "source_line"]
+
+
+@dataclass
+class Targets:
+    """Points read from a user's target file.
+
+    ``frame`` has columns name, lon, lat (degrees), source_line (CSV line or GeoJSON feature
+    number, 1-based) plus any other columns/properties the file had. ``problems`` lists the
+    rows that were skipped, each as ``"FILE:LINE: what is wrong"``.
+    """
+
+    frame: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+    path: str = ""
+
+
+def _read_text(path: str | Path, what: str) -> tuple[Path, str]:
+    p = Path(path).expanduser()
+    try:
+        return p, p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        msg = f"{what} {str(p)!r} does not exist; give the path of an existing file."
+        raise InputError(msg) from None
+    except IsADirectoryError:
+        msg = f"{what} {str(p)!r} is a directory; give a file."
+        raise InputError(msg) from None
+    except (OSError, UnicodeDecodeError) as err:
+        msg = f"Cannot read {what.lower()} {str(p)!r} ({err}); give a UTF-8 text file."
+        raise InputError(msg) from None
+
+
+def _coord(value: object, lo: float, hi: float, name: str) -> float:
+    try:
+        v = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        msg = f"{name} {value!r} is not a number"
+        raise ValueError(msg) from None
+    if not (math.isfinite(v) and lo <= v <= hi):
+        msg = f"{name} {value!r} is outside {lo:g}..{hi:g}"
+        raise ValueError(msg)
+    return v
+
+
+def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
+    lower = {h.strip().lower(): h for h in header}
+    for n in names:
+        if n in lower:
+            return lower[n]
+    return None
+
+
+def _targets_csv(p: Path, text: str) -> Targets:
+    reader = csv.DictReader(_io.StringIO(text, newline=""))
+    header = list(reader.fieldnames or [])
+    lat_col, lon_col = _pick(header, LAT_COLUMNS), _pick(header, LON_COLUMNS)
+    if lat_col is None or lon_col is None:
+        msg = (f"Target file {str(p)!r} has columns {header!r}; expected a latitude column "
+               f"({'/'.join(LAT_COLUMNS)}) and a longitude column ({'/'.join(LON_COLUMNS)}).")
+        raise InputError(msg)
+    name_col = _pick(header, NAME_COLUMNS)
+    rows: list[dict[str, object]] = []
+    problems: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            problems.append(f"{p}:{line}: more fields than the header has columns; row skipped")
+            continue
+        if not any((v or "").strip() for v in row.values()):
+            continue
+        try:
+            lat = _coord(row.get(lat_col), -90.0, 90.0, "latitude")
+            lon = _coord(row.get(lon_col), -180.0, 180.0, "longitude")
+        except ValueError as err:
+            problems.append(f"{p}:{line}: {err}; row skipped")
+            continue
+        rec: dict[str, object] = {k: v for k, v in row.items() if k not in (lat_col, lon_col)}
+        name = (row.get(name_col) or "").strip() if name_col else ""
+        rec.update({"name": name or f"row {line}", "lon": lon, "lat": lat, "source_line": line})
+        rows.append(rec)
+    return _targets(p, rows, problems)
+
+
+def _targets(p: Path, rows: list[dict[str, object]], problems: list[str]) -> Targets:
+    if not rows:
+        detail = f" Problems: {'; '.join(problems[:5])}" if problems else ""
+        msg = f"Target file {str(p)!r} has no usable point.{detail}"
+        raise InputError(msg)
+    frame = pd.DataFrame(rows)
+    cols = TARGET_COLUMNS + [c for c in frame.columns if c not in TARGET_COLUMNS]
+    return Targets(frame[cols], problems, str(p))
+
+
+def _features(data: object, p: Path) -> list[object]:
+    if not isinstance(data, dict):
+        msg = f"{str(p)!r} is not a GeoJSON object; expected a FeatureCollection, Feature or geometry."
+        raise InputError(msg)
+    kind = data.get("type")
+    if kind == "FeatureCollection":
+        feats = data.get("features")
+        if not isinstance(feats, list):
+            msg = f"{str(p)!r}: FeatureCollection without a 'features' list."
+            raise InputError(msg)
+        return feats
+    if kind == "Feature":
+        return [data]
+    return [{"type": "Feature", "geometry": data, "properties": {}}]
+
+
+def _load_json(p: Path, text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        msg = f"{str(p)!r} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
+        raise InputError(msg) from None
+
+
+def _targets_geojson(p: Path, text: str) -> Targets:
+    rows: list[dict[str, object]] = []
+    problems: list[str] = []
+    for i, feat in enumerate(_features(_load_json(p, text), p), start=1):
+        where = f"{p}:feature {i}"
+        geom = feat.get("geometry") if isinstance(feat, dict) else None
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        props = props if isinstance(props, dict) else {}
+        if not isinstance(geom, dict) or geom.get("type") not in ("Point", "MultiPoint"):
+            gtype = geom.get("type") if isinstance(geom, dict) else geom
+            problems.append(f"{where}: geometry {gtype!r} is not a Point; feature skipped")
+            continue
+        coords = geom.get("coordinates")
+        points = [coords] if geom["type"] == "Point" else coords
+        if not isinstance(points, list):
+            problems.append(f"{where}: coordinates {coords!r} are not a list; feature skipped")
+            continue
+        for pt in points:
+            try:
+                if not isinstance(pt, list) or len(pt) < 2:
+                    raise ValueError(f"coordinates {pt!r} are not [lon, lat]")
+                lon = _coord(pt[0], -180.0, 180.0, "longitude")
+                lat = _coord(pt[1], -90.0, 90.0, "latitude")
+            except ValueError as err:
+                problems.append(f"{where}: {err}; point skipped")
+                continue
+            name = next((str(props[k]) for k in ("name", "title", "label", "id") if props.get(k)), f"feature {i}")
+            rec: dict[str, object] = {k: v for k, v in props.items()
+                                      if isinstance(v, (str, int, float, bool)) or v is None}
+            rec.update({"name": name, "lon": lon, "lat": lat, "source_line": i})
+            rows.append(rec)
+    return _targets(p, rows, problems)
+
+
+def read_targets(path: str | Path) -> Targets:
+    """Read target points from a CSV (lat/lon columns) or a GeoJSON file (Point features).
+
+    The format is taken from the extension (``.geojson``/``.json`` -> GeoJSON, else CSV).
+
+    Raises
+    ------
+    InputError
+        Missing/unreadable file, no lat/lon columns, invalid JSON, or no usable point at all.
+        Single broken rows do not raise: they are listed in :attr:`Targets.problems`.
+    """
+    p, text = _read_text(path, "Target file")
+    if p.suffix.lower() in (".geojson", ".json") or text.lstrip().startswith("{"):
+        return _targets_geojson(p, text)
+    return _targets_csv(p, text)
+
+
+def read_line(path: str | Path) -> LineString | MultiLineString:
+    """Read a line (front line, launch line) from GeoJSON: LineString/MultiLineString geometries,
+    Features or a FeatureCollection of them. Coordinates are [lon, lat] degrees.
+
+    Raises
+    ------
+    InputError
+        Missing file, invalid JSON, no line geometry, or a coordinate out of range.
+    """
+    p, text = _read_text(path, "Line file")
+    lines: list[LineString] = []
+    for i, feat in enumerate(_features(_load_json(p, text), p), start=1):
+        geom = feat.get("geometry") if isinstance(feat, dict) else None
+        if not isinstance(geom, dict):
+            continue
+        kind, coords = geom.get("type"), geom.get("coordinates")
+        parts = [coords] if kind == "LineString" else coords if kind == "MultiLineString" else None
+        if parts is None or not isinstance(parts, list):
+            continue
+        for part in parts:
+            try:
+                if not isinstance(part, list) or len(part) < 2:
+                    raise ValueError(f"a line needs at least two [lon, lat] positions, got {part!r}")
+                xy = [(_coord(q[0], -180.0, 180.0, "longitude"), _coord(q[1], -90.0, 90.0, "latitude"))
+                      for q in part]
+            except (ValueError, TypeError, IndexError) as err:
+                msg = f"{p}:feature {i}: {err}. Fix the coordinates ([lon, lat] in degrees)."
+                raise InputError(msg) from None
+            lines.append(LineString(xy))
+    if not lines:
+        msg = f"{str(p)!r} holds no LineString or MultiLineString; give a GeoJSON line."
+        raise InputError(msg)
+    return lines[0] if len(lines) == 1 else MultiLineString(lines)
+
+
+# ---- end readers ----
+
+
+# --- Export (map and snapshots; implementation in mapapp/export.py) ---------------------------
+
+
+def to_geojson(spec: MapSpec) -> str:
+    """Every data layer of ``spec`` as an RFC 7946 GeoJSON FeatureCollection (lon/lat, CCW
+    exterior rings, antimeridian-split geometries as the range engine made them)."""
+    from mapapp.render.export import to_geojson as _to_geojson
+
+    return _to_geojson(spec)
+
+
+def to_kml(spec: MapSpec) -> str:
+    """Every data layer of ``spec`` as KML (one folder per layer) for Google Earth."""
+    from mapapp.render.export import to_kml as _to_kml
+
+    return _to_kml(spec)
