@@ -16,8 +16,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "mapapp" / "app" / "page.py"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TOGGLE = "ATACMS (300 km) footprint"
 
 
@@ -44,10 +52,28 @@ def browser_figures(toggles: int = 6) -> dict[str, object]:
         port = s.getsockname()[1]
     t_start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.enableStaticServing", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.enableStaticServing",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     out: dict[str, object] = {}
     try:
@@ -59,19 +85,26 @@ def browser_figures(toggles: int = 6) -> dict[str, object]:
                 time.sleep(0.1)
         frames: list[int] = []
         with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
-            ctx = p.chromium.launch_persistent_context(profile, executable_path="/usr/bin/chromium",
-                                                       headless=True, args=ARGS,
-                                                       viewport={"width": 1500, "height": 1100},
-                                                       accept_downloads=True)
+            ctx = p.chromium.launch_persistent_context(
+                profile,
+                executable_path="/usr/bin/chromium",
+                headless=True,
+                args=ARGS,
+                viewport={"width": 1500, "height": 1100},
+                accept_downloads=True,
+            )
             page = ctx.new_page()
-            page.on("websocket", lambda ws: ws.on(
-                "framereceived", lambda f: frames.append(len(f if isinstance(f, bytes | str) else b""))))
+            page.on(
+                "websocket",
+                lambda ws: ws.on(
+                    "framereceived", lambda f: frames.append(len(f if isinstance(f, bytes | str) else b""))
+                ),
+            )
             t0 = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}/")
             page.locator("iframe[title='streamlit_folium.st_folium']").wait_for(timeout=90_000)
             frame = next(f for f in page.frames if "st_folium" in f.url)
-            frame.wait_for_function("() => document.querySelectorAll('.mapapp-clabel').length > 0",
-                                    timeout=90_000)
+            frame.wait_for_function("() => document.querySelectorAll('.mapapp-clabel').length > 0", timeout=90_000)
             out["cold_start_s (server start to map drawn)"] = round(time.perf_counter() - t_start, 2)
             out["page_load_s (goto to map drawn, first session)"] = round(time.perf_counter() - t0, 2)
             page.wait_for_timeout(1500)
@@ -97,8 +130,10 @@ def browser_figures(toggles: int = 6) -> dict[str, object]:
 
 def main() -> None:
     times = rerun_times()
-    print(f"rerun after toggle (AppTest, server side): median {statistics.median(times) * 1000:.0f} ms, "
-          f"max {max(times) * 1000:.0f} ms over {len(times)}")
+    print(
+        f"rerun after toggle (AppTest, server side): median {statistics.median(times) * 1000:.0f} ms, "
+        f"max {max(times) * 1000:.0f} ms over {len(times)}"
+    )
     for k, v in browser_figures().items():
         print(f"{k}: {v}")
 

@@ -25,13 +25,18 @@ from mapapp.text.events.extract import extract_events  # noqa: E402
 SEED = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.txt"
 GOLD = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.gold.json"
 
-CITIES = [("Kherson", 32.6169, 46.6558), ("Kharkiv", 36.2527, 49.9808), ("Odesa", 30.7326, 46.4775),
-          ("Pokrovsk", 37.1812, 48.282), ("Zaporizhzhia", 35.1183, 47.8517), ("Sumy", 34.7981, 50.9077)]
+CITIES = [
+    ("Kherson", 32.6169, 46.6558),
+    ("Kharkiv", 36.2527, 49.9808),
+    ("Odesa", 30.7326, 46.4775),
+    ("Pokrovsk", 37.1812, 48.282),
+    ("Zaporizhzhia", 35.1183, 47.8517),
+    ("Sumy", 34.7981, 50.9077),
+]
 TEMPLATES = [
     "Russian forces shelled {c} on {wd}, killing {n} civilians, Reuters reported.",
     "Ukrainian troops repelled an assault near {c} last week, the General Staff said.",
-    "A Russian drone strike hit {c} overnight; at least {n} people were wounded, "
-    "The Kyiv Independent reported.",
+    "A Russian drone strike hit {c} overnight; at least {n} people were wounded, The Kyiv Independent reported.",
     "Russia is preparing a new offensive near {c} in {m}, according to The Washington Post.",
     "More than {k} North Korean troops arrived in {c} in {m}.",
 ]
@@ -43,12 +48,15 @@ def _synthetic(n_sentences: int, rng: random.Random) -> tuple[str, list[Mention]
     pos = 0
     for _ in range(n_sentences):
         name, lon, lat = rng.choice(CITIES)
-        s = rng.choice(TEMPLATES).format(c=name, wd=rng.choice(["Monday", "Tuesday", "Friday"]),
-                                         n=rng.randint(2, 30), k=f"{rng.randint(1, 20) * 1000:,}",
-                                         m=rng.choice(["August", "October", "December"]))
+        s = rng.choice(TEMPLATES).format(
+            c=name,
+            wd=rng.choice(["Monday", "Tuesday", "Friday"]),
+            n=rng.randint(2, 30),
+            k=f"{rng.randint(1, 20) * 1000:,}",
+            m=rng.choice(["August", "October", "December"]),
+        )
         i = s.index(name)
-        mentions.append(Mention(pos + i, pos + i + len(name), name,
-                                Place(f"x:{name}", name, "city", lon, lat, "UA")))
+        mentions.append(Mention(pos + i, pos + i + len(name), name, Place(f"x:{name}", name, "city", lon, lat, "UA")))
         parts.append(s)
         pos += len(s) + 1
     return "\n".join(parts), mentions
@@ -57,9 +65,16 @@ def _synthetic(n_sentences: int, rng: random.Random) -> tuple[str, list[Mention]
 def _seed_mentions() -> tuple[str, list[Mention]]:
     g = json.loads(GOLD.read_text())
     kinds = {"country": "country", "admin1": "admin1", "city": "city", "building": "landmark"}
-    ms = [Mention(t["start"], t["end"], t["name"],
-                  Place("t:" + t["place"], t["place"], kinds[t["feature"]], t["lon"], t["lat"]),  # type: ignore[arg-type]
-                  associative=t["kind"] == "associative") for t in g["toponyms"]]
+    ms = [
+        Mention(
+            t["start"],
+            t["end"],
+            t["name"],
+            Place("t:" + t["place"], t["place"], kinds[t["feature"]], t["lon"], t["lat"]),  # type: ignore[arg-type]
+            associative=t["kind"] == "associative",
+        )
+        for t in g["toponyms"]
+    ]
     return g["text"], ms
 
 
@@ -94,12 +109,16 @@ def main() -> None:
         print(f"real geoparser not importable ({err}); skipped")
 
     rows = 10_000
-    header = ("event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,actor2,country,"
-              "admin1,location,latitude,longitude,fatalities,notes,source\n")
+    header = (
+        "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,actor1,actor2,country,"
+        "admin1,location,latitude,longitude,fatalities,notes,source\n"
+    )
     body = "".join(
         f"E{i},2024-{1 + i % 12:02d}-{1 + i % 28:02d},2024,1,Battles,Armed clash,Military Forces of Russia,"
         f"Military Forces of Ukraine,Ukraine,Donetsk,Loc{i},{45 + (i % 500) / 100},{30 + (i % 900) / 100},"
-        f"{i % 5},\"Clashes near Loc{i}, notes.\",Source{i % 7}\n" for i in range(rows))
+        f'{i % 5},"Clashes near Loc{i}, notes.",Source{i % 7}\n'
+        for i in range(rows)
+    )
     csv_text = header + body
     best = 1e9
     for _ in range(3):

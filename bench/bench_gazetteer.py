@@ -46,8 +46,7 @@ print(json.dumps({"import_s": t_import, "load_s": t_load, "import_plus_load_s": 
 def main() -> int:
     runs = []
     for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, capture_output=True, text=True, check=True)
         runs.append(json.loads(out.stdout))
     best = {k: min(r[k] for r in runs) for k in runs[0]}
     for k, v in best.items():

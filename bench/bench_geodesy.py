@@ -50,10 +50,20 @@ def main() -> None:
     print(f"- 1,000 rings of 300 km at Sumy: {dt:.3f} s -> {1000 / dt:,.0f} rings/s\n")
     print("| centre | radius km | tolerance m | vertices | max vertex error m | max edge error m |")
     print("|---|---|---|---|---|---|")
-    cases = [((34.8, 0.0), 300.0, 100.0), (SUMY, 305.8, 100.0), ((34.8, 70.0), 300.0, 100.0),
-             ((34.8, 85.0), 300.0, 100.0), ((34.8, -60.0), 300.0, 100.0), (SUMY, 300.0, 10.0),
-             (SUMY, 300.0, 1.0), (SUMY, 77.0, 100.0), ((179.5, 60.0), 300.0, 100.0),
-             ((0.0, 89.0), 300.0, 100.0), ((10.0, 20.0), 2500.0, 100.0), ((10.0, 20.0), 15000.0, 100.0)]
+    cases = [
+        ((34.8, 0.0), 300.0, 100.0),
+        (SUMY, 305.8, 100.0),
+        ((34.8, 70.0), 300.0, 100.0),
+        ((34.8, 85.0), 300.0, 100.0),
+        ((34.8, -60.0), 300.0, 100.0),
+        (SUMY, 300.0, 10.0),
+        (SUMY, 300.0, 1.0),
+        (SUMY, 77.0, 100.0),
+        ((179.5, 60.0), 300.0, 100.0),
+        ((0.0, 89.0), 300.0, 100.0),
+        ((10.0, 20.0), 2500.0, 100.0),
+        ((10.0, 20.0), 15000.0, 100.0),
+    ]
     for c, r, tol in cases:
         n, verr, eerr = ring_errors(c, r, tol)
         print(f"| {c[1]:g}N {c[0]:g}E | {r:g} | {tol:g} | {n} | {verr:.1e} | {eerr:.1f} |")
@@ -62,9 +72,11 @@ def main() -> None:
     t0 = time.perf_counter()
     border = geodesy.land_border("UA", "RU")
     t_border = time.perf_counter() - t0
-    print(f"- border: {geodesy.line_length_km(border):,.0f} km, "
-          f"{sum(len(g.coords) for g in getattr(border, 'geoms', [border]))} vertices "
-          f"(extracted in {t_border:.2f} s incl. loading polygons)")
+    print(
+        f"- border: {geodesy.line_length_km(border):,.0f} km, "
+        f"{sum(len(g.coords) for g in getattr(border, 'geoms', [border]))} vertices "
+        f"(extracted in {t_border:.2f} s incl. loading polygons)"
+    )
     for r in (77.0, 300.0, 1000.0):
         t0 = time.perf_counter()
         fp = geodesy.footprint(border, r)
@@ -77,10 +89,12 @@ def main() -> None:
         dcached = time.perf_counter() - t0
         xy = np.vstack([np.asarray(p.exterior.coords) for p in geodesy._parts(fp)])
         d = np.array([geodesy.distance_to_geometry_km(tuple(p), border) for p in xy])
-        print(f"- R = {r:g} km: footprint {dt:.2f} s, {geodesy.area_km2(fp):,.0f} km², {len(xy)} outline "
-              f"vertices at R {1000 * (d.min() - r):+.1f} .. {1000 * (d.max() - r):+.1f} m; "
-              f"clipped to Russia {dtc:.2f} s -> {geodesy.area_km2(clipped):,.0f} km²; cached call "
-              f"{dcached * 1e6:.0f} µs")
+        print(
+            f"- R = {r:g} km: footprint {dt:.2f} s, {geodesy.area_km2(fp):,.0f} km², {len(xy)} outline "
+            f"vertices at R {1000 * (d.min() - r):+.1f} .. {1000 * (d.max() - r):+.1f} m; "
+            f"clipped to Russia {dtc:.2f} s -> {geodesy.area_km2(clipped):,.0f} km²; cached call "
+            f"{dcached * 1e6:.0f} µs"
+        )
 
     print("\n### Seed reach: ATACMS (300 km) from the Ukrainian border into Russia\n")
     t0 = time.perf_counter()
@@ -89,8 +103,10 @@ def main() -> None:
     t0 = time.perf_counter()
     reach([], weapon=get_weapon("atacms"), border=("UA", "RU"), into="RU", min_population=100_000)
     dt2 = time.perf_counter() - t0
-    print(f"- first call {dt:.2f} s (loads gazetteer and admin-1 polygons), repeat {dt2:.2f} s; "
-          f"area in range {res.area_km2:,.0f} km²\n")
+    print(
+        f"- first call {dt:.2f} s (loads gazetteer and admin-1 polygons), repeat {dt2:.2f} s; "
+        f"area in range {res.area_km2:,.0f} km²\n"
+    )
     print("| city | region | population | distance km | margin km |")
     print("|---|---|---|---|---|")
     for row in res.cities.itertuples():

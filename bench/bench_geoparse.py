@@ -55,25 +55,44 @@ def main() -> int:
         preds = []
         for d in docs:
             ms = parser.parse(d["text"])
-            preds.append({"id": d["id"], "toponyms": [
-                {"start": m.start, "end": m.end, "name": m.surface,
-                 "lat": m.place.lat if m.place else None, "lon": m.place.lon if m.place else None}
-                for m in ms]})
+            preds.append(
+                {
+                    "id": d["id"],
+                    "toponyms": [
+                        {
+                            "start": m.start,
+                            "end": m.end,
+                            "name": m.surface,
+                            "lat": m.place.lat if m.place else None,
+                            "lon": m.place.lon if m.place else None,
+                        }
+                        for m in ms
+                    ],
+                }
+            )
         dt = time.perf_counter() - t0
         with pred_path.open("w", encoding="utf-8") as fh:
             for p in preds:
                 fh.write(json.dumps(p) + "\n")
         scorer = args.scorer or corpus.parent / "score.py"
-        res = subprocess.run([sys.executable, str(scorer), str(corpus), str(pred_path), "--json"],
-                             capture_output=True, text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, str(scorer), str(corpus), str(pred_path), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         s = json.loads(res.stdout)
         rec, rs, e2e = s["recog_exact"], s["resol_exact"], s["e2e_161"]
         ov = s["recog_overlap"]
-        print(f"| {corpus.stem} | {rec['P']:.3f} | {rec['R']:.3f} | {rec['F1']:.3f} (overlap {ov['F1']:.3f}) | "
-              f"{rs['acc161']:.3f} | {rs['auc']:.3f} | **{100 * e2e['F1']:.1f}** | {len(docs) / dt:.0f} |")
+        print(
+            f"| {corpus.stem} | {rec['P']:.3f} | {rec['R']:.3f} | {rec['F1']:.3f} (overlap {ov['F1']:.3f}) | "
+            f"{rs['acc161']:.3f} | {rs['auc']:.3f} | **{100 * e2e['F1']:.1f}** | {len(docs) / dt:.0f} |"
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nload (fresh process: import + gazetteer + first parse): {load_time_s():.2f} s; "
-          f"peak RSS of this run: {peak_mb:.0f} MB")
+    print(
+        f"\nload (fresh process: import + gazetteer + first parse): {load_time_s():.2f} s; "
+        f"peak RSS of this run: {peak_mb:.0f} MB"
+    )
     return 0
 
 

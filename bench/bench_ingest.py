@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
         write_corpus(corpus, a.n)
-        print(f"corpus: {a.n:,} articles in {corpus} ({time.perf_counter() - t:.1f} s, "
-              f"{dir_bytes(corpus) / 1e6:.1f} MB)", file=sys.stderr)
+        print(
+            f"corpus: {a.n:,} articles in {corpus} ({time.perf_counter() - t:.1f} s, {dir_bytes(corpus) / 1e6:.1f} MB)",
+            file=sys.stderr,
+        )
     results = []
     for w in a.workers:
         store = out / f"store-{a.n}-{w}w"
@@ -53,9 +55,15 @@ def main(argv: list[str] | None = None) -> int:
         size = dir_bytes(store)
         peak_mb = max((rss for _, rss in rep.worker_stats.values()), default=0) / 1024
         row = {
-            "workers": w, "scheduler": a.scheduler, "articles": rep.ingested, "seconds": round(rep.seconds, 1),
-            "articles_per_s": round(rep.rate, 1), "events": rep.events, "mentions": rep.mentions,
-            "failures": len(rep.failures), "peak_rss_mb_per_worker": round(peak_mb, 1),
+            "workers": w,
+            "scheduler": a.scheduler,
+            "articles": rep.ingested,
+            "seconds": round(rep.seconds, 1),
+            "articles_per_s": round(rep.rate, 1),
+            "events": rep.events,
+            "mentions": rep.mentions,
+            "failures": len(rep.failures),
+            "peak_rss_mb_per_worker": round(peak_mb, 1),
             "gazetteer_loads_per_worker": sorted({n for n, _ in rep.worker_stats.values()}),
             "store_mb": round(size / 1e6, 2),
             "store_mb_per_1000_articles": round(size / 1e6 / max(rep.ingested, 1) * 1000, 3),
@@ -64,8 +72,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(row), flush=True)
     if len(results) >= 2 and results[0]["articles_per_s"]:
         ratio = results[-1]["articles_per_s"] / results[0]["articles_per_s"]  # type: ignore[operator]
-        print(json.dumps({"scaling_ratio": round(ratio, 2),
-                          "from_workers": results[0]["workers"], "to_workers": results[-1]["workers"]}))
+        print(
+            json.dumps(
+                {
+                    "scaling_ratio": round(ratio, 2),
+                    "from_workers": results[0]["workers"],
+                    "to_workers": results[-1]["workers"],
+                }
+            )
+        )
     return 0
 
 

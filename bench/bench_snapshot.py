@@ -31,11 +31,17 @@ def main() -> None:
         times = []
         for _ in range(5):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--out", str(tmp / "seed.png")],
-                           cwd=ROOT, check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "mapapp", "snapshot", "--out", str(tmp / "seed.png")],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
             times.append(time.perf_counter() - t0)
-        print(f"seed PNG, whole command (1600x1000): median {statistics.median(times):.2f} s "
-              f"(min {min(times):.2f}, max {max(times):.2f}; goal <= 4 s)")
+        print(
+            f"seed PNG, whole command (1600x1000): median {statistics.median(times):.2f} s "
+            f"(min {min(times):.2f}, max {max(times):.2f}; goal <= 4 s)"
+        )
 
         with snapshot.Chromium() as b:
             snapshot.write(spec, tmp / "seed2.png", browser=b)
@@ -50,8 +56,10 @@ def main() -> None:
             t0 = time.perf_counter()
             b.shoot(page, tmp / "big.png", "png", 1600, 1000)
             load_s = time.perf_counter() - t0
-            print(f"10,000 events: HTML {len(big_html.encode()) / 1e6:.2f} MB built in {build_s:.2f} s; "
-                  f"load to ready + screenshot {load_s:.2f} s; blocked {len(b.blocked)}")
+            print(
+                f"10,000 events: HTML {len(big_html.encode()) / 1e6:.2f} MB built in {build_s:.2f} s; "
+                f"load to ready + screenshot {load_s:.2f} s; blocked {len(b.blocked)}"
+            )
 
 
 if __name__ == "__main__":

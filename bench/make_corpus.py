@@ -43,9 +43,15 @@ ACTORS = ("Russian", "Ukrainian", "Syrian", "Israeli", "Sudanese", "Ethiopian", 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def make_articles(n: int, *, seed: int = 7, min_population: int = 200_000,
-                  start: dt.date = dt.date(2024, 1, 1), days: int = 365,
-                  sentences: tuple[int, int] = (6, 12)) -> list[dict[str, str]]:
+def make_articles(
+    n: int,
+    *,
+    seed: int = 7,
+    min_population: int = 200_000,
+    start: dt.date = dt.date(2024, 1, 1),
+    days: int = 365,
+    sentences: tuple[int, int] = (6, 12),
+) -> list[dict[str, str]]:
     """``n`` articles as ``{"id", "text", "published", "source"}`` dicts."""
     from mapapp.data.gazetteer import get_gazetteer
 
@@ -61,12 +67,25 @@ def make_articles(n: int, *, seed: int = 7, min_population: int = 200_000,
             pool = EVENT_SENTENCES if rnd.random() < 0.45 else FILLER_SENTENCES
             day = pub - dt.timedelta(days=rnd.randrange(1, 6))
             city = home if rnd.random() < 0.6 else rnd.choice(names)
-            parts.append(rnd.choice(pool).format(
-                actor=rnd.choice(ACTORS), city=city, city2=rnd.choice(names), n=rnd.randint(2, 40),
-                weekday=rnd.choice(WEEKDAYS), date=f"{day.day} {day:%B} {day.year}"))
+            parts.append(
+                rnd.choice(pool).format(
+                    actor=rnd.choice(ACTORS),
+                    city=city,
+                    city2=rnd.choice(names),
+                    n=rnd.randint(2, 40),
+                    weekday=rnd.choice(WEEKDAYS),
+                    date=f"{day.day} {day:%B} {day.year}",
+                )
+            )
         text = f"{home} update\n\n" + " ".join(parts) + "\n"
-        out.append({"id": f"synth-{i:06d}", "text": text, "published": pub.isoformat(),
-                    "source": rnd.choice(("Wire A", "Wire B", "Daily C"))})
+        out.append(
+            {
+                "id": f"synth-{i:06d}",
+                "text": text,
+                "published": pub.isoformat(),
+                "source": rnd.choice(("Wire A", "Wire B", "Daily C")),
+            }
+        )
     return out
 
 
@@ -82,7 +101,8 @@ def write_corpus(out: Path, n: int, *, jsonl: bool = False, seed: int = 7) -> Pa
     out.mkdir(parents=True, exist_ok=True)
     for a in arts:
         (out / f"{a['id']}.txt").write_text(
-            f"---\npublished: {a['published']}\nsource: {a['source']}\n---\n{a['text']}", encoding="utf-8")
+            f"---\npublished: {a['published']}\nsource: {a['source']}\n---\n{a['text']}", encoding="utf-8"
+        )
     return out
 
 

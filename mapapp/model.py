@@ -98,8 +98,7 @@ class Mention:
         else:
             d.update({"lat": None, "lon": None})
         d["alternatives"] = [
-            {"name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon, "id": p.id,
-             "country_code": p.country_code}
+            {"name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon, "id": p.id, "country_code": p.country_code}
             for p in self.alternatives
         ]
         return d

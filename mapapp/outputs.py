@@ -27,8 +27,7 @@ def atomic_output(out: Path, hint: str = "choose a writable path") -> Iterator[P
     """
     tmp: Path | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part" + out.suffix,
-                                        dir=out.parent or ".")
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part" + out.suffix, dir=out.parent or ".")
         os.close(fd)
         tmp = Path(tmp_name)
         yield tmp

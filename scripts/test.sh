@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: set up, then ruff and mypy over mapapp/, then pytest (browser tests included).
+# The whole test suite: set up, then ruff (check + format), import-linter and mypy over mapapp/, then pytest (browser tests included).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 if ! ensure_chromium; then
@@ -9,6 +9,9 @@ if ! ensure_chromium; then
 fi
 echo "== ruff"
 .venv/bin/ruff check mapapp tests bench scripts
+.venv/bin/ruff format --check mapapp tests bench scripts
+echo "== import-linter (the layers of mapapp/, see [tool.importlinter] in pyproject.toml)"
+.venv/bin/lint-imports
 echo "== mypy"
 .venv/bin/mypy mapapp
 echo "== pytest"

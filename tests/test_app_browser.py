@@ -22,11 +22,26 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ATACMS_COLOR = "#CC6677"
-LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost", "data:",
-                  "blob:", "about:")
+LOCAL_PREFIXES = (
+    "http://127.0.0.1",
+    "ws://127.0.0.1",
+    "http://localhost",
+    "ws://localhost",
+    "data:",
+    "blob:",
+    "about:",
+)
 FOOTPRINT_LABEL = "ATACMS (300 km) footprint"
 
 # JS run inside the st_folium iframe: does the Leaflet map hold a vector layer of this colour?
@@ -54,10 +69,28 @@ def server() -> Iterator[str]:
     port = _free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "mapapp" / "app" / "page.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.enableStaticServing", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "mapapp" / "app" / "page.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.enableStaticServing",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     try:
         deadline = time.monotonic() + 40
@@ -88,8 +121,12 @@ def browser_page(server: str) -> Iterator[tuple[object, list[str]]]:
     requests: list[str] = []
     with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="mapapp-e2e-") as profile:
         ctx = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1500, "height": 1100}, accept_downloads=True,
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1500, "height": 1100},
+            accept_downloads=True,
         )
         try:
             page = ctx.new_page()

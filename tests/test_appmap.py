@@ -69,7 +69,7 @@ def test_old_basemap_files_are_pruned(tmp_path: Path) -> None:
     newest = appmap.write_basemap_file('{"n": "last"}', tmp_path)
     left = {p.name for p in tmp_path.glob("basemap-*.json")}
     assert len(left) == appmap.BASEMAP_FILES_KEPT
-    assert newest in left and set(names[-(appmap.BASEMAP_FILES_KEPT - 1):]) <= left
+    assert newest in left and set(names[-(appmap.BASEMAP_FILES_KEPT - 1) :]) <= left
     assert not left & set(names[:9])
     assert other.is_file()  # only basemap files are pruned
 

@@ -7,9 +7,11 @@ from pathlib import Path
 from mapapp.maps.model import analyse, border_pair, doc_from_file, place_marks
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "2024-11-17-atacms-inside-russia.txt"
-FIRST = ("President Joe Biden authorized Ukraine to use U.S.-supplied long-range missiles inside Russia "
-         "for the first time Sunday, according to multiple reports—an escalation of U.S. involvement in "
-         "the conflict in response to North Korean troops being sent to aid Russia.")
+FIRST = (
+    "President Joe Biden authorized Ukraine to use U.S.-supplied long-range missiles inside Russia "
+    "for the first time Sunday, according to multiple reports—an escalation of U.S. involvement in "
+    "the conflict in response to North Korean troops being sent to aid Russia."
+)
 
 
 def test_popup_sentence_not_cut_at_abbreviation() -> None:

@@ -64,8 +64,15 @@ def test_markdown_in_untrusted_text_is_inert() -> None:
 
 def test_mangled_link_keeps_defaults_and_says_why() -> None:
     state, warnings = from_query(
-        {"article": "../../etc/passwd", "km": "-5", "center": "abc", "zoom": "99",
-         "launch": "Nowhere@500,500", "border": "Ukraine!", "from": "last week"},
+        {
+            "article": "../../etc/passwd",
+            "km": "-5",
+            "center": "abc",
+            "zoom": "99",
+            "launch": "Nowhere@500,500",
+            "border": "Ukraine!",
+            "from": "last week",
+        },
         SEEDS,
     )
     assert state.seed_name == "2024-11-17-atacms-inside-russia.txt"
@@ -154,8 +161,10 @@ def test_html_upload_and_cli_read_the_same_text(tmp_path: Path) -> None:
     from mapapp.maps.viewstate import text_from_upload
     from mapapp.text.article import read_article
 
-    page = ("<html><head><title>Strikes</title><style>p{}</style></head><body><svg><text>chart</text></svg>"
-            "<p>Drones hit <b>Kyiv</b> &amp; Odesa.</p><iframe>ad</iframe><p>Five were killed.</p></body></html>")
+    page = (
+        "<html><head><title>Strikes</title><style>p{}</style></head><body><svg><text>chart</text></svg>"
+        "<p>Drones hit <b>Kyiv</b> &amp; Odesa.</p><iframe>ad</iframe><p>Five were killed.</p></body></html>"
+    )
     f = tmp_path / "a.html"
     f.write_text(page, encoding="utf-8")
     uploaded = text_from_upload("a.html", page.encode())

@@ -16,18 +16,26 @@ def one(text: str, pub: dt.date | None) -> tuple[str, str, str, str]:
     found = find_dates(text, pub)
     assert len(found) == 1, found
     v = found[0].value
-    assert text[found[0].start:found[0].end] == v.text
+    assert text[found[0].start : found[0].end] == v.text
     return v.start, v.end, v.precision, v.status
 
 
 def test_weekday_night_into_next_day_is_a_two_day_range() -> None:
     assert one("attacked Ukraine Saturday night into Sunday, using drones", SUN_2024_11_17) == (
-        "2024-11-16", "2024-11-17", "range", "inferred")
+        "2024-11-16",
+        "2024-11-17",
+        "range",
+        "inferred",
+    )
 
 
 def test_weekday_named_on_publication_day_is_that_day() -> None:
     assert one("authorized it for the first time Sunday", SUN_2024_11_17) == (
-        "2024-11-17", "2024-11-17", "day", "inferred")
+        "2024-11-17",
+        "2024-11-17",
+        "day",
+        "inferred",
+    )
 
 
 @pytest.mark.parametrize(

@@ -21,11 +21,15 @@ from mapapp.corpus.files import (
 )
 from mapapp.errors import InputError
 
-HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
-          "actor2,country,admin1,location,latitude,longitude,fatalities,notes,source,tags\n")
-GOOD1 = ('UKR1,2024-11-17,2024,1,Political violence,Explosions/Remote violence,Air/drone strike,'
-         'Military Forces of Russia (2000-),Civilians (Ukraine),Ukraine,Kyiv City,Kyiv,50.4501,30.5234,5,'
-         '"Drones hit Kyiv.\nA second line of notes.",Ukrainska Pravda;Kyiv Independent,\n')  # lines 2-3
+HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+    "actor2,country,admin1,location,latitude,longitude,fatalities,notes,source,tags\n"
+)
+GOOD1 = (
+    "UKR1,2024-11-17,2024,1,Political violence,Explosions/Remote violence,Air/drone strike,"
+    "Military Forces of Russia (2000-),Civilians (Ukraine),Ukraine,Kyiv City,Kyiv,50.4501,30.5234,5,"
+    '"Drones hit Kyiv.\nA second line of notes.",Ukrainska Pravda;Kyiv Independent,\n'
+)  # lines 2-3
 BAD_LAT_MISSING = "UKR2,2024-11-17,2024,1,,Battles,Armed clash,A,B,Russia,Kursk,Sudzha,,35.27,0,x,y,\n"  # 4
 BAD_DATE = "UKR3,2024-13-01,2024,1,,Battles,Armed clash,A,B,Russia,Kursk,Sudzha,51.19,35.27,0,x,y,\n"  # 5
 BAD_LAT_FAT = "UKR4,2024-11-01,2024,1,,Battles,Armed clash,A,B,Russia,Kursk,Sudzha,123,35.27,two,x,y,\n"  # 6
@@ -48,7 +52,10 @@ def test_row_values_mapped_without_alteration() -> None:
     res = import_csv(io.StringIO(HEADER + GOOD1 + GOOD2))
     e1, e5 = res.events
     assert e1.date is not None and (e1.date.start, e1.date.precision, e1.date.status) == (
-        "2024-11-17", "day", "reported")
+        "2024-11-17",
+        "day",
+        "reported",
+    )
     assert (e1.places[0].lon, e1.places[0].lat, e1.places[0].name) == (30.5234, 50.4501, "Kyiv")
     assert e1.actors == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)")
     assert e1.figures == (("fatalities", 5),)
@@ -82,13 +89,22 @@ def test_geojson_round_trip_equal(tmp_path: Path) -> None:
 
 
 def test_geojson_bad_features_numbered(tmp_path: Path) -> None:
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5, 50.4]},
-         "properties": {"event_date": "2024-11-17", "event_type": "Battles"}},
-        {"type": "Feature", "geometry": None, "properties": {"event_date": "2024-11-17"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.5, 95.0]},
-         "properties": {"event_date": "2024-11-17"}},
-    ]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [30.5, 50.4]},
+                "properties": {"event_date": "2024-11-17", "event_type": "Battles"},
+            },
+            {"type": "Feature", "geometry": None, "properties": {"event_date": "2024-11-17"}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [30.5, 95.0]},
+                "properties": {"event_date": "2024-11-17"},
+            },
+        ],
+    }
     p = tmp_path / "f.geojson"
     p.write_text(json.dumps(fc))
     res = import_geojson(p)
@@ -113,15 +129,22 @@ def test_extracted_events_export_and_reimport_keep_date_range() -> None:
     assert back.errors == []
     d = back.events[0].date
     assert d is not None and (d.start, d.end, d.precision, d.status) == (
-        "2024-11-16", "2024-11-17", "range", "inferred")
+        "2024-11-16",
+        "2024-11-17",
+        "range",
+        "inferred",
+    )
     assert back.events[0].actors[:2] == evs[0].actors[:2]
     gj = to_geojson(evs)
     assert gj["type"] == "FeatureCollection"
 
 
 def test_ten_thousand_rows_load_quickly() -> None:
-    rows = [f"E{i},2024-11-{1 + i % 28:02d},2024,1,,Battles,Armed clash,A,B,Ukraine,X,Loc{i},"
-            f"{45 + (i % 500) / 100},{30 + (i % 700) / 100},{i % 4},n,s,\n" for i in range(10_000)]
+    rows = [
+        f"E{i},2024-11-{1 + i % 28:02d},2024,1,,Battles,Armed clash,A,B,Ukraine,X,Loc{i},"
+        f"{45 + (i % 500) / 100},{30 + (i % 700) / 100},{i % 4},n,s,\n"
+        for i in range(10_000)
+    ]
     rows[5000] = rows[5000].replace(",Loc5000,45.0,", ",Loc5000,abc,")
     t0 = time.perf_counter()
     res = import_csv(io.StringIO(HEADER + "".join(rows)))
@@ -146,19 +169,22 @@ def test_whole_number_coordinates_still_range_checked() -> None:
 _PLACE = {"id": "pt:1", "name": "X", "kind": "city", "lon": 30.5, "lat": 50.4}
 
 
-@pytest.mark.parametrize(("column", "value", "expect"), [
-    ("mapapp_places", '[{"foo": 1}]', "lacks"),
-    ("mapapp_places", "5", "not a list of place objects"),
-    ("mapapp_places", '["x"]', "not a list of place objects"),
-    ("mapapp_places", "{not json", "not JSON"),
-    ("mapapp_places", json.dumps([{**_PLACE, "lon": 500}]), "lon 500"),
-    ("mapapp_places", json.dumps([{**_PLACE, "lat": "north"}]), "lat 'north'"),
-    ("mapapp_places", json.dumps([{**_PLACE, "kind": "planet"}]), "kind 'planet'"),
-    ("mapapp_places", json.dumps([{**_PLACE, "population": [1]}]), "malformed"),
-    ("mapapp_figures", "[[1]]", "mapapp_figures"),
-    ("mapapp_figures", '[["killed", "many"]]', "mapapp_figures"),
-    ("mapapp_figures", "7", "mapapp_figures"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "expect"),
+    [
+        ("mapapp_places", '[{"foo": 1}]', "lacks"),
+        ("mapapp_places", "5", "not a list of place objects"),
+        ("mapapp_places", '["x"]', "not a list of place objects"),
+        ("mapapp_places", "{not json", "not JSON"),
+        ("mapapp_places", json.dumps([{**_PLACE, "lon": 500}]), "lon 500"),
+        ("mapapp_places", json.dumps([{**_PLACE, "lat": "north"}]), "lat 'north'"),
+        ("mapapp_places", json.dumps([{**_PLACE, "kind": "planet"}]), "kind 'planet'"),
+        ("mapapp_places", json.dumps([{**_PLACE, "population": [1]}]), "malformed"),
+        ("mapapp_figures", "[[1]]", "mapapp_figures"),
+        ("mapapp_figures", '[["killed", "many"]]', "mapapp_figures"),
+        ("mapapp_figures", "7", "mapapp_figures"),
+    ],
+)
 def test_malformed_mapapp_columns_are_row_errors(column: str, value: str, expect: str) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -186,5 +212,4 @@ def test_valid_mapapp_places_and_figures_load() -> None:
 
 def test_duplicate_header_names_are_an_input_error() -> None:
     with pytest.raises(InputError, match=r"duplicate column name\(s\) \['latitude', 'notes'\]"):
-        import_csv(io.StringIO("event_date,latitude,longitude,notes,latitude,notes\n"
-                               "2024-01-01,50,30,a,51,b\n"))
+        import_csv(io.StringIO("event_date,latitude,longitude,notes,latitude,notes\n2024-01-01,50,30,a,51,b\n"))

@@ -17,23 +17,39 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "2024-11-17-atacms-inside-russia.txt"
 GOLD = json.loads((ROOT / "seeds" / "2024-11-17-atacms-inside-russia.gold.json").read_text())
 _KIND = {"country": "country", "admin1": "admin1", "city": "city", "building": "landmark"}
-_CC = {"Ukraine": "UA", "United States": "US", "Russia": "RU", "North Korea": "KP",
-       "Kursk Oblast": "RU", "Kyiv": "UA", "Oval Office": "US"}
+_CC = {
+    "Ukraine": "UA",
+    "United States": "US",
+    "Russia": "RU",
+    "North Korea": "KP",
+    "Kursk Oblast": "RU",
+    "Kyiv": "UA",
+    "Oval Office": "US",
+}
 
 
 def gold_mentions() -> list[Mention]:
     return [
-        Mention(t["start"], t["end"], t["name"],
-                Place(id="t:" + t["place"], name=t["place"], kind=_KIND[t["feature"]],  # type: ignore[arg-type]
-                      lon=t["lon"], lat=t["lat"], country_code=_CC[t["place"]]),
-                associative=t["kind"] == "associative")
+        Mention(
+            t["start"],
+            t["end"],
+            t["name"],
+            Place(
+                id="t:" + t["place"],
+                name=t["place"],
+                kind=_KIND[t["feature"]],  # type: ignore[arg-type]
+                lon=t["lon"],
+                lat=t["lat"],
+                country_code=_CC[t["place"]],
+            ),
+            associative=t["kind"] == "associative",
+        )
         for t in GOLD["toponyms"]
     ]
 
 
 def one(events: list[Event], event_type: str, **want: object) -> Event:
-    hits = [e for e in events if e.event_type == event_type
-            and all(getattr(e, k) == v for k, v in want.items())]
+    hits = [e for e in events if e.event_type == event_type and all(getattr(e, k) == v for k, v in want.items())]
     assert len(hits) == 1, [(e.event_type, e.date, e.actors, e.planned) for e in events]
     return hits[0]
 
@@ -61,8 +77,7 @@ def test_seed_authorisation(seed_events: list[Event]) -> None:
 
 def test_seed_north_korean_troops(seed_events: list[Event]) -> None:
     e = one(seed_events, "Strategic developments", sub_event_type="Troop deployment")
-    assert e.date is not None and (e.date.start, e.date.end, e.date.precision) == (
-        "2024-10-01", "2024-10-31", "month")
+    assert e.date is not None and (e.date.start, e.date.end, e.date.precision) == ("2024-10-01", "2024-10-31", "month")
     assert e.date.status == "inferred" and "year not stated" in e.date.note
     assert names(e) == {"Kursk Oblast"}
     assert e.actors[0] == "North Korea"
@@ -87,8 +102,11 @@ def test_seed_planned_attack_is_planned_not_past(seed_events: list[Event]) -> No
 
 
 def test_seed_strike_on_power_grid(seed_events: list[Event]) -> None:
-    hits = [e for e in seed_events if e.event_type == "Explosions/Remote violence"
-            and e.date is not None and e.date.precision == "range"]
+    hits = [
+        e
+        for e in seed_events
+        if e.event_type == "Explosions/Remote violence" and e.date is not None and e.date.precision == "range"
+    ]
     assert len(hits) == 1
     e = hits[0]
     assert e.date is not None and (e.date.start, e.date.end) == ("2024-11-16", "2024-11-17")
@@ -101,8 +119,11 @@ def test_seed_strike_on_power_grid(seed_events: list[Event]) -> None:
 
 
 def test_seed_first_atacms_use_has_no_silently_invented_year(seed_events: list[Event]) -> None:
-    hits = [e for e in seed_events if e.event_type == "Explosions/Remote violence"
-            and e.date is not None and e.date.precision == "month"]
+    hits = [
+        e
+        for e in seed_events
+        if e.event_type == "Explosions/Remote violence" and e.date is not None and e.date.precision == "month"
+    ]
     assert len(hits) == 1
     e = hits[0]
     assert e.date is not None and e.date.status == "uncertain"
@@ -114,18 +135,20 @@ def test_seed_first_atacms_use_has_no_silently_invented_year(seed_events: list[E
 
 def test_seed_sentence_spans_point_into_the_text(seed_events: list[Event]) -> None:
     for e in seed_events:
-        assert GOLD["text"][e.sentence_start:e.sentence_end] == e.sentence
+        assert GOLD["text"][e.sentence_start : e.sentence_end] == e.sentence
 
 
 def test_seed_through_real_geoparser() -> None:
     geoparse = pytest.importorskip("mapapp.text.geoparse.parser")
     art = read_article(SEED)
-    events = extract_events(art.text, art.published, source=str(SEED),
-                            mentions=geoparse.geoparse(art.text))
+    events = extract_events(art.text, art.published, source=str(SEED), mentions=geoparse.geoparse(art.text))
     troops = one(events, "Strategic developments", sub_event_type="Troop deployment")
     assert any("Kursk" in p.name and p.country_code == "RU" for p in troops.places)
-    strike = [e for e in events if e.event_type == "Explosions/Remote violence"
-              and e.date is not None and e.date.start == "2024-11-16"]
+    strike = [
+        e
+        for e in events
+        if e.event_type == "Explosions/Remote violence" and e.date is not None and e.date.start == "2024-11-16"
+    ]
     assert strike and any(p.name == "Kyiv" for p in strike[0].places)
 
 
@@ -193,9 +216,8 @@ def test_in_december_in_a_january_article_is_the_previous_year() -> None:
 def test_split_sentences_keeps_abbreviations() -> None:
     text = "U.S. President Joe Biden spoke. Sen. JD Vance said no. Kyiv was hit!"
     sents = split_sentences(text)
-    assert [s.text for s in sents] == [
-        "U.S. President Joe Biden spoke.", "Sen. JD Vance said no.", "Kyiv was hit!"]
-    assert all(text[s.start:s.end] == s.text for s in sents)
+    assert [s.text for s in sents] == ["U.S. President Joe Biden spoke.", "Sen. JD Vance said no.", "Kyiv was hit!"]
+    assert all(text[s.start : s.end] == s.text for s in sents)
 
 
 def test_two_articles_same_event_kept_once_with_both_sources() -> None:
@@ -243,8 +265,7 @@ def test_read_article_publication_date_sources(tmp_path: Path) -> None:
 
 def test_cli_articles_merged_and_filtered(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a = tmp_path / "a.txt"
-    a.write_text("---\npublished: 2025-01-03\n---\n"
-                 "Russian forces shelled Kherson on Tuesday, Reuters reported.\n")
+    a.write_text("---\npublished: 2025-01-03\n---\nRussian forces shelled Kherson on Tuesday, Reuters reported.\n")
     b = tmp_path / "b.txt"
     b.write_text("---\npublished: 2025-01-02\n---\nRussia shelled Kherson on Tuesday, the BBC reported.\n")
     assert main(["events", str(a), str(b)]) == 0
@@ -257,8 +278,10 @@ def test_cli_articles_merged_and_filtered(tmp_path: Path, capsys: pytest.Capture
 
 def test_cli_bad_rows_reported_and_exit_nonzero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "e.csv"
-    f.write_text("event_date,event_type,latitude,longitude,fatalities\n"
-                 "2024-11-17,Battles,50.1,30.2,1\n2024-11-18,Battles,123,30.2,0\n")
+    f.write_text(
+        "event_date,event_type,latitude,longitude,fatalities\n"
+        "2024-11-17,Battles,50.1,30.2,1\n2024-11-18,Battles,123,30.2,0\n"
+    )
     assert main(["events", str(f), "--format", "csv"]) == 1
     cap = capsys.readouterr()
     assert "line 3" in cap.err and "latitude '123'" in cap.err
@@ -269,8 +292,10 @@ def test_cli_bad_rows_reported_and_exit_nonzero(tmp_path: Path, capsys: pytest.C
 
 def test_html_entities_decoded_once(tmp_path: Path) -> None:
     page = tmp_path / "a.html"
-    page.write_text("<html><head><title>A &amp;lt; B</title></head><body>"
-                    "<p>Write &amp;lt;b&amp;gt; for bold &amp; &lt;i&gt; for italics.</p></body></html>")
+    page.write_text(
+        "<html><head><title>A &amp;lt; B</title></head><body>"
+        "<p>Write &amp;lt;b&amp;gt; for bold &amp; &lt;i&gt; for italics.</p></body></html>"
+    )
     art = read_article(page)
     assert art.text == "Write &lt;b&gt; for bold & <i> for italics."
     assert art.title == "A &lt; B"
@@ -291,8 +316,9 @@ def _csv_file(tmp_path: Path) -> Path:
     return f
 
 
-def test_cli_output_written_whole_or_not_at_all(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_output_written_whole_or_not_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = _csv_file(tmp_path)
     out = tmp_path / "out" / "events.csv"
     out.parent.mkdir()

@@ -56,8 +56,15 @@ def test_moscow_moskva(gaz: Gazetteer) -> None:
 
 
 def test_demonyms(gaz: Gazetteer) -> None:
-    cases = {"Ukrainian": "UA", "Ukrainians": "UA", "North Korean": "KP", "Russian": "RU",
-             "American": "US", "Americans": "US", "British": "GB"}
+    cases = {
+        "Ukrainian": "UA",
+        "Ukrainians": "UA",
+        "North Korean": "KP",
+        "Russian": "RU",
+        "American": "US",
+        "Americans": "US",
+        "British": "GB",
+    }
     for surface, cc in cases.items():
         place, ntype = gaz.candidates(surface)[0]
         assert (place.kind, place.country_code, ntype) == ("country", cc, "demonym"), surface

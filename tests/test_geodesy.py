@@ -81,10 +81,18 @@ def test_ring_vertices_are_at_the_radius_to_a_millimetre(lat: float) -> None:
     assert np.max(np.abs(dist_m(center, xy) - 300_000.0)) <= 1e-3
 
 
-@pytest.mark.parametrize(("lat", "radius_km", "tol_m"), [
-    (50.91, 300.0, 100.0), (70.0, 300.0, 100.0), (0.0, 300.0, 10.0), (-60.0, 1000.0, 100.0),
-    (85.0, 300.0, 100.0), (50.91, 77.0, 5.0), (20.0, 2500.0, 100.0),
-])
+@pytest.mark.parametrize(
+    ("lat", "radius_km", "tol_m"),
+    [
+        (50.91, 300.0, 100.0),
+        (70.0, 300.0, 100.0),
+        (0.0, 300.0, 10.0),
+        (-60.0, 1000.0, 100.0),
+        (85.0, 300.0, 100.0),
+        (50.91, 77.0, 5.0),
+        (20.0, 2500.0, 100.0),
+    ],
+)
 def test_no_edge_point_strays_more_than_the_tolerance(lat: float, radius_km: float, tol_m: float) -> None:
     center = (34.80, lat)
     geom = geodesy.ring(center, radius_km, tolerance_m=tol_m)
@@ -121,8 +129,12 @@ def split_area_km2(geom: Polygon | MultiPolygon) -> float:
     for p in polys(geom):
         pieces = [p]
         if p.bounds[0] <= -179.9999 and p.bounds[2] >= 179.9999:  # encircles a pole: halve it
-            pieces = [q for h in (box(-180, 0, 180, 90), box(-180, -90, 180, 0))
-                      for q in polys(p.intersection(h)) if not q.is_empty]
+            pieces = [
+                q
+                for h in (box(-180, 0, 180, 90), box(-180, -90, 180, 0))
+                for q in polys(p.intersection(h))
+                if not q.is_empty
+            ]
         for q in pieces:
             xy = np.asarray(shapely.segmentize(LineString(q.exterior.coords), 0.05).coords)
             total += abs(GEOD.polygon_area_perimeter(xy[:, 0], xy[:, 1])[0]) / 1e6
@@ -150,10 +162,15 @@ def test_ring_across_the_antimeridian_is_split_into_valid_parts() -> None:
     assert np.max(np.abs(dist_m(center, xy) - 300_000.0)) <= 1e-3
 
 
-@pytest.mark.parametrize(("center", "radius_km", "pole"), [
-    ((34.80, 89.0), 300.0, 90.0), ((10.0, -88.0), 500.0, -90.0), ((0.0, 80.0), 2000.0, 90.0),
-    ((-120.0, 90.0), 100.0, 90.0),
-])
+@pytest.mark.parametrize(
+    ("center", "radius_km", "pole"),
+    [
+        ((34.80, 89.0), 300.0, 90.0),
+        ((10.0, -88.0), 500.0, -90.0),
+        ((0.0, 80.0), 2000.0, 90.0),
+        ((-120.0, 90.0), 100.0, 90.0),
+    ],
+)
 def test_ring_containing_a_pole(center: tuple[float, float], radius_km: float, pole: float) -> None:
     geom = geodesy.ring(center, radius_km, tolerance_m=2.0)
     assert geom.is_valid
@@ -184,13 +201,21 @@ def test_radius_up_to_half_the_circumference() -> None:
         geodesy.ring((0.0, 0.0), 20_010.0)
 
 
-@pytest.mark.parametrize(("center", "radius", "needle"), [
-    ((0.0, 91.0), 100.0, "91.0"), ((0.0, float("nan")), 100.0, "nan"), ((200.0, 0.0), 100.0, "200.0"),
-    ((0.0, 0.0), -5.0, "-5.0"), ((0.0, 0.0), float("nan"), "nan"), ((0.0, 0.0), 0.0, "0.0"),
-    ((0.0, 0.0), float("inf"), "inf"),
-])
-def test_bad_input_raises_geometry_error_naming_the_value(center: tuple[float, float], radius: float,
-                                                          needle: str) -> None:
+@pytest.mark.parametrize(
+    ("center", "radius", "needle"),
+    [
+        ((0.0, 91.0), 100.0, "91.0"),
+        ((0.0, float("nan")), 100.0, "nan"),
+        ((200.0, 0.0), 100.0, "200.0"),
+        ((0.0, 0.0), -5.0, "-5.0"),
+        ((0.0, 0.0), float("nan"), "nan"),
+        ((0.0, 0.0), 0.0, "0.0"),
+        ((0.0, 0.0), float("inf"), "inf"),
+    ],
+)
+def test_bad_input_raises_geometry_error_naming_the_value(
+    center: tuple[float, float], radius: float, needle: str
+) -> None:
     with pytest.raises(GeometryError, match=needle.replace(".", r"\.")):
         geodesy.ring(center, radius)
 
@@ -228,7 +253,8 @@ def test_distance_to_a_line_and_into_a_polygon() -> None:
     assert geodesy.distance_to_geometry_km((31, 51), square) == 0.0
     outside = (33.0, 51.0)
     assert geodesy.distance_to_geometry_km(outside, square) * 1000 == pytest.approx(
-        brute_distance_m(outside, [(32.0, 50.0), (32.0, 52.0)]), abs=2.0)
+        brute_distance_m(outside, [(32.0, 50.0), (32.0, 52.0)]), abs=2.0
+    )
 
 
 def test_kursk_is_within_300_km_of_sumy_and_moscow_is_not() -> None:

@@ -123,8 +123,9 @@ def test_empty_text_gives_no_mentions_and_bad_type_is_a_clear_error() -> None:
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "mapapp", "geoparse", *args], input=stdin,
-                          capture_output=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mapapp", "geoparse", *args], input=stdin, capture_output=True, cwd=ROOT, timeout=120
+    )
 
 
 def test_cli_file_and_stdin_print_json(tmp_path: Path) -> None:

@@ -36,8 +36,7 @@ ARTICLES = [
 def write_corpus(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for i, (day, text) in enumerate(ARTICLES):
-        (folder / f"a{i:02d}.txt").write_text(f"---\npublished: {day}\nsource: Wire\n---\n{text}\n",
-                                              encoding="utf-8")
+        (folder / f"a{i:02d}.txt").write_text(f"---\npublished: {day}\nsource: Wire\n---\n{text}\n", encoding="utf-8")
     return folder
 
 
@@ -98,8 +97,20 @@ def test_local_cluster_gives_the_same_store(corpus: Path, reference: Path, tmp_p
 
 def test_interrupted_ingest_rerun_gives_the_same_store(corpus: Path, reference: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    cmd = [PYTHON, "-m", "mapapp", "ingest", str(corpus), "--store", str(store), "--scheduler", "sync",
-           "--batch-size", "3", "--quiet"]
+    cmd = [
+        PYTHON,
+        "-m",
+        "mapapp",
+        "ingest",
+        str(corpus),
+        "--store",
+        str(store),
+        "--scheduler",
+        "sync",
+        "--batch-size",
+        "3",
+        "--quiet",
+    ]
     env = {**os.environ, "MAPAPP_STORE_CRASH_AFTER": "1"}
     # dies while publishing the 2nd batch: parts moved into place, manifest not yet written
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -121,10 +132,13 @@ def test_corrupt_inputs_are_reported_and_skipped(tmp_path: Path, capsys: pytest.
     src = write_corpus(tmp_path / "src")
     (src / "latin1.txt").write_bytes("Caf\xe9 in Kyiv was shelled.".encode("latin-1"))
     (src / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00")
-    lines = [json.dumps({"id": "j1", "text": "Missiles struck Lviv on 2 June 2024.", "published": "2024-06-03",
-                         "source": "X"}),
-             "{not json",
-             json.dumps({"id": "j3", "text": "Shelling hit Sumy on 4 June 2024.", "published": "June"})]
+    lines = [
+        json.dumps(
+            {"id": "j1", "text": "Missiles struck Lviv on 2 June 2024.", "published": "2024-06-03", "source": "X"}
+        ),
+        "{not json",
+        json.dumps({"id": "j3", "text": "Shelling hit Sumy on 4 June 2024.", "published": "June"}),
+    ]
     jl = tmp_path / "feed.jsonl"
     jl.write_text("\n".join(lines) + "\n", encoding="utf-8")
     store = tmp_path / "store"
@@ -146,8 +160,7 @@ def test_reingest_adds_nothing_and_dedupes_by_content(reference: Path, corpus: P
     assert (reference / "manifest.json").read_text() == before
     # the same text under another name (and different whitespace) is the same article
     copy = tmp_path / "copy.txt"
-    copy.write_text("---\npublished: 2024-03-05\n---\n" + ARTICLES[0][1].replace(" ", "  ") + "\n\n",
-                    encoding="utf-8")
+    copy.write_text("---\npublished: 2024-03-05\n---\n" + ARTICLES[0][1].replace(" ", "  ") + "\n\n", encoding="utf-8")
     rep = ingest([copy], reference, scheduler="sync", stream=None)
     assert rep.ingested == 0 and rep.skipped_known == 1
 

@@ -94,15 +94,39 @@ def test_target_csv_with_a_broken_row_reports_its_line(tmp_path: Path) -> None:
 
 def test_target_geojson_and_line_files(tmp_path: Path) -> None:
     pts = tmp_path / "t.geojson"
-    pts.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Point", "coordinates": [36.3, 51.75]}},
-        {"type": "Feature", "properties": {"name": "B"}, "geometry": {"type": "Point", "coordinates": [36.3, 95]}},
-    ]}), encoding="utf-8")
+    pts.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "A"},
+                        "geometry": {"type": "Point", "coordinates": [36.3, 51.75]},
+                    },
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "B"},
+                        "geometry": {"type": "Point", "coordinates": [36.3, 95]},
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     t = read_targets(pts)
     assert list(t.frame["name"]) == ["A"] and "feature 2" in t.problems[0]
     line = tmp_path / "front.geojson"
-    line.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {
-        "type": "LineString", "coordinates": [[37.5, 47.8], [38.0, 48.5], [38.3, 49.2]]}}), encoding="utf-8")
+    line.write_text(
+        json.dumps(
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [[37.5, 47.8], [38.0, 48.5], [38.3, 49.2]]},
+            }
+        ),
+        encoding="utf-8",
+    )
     geom = read_line(line)
     assert geom.geom_type == "LineString"
     r = reach(geom, 200.0, min_population=500_000)
@@ -129,14 +153,18 @@ def test_cli_ring_prints_a_geojson_feature(capsys: pytest.CaptureFixture[str]) -
     assert feat["properties"]["weapon"] == "atacms-m57" and "Forbes" in feat["properties"]["source"]
 
 
-@pytest.mark.parametrize(("argv", "needle"), [
-    (["ring", "--lat", "91", "--lon", "0", "--km", "10"], "91.0"),
-    (["ring", "--lat", "50", "--lon", "0", "--km", "-3"], "-3"),
-    (["ring", "--lat", "50", "--lon", "0", "--weapon", "atacmz"], "Did you mean"),
-    (["reach", "--km", "300", "--from-border", "UKR"], "--into"),
-])
-def test_cli_errors_are_one_line_without_traceback(argv: list[str], needle: str,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["ring", "--lat", "91", "--lon", "0", "--km", "10"], "91.0"),
+        (["ring", "--lat", "50", "--lon", "0", "--km", "-3"], "-3"),
+        (["ring", "--lat", "50", "--lon", "0", "--weapon", "atacmz"], "Did you mean"),
+        (["reach", "--km", "300", "--from-border", "UKR"], "--into"),
+    ],
+)
+def test_cli_errors_are_one_line_without_traceback(
+    argv: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(argv) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"mapapp {argv[0]}: error:") and needle in err
@@ -144,8 +172,9 @@ def test_cli_errors_are_one_line_without_traceback(argv: list[str], needle: str,
 
 
 def test_cli_reach_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert cli.main(["reach", "--weapon", "atacms", "--from-border", "UKR", "--into", "RUS",
-                     "--format", "geojson"]) == 0
+    assert (
+        cli.main(["reach", "--weapon", "atacms", "--from-border", "UKR", "--into", "RUS", "--format", "geojson"]) == 0
+    )
     fc = json.loads(capsys.readouterr().out)
     assert fc["features"][0]["properties"]["kind"] == "footprint"
     assert "Kursk" in {f["properties"].get("name") for f in fc["features"]}

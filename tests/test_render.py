@@ -14,11 +14,11 @@ import pytest
 from pyproj import Geod
 
 from mapapp.geo import geodesy
-from mapapp.geo.userfiles import to_geojson, to_kml
 from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget
 from mapapp.model import DateValue, Event, LonLat, Place, Weapon
 from mapapp.render import assets
 from mapapp.render import leaflet as render
+from mapapp.render.export import to_geojson, to_kml
 
 GEOD = Geod(ellps="WGS84")
 XSS_SCRIPT = "<script>window.__pwned=1</script>"
@@ -34,24 +34,36 @@ ATACMS = Weapon("atacms-m57", "ATACMS", "M57", 305.8, "190 mi", "Forbes, 2024-11
 
 def make_spec(n_events: int = 1, title: str = "Test map", basemap: bool = False) -> MapSpec:
     ring = geodesy.ring(SUMY, ATACMS.range_km)  # the range engine's polygon
-    ev_places = [Place(f"x:{i}", f"P{i}", "city", 30 + (i % 100) * 0.1, 45 + (i // 100) * 0.1)
-                 for i in range(n_events)]
+    ev_places = [Place(f"x:{i}", f"P{i}", "city", 30 + (i % 100) * 0.1, 45 + (i // 100) * 0.1) for i in range(n_events)]
     events = tuple(
-        Event(f"e{i}", "Battles", "Armed clash", DateValue("2024-11-16", "2024-11-16", "day", "reported"),
-              (p,), ("Russia",), f"Fighting near {p.name} {XSS_IMG}", 0, 10, source="Test")
+        Event(
+            f"e{i}",
+            "Battles",
+            "Armed clash",
+            DateValue("2024-11-16", "2024-11-16", "day", "reported"),
+            (p,),
+            ("Russia",),
+            f"Fighting near {p.name} {XSS_IMG}",
+            0,
+            10,
+            source="Test",
+        )
         for i, p in enumerate(ev_places)
     )
     return MapSpec(
         title=title,
         subtitle="2024-11-17",
         source="Test outlet",
-        places=(PlaceMark(KURSK, ("Kursk",), (f"Attack in Kursk {XSS_SCRIPT} {XSS_IMG} {XSS_TEMPLATE}",),
-                          0.9, 3),
-                PlaceMark(KYIV, ("Kyiv",), ("Strikes on Kyiv.",), 0.8, 1)),
+        places=(
+            PlaceMark(KURSK, ("Kursk",), (f"Attack in Kursk {XSS_SCRIPT} {XSS_IMG} {XSS_TEMPLATE}",), 0.9, 3),
+            PlaceMark(KYIV, ("Kyiv",), ("Strikes on Kyiv.",), 0.8, 1),
+        ),
         events=events,
         ranges=(RangeLayer(ATACMS, "rings", ring, "306 km from Sumy", origins=(("Sumy", SUMY),)),),
-        targets=(ReachTarget("Kursk", 36.19, 51.73, True, 120.0, 185.8),
-                 ReachTarget("Moscow", 37.62, 55.75, False, 540.0, -234.2)),
+        targets=(
+            ReachTarget("Kursk", 36.19, 51.73, True, 120.0, 185.8),
+            ReachTarget("Moscow", 37.62, 55.75, False, 540.0, -234.2),
+        ),
         basemap=basemap,
     )
 
@@ -67,15 +79,13 @@ def test_hidden_layers_start_off_but_stay_in_control() -> None:
     spec = make_spec().with_view(hidden=["events", "rings"])
     m = render.build_map(spec)
     shows = {el.layer_name: el.show for el in render.walk(m) if isinstance(el, folium.FeatureGroup)}
-    assert shows == {"ATACMS (306 km) rings": False, "Places (article)": True, "Events": False,
-                     "Reach targets": True}
+    assert shows == {"ATACMS (306 km) rings": False, "Places (article)": True, "Events": False, "Reach targets": True}
 
 
 def test_ring_coordinates_are_the_range_polygon() -> None:
     spec = make_spec()
     html = render.to_html(spec)
-    m = re.search(r'L\.geoJSON\((\{"type":"Feature","properties":\{"weapon":"atacms-m57".*?\}\}), \{pane',
-                  html)
+    m = re.search(r'L\.geoJSON\((\{"type":"Feature","properties":\{"weapon":"atacms-m57".*?\}\}), \{pane', html)
     assert m is not None
     coords = json.loads(m.group(1))["geometry"]["coordinates"][0]
     ref = list(spec.ranges[0].geometry.exterior.coords)
@@ -146,8 +156,9 @@ def test_export_geojson_is_rfc7946() -> None:
     # signed area (shoelace) > 0 means counter-clockwise
     area2 = np.sum(ext[:-1, 0] * ext[1:, 1] - ext[1:, 0] * ext[:-1, 1])
     assert area2 > 0
-    kursk = next(f for f in fc["features"] if f["properties"].get("name") == "Kursk"
-                 and f["properties"]["kind"] == "place")
+    kursk = next(
+        f for f in fc["features"] if f["properties"].get("name") == "Kursk" and f["properties"]["kind"] == "place"
+    )
     assert kursk["geometry"]["coordinates"] == [36.25, 51.5]  # lon, lat
 
 
@@ -169,7 +180,7 @@ def test_ten_thousand_events_html_stays_small() -> None:
 
 
 def _density_spec() -> MapSpec:
-    from mapapp.corpus.store import density
+    from mapapp.geo.density import density
 
     rng = np.random.default_rng(7)
     lons = np.r_[rng.normal(37.0, 0.6, 900), rng.uniform(30, 45, 300)]
@@ -179,7 +190,7 @@ def _density_spec() -> MapSpec:
 
 
 def _luminance(hex_color: str) -> float:
-    r, g, b = (int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -236,12 +247,18 @@ def test_label_priority_article_places_before_targets() -> None:
     from mapapp.maps.spec import label_priority
 
     spec = make_spec()
-    spec = MapSpec(title="t", places=spec.places, targets=(
-        ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0, population=1_100_000),
-        ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0, population=250_000)))
+    spec = MapSpec(
+        title="t",
+        places=spec.places,
+        targets=(
+            ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0, population=1_100_000),
+            ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0, population=250_000),
+        ),
+    )
     prio = label_priority(spec)
     assert min(prio[("Kursk", KURSK.lon, KURSK.lat)], prio[("Kyiv", KYIV.lon, KYIV.lat)]) > max(
-        prio[("Rostov-on-Don", 39.72, 47.23)], prio[("Taganrog", 38.9, 47.21)])
+        prio[("Rostov-on-Don", 39.72, 47.23)], prio[("Taganrog", 38.9, 47.21)]
+    )
     assert prio[("Rostov-on-Don", 39.72, 47.23)] > prio[("Taganrog", 38.9, 47.21)]
 
 
@@ -251,11 +268,20 @@ def test_matplotlib_title_above_map_one_label_per_town_no_overlaps() -> None:
     from mapapp.render import mpl as render_mpl
 
     base = make_spec()
-    spec = MapSpec(title="A long headline " * 8, subtitle="2024-11-17", places=base.places, events=base.events,
-                   ranges=base.ranges, basemap=False, bounds=(29.0, 45.0, 41.0, 55.0), targets=(
-                       *base.targets,
-                       ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0, population=1_100_000),
-                       ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0, population=250_000)))
+    spec = MapSpec(
+        title="A long headline " * 8,
+        subtitle="2024-11-17",
+        places=base.places,
+        events=base.events,
+        ranges=base.ranges,
+        basemap=False,
+        bounds=(29.0, 45.0, 41.0, 55.0),
+        targets=(
+            *base.targets,
+            ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0, population=1_100_000),
+            ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0, population=250_000),
+        ),
+    )
     fig = render_mpl.figure(spec, width=1000, height=700)
     ax = fig.axes[0]
     r = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -268,7 +294,7 @@ def test_matplotlib_title_above_map_one_label_per_town_no_overlaps() -> None:
     assert "Rostov-on-Don" in names and "Taganrog" in names
     boxes = [t.get_window_extent(r) for t in labels]
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not a.overlaps(b), (names, a, b)
 
 
@@ -314,8 +340,7 @@ def test_events_are_coloured_by_type_with_a_legend_entry_per_type() -> None:
 def _spec_with_weapon_name(name: str, title: str = "Test map") -> MapSpec:
     spec = make_spec(title=title)
     weapon = Weapon("evil", name, "", 50.0, "50 km", "User catalogue $5 \\frac{ source")
-    ring = RangeLayer(weapon, "footprint", geodesy.ring(SUMY, 50.0), "50 km from Sumy",
-                      origins=(("Sumy", SUMY),))
+    ring = RangeLayer(weapon, "footprint", geodesy.ring(SUMY, 50.0), "50 km from Sumy", origins=(("Sumy", SUMY),))
     return replace(spec, ranges=(*spec.ranges, ring))
 
 
@@ -367,9 +392,14 @@ def test_matplotlib_keeps_dollars_in_article_text(title: str) -> None:
     from mapapp.render import mpl as render_mpl
 
     spec = _spec_with_weapon_name("Gun $x$ 2", title=title)
-    spec = replace(spec, subtitle="Cost: $1 and $3", places=(
-        PlaceMark(Place("x:1", "$Town$", "city", 34.9, 50.95), ("$Town$",), ("s",), 0.9, 2, label=True),
-        *spec.places))
+    spec = replace(
+        spec,
+        subtitle="Cost: $1 and $3",
+        places=(
+            PlaceMark(Place("x:1", "$Town$", "city", 34.9, 50.95), ("$Town$",), ("s",), 0.9, 2, label=True),
+            *spec.places,
+        ),
+    )
     fig = render_mpl.figure(spec, width=1000, height=700)
     fig.savefig(io.BytesIO(), format="png", dpi=100)  # mathtext parsing would raise here
     texts = {t.get_text(): t for t in fig.texts}
@@ -386,12 +416,31 @@ def test_matplotlib_keeps_dollars_in_article_text(title: str) -> None:
 
 
 def test_event_popup_shows_date_type_actors_figures_sentence_and_source() -> None:
-    ev = Event("e1", "Explosions/Remote violence", "Air/drone strike",
-               DateValue("2024-11-16", "2024-11-17", "range", "inferred", "Saturday night into Sunday"),
-               (KYIV,), ("Russia", "Ukraine"), "At least five people were killed <b>here</b>.", 0, 10,
-               source="seed.txt", outlets=("ABC News",), figures=(("killed", 5),), figure_qualifiers=("at least",))
+    ev = Event(
+        "e1",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        DateValue("2024-11-16", "2024-11-17", "range", "inferred", "Saturday night into Sunday"),
+        (KYIV,),
+        ("Russia", "Ukraine"),
+        "At least five people were killed <b>here</b>.",
+        0,
+        10,
+        source="seed.txt",
+        outlets=("ABC News",),
+        figures=(("killed", 5),),
+        figure_qualifiers=("at least",),
+    )
     html = render.event_popup(ev)
-    for part in ("2024-11-16 – 2024-11-17", "Saturday night into Sunday", "Explosions/Remote violence",
-                 "Russia, Ukraine", "at least 5 killed", "ABC News", "seed.txt", "&lt;b&gt;here&lt;/b&gt;"):
+    for part in (
+        "2024-11-16 – 2024-11-17",
+        "Saturday night into Sunday",
+        "Explosions/Remote violence",
+        "Russia, Ukraine",
+        "at least 5 killed",
+        "ABC News",
+        "seed.txt",
+        "&lt;b&gt;here&lt;/b&gt;",
+    ):
         assert part in html
     assert "<b>here</b>" not in html

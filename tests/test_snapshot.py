@@ -32,7 +32,7 @@ browser = pytest.mark.browser
 
 def ring_pixels(png: Path, hex_color: str = "#CC6677", tol: int = 30) -> int:
     img = (imread(str(png))[:, :, :3] * 255).astype(int)
-    rgb = np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)])
     return int((np.abs(img - rgb).max(axis=2) <= tol).sum())
 
 
@@ -82,8 +82,13 @@ def test_failure_leaves_no_half_written_file(tmp_path: Path, monkeypatch: pytest
 
 
 def test_cli_bad_out_is_one_line_error(tmp_path: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--out", str(tmp_path / "x" / "m.png")],
-                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "mapapp", "snapshot", "--out", str(tmp_path / "x" / "m.png")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert r.returncode == 1
     assert r.stderr.startswith("mapapp snapshot: error: Cannot write")
     assert "Traceback" not in r.stderr
@@ -119,9 +124,14 @@ def offline_map_page(page_file: Path) -> Iterator[tuple[Page, list[str]]]:
     try:
         with sync_playwright() as pw:
             ctx = pw.chromium.launch_persistent_context(
-                profile, executable_path=snapshot.CHROMIUM, headless=True, args=snapshot.CHROMIUM_ARGS,
-                viewport={"width": 900, "height": 600})
+                profile,
+                executable_path=snapshot.CHROMIUM,
+                headless=True,
+                args=snapshot.CHROMIUM_ARGS,
+                viewport={"width": 900, "height": 600},
+            )
             try:
+
                 def route(r: Route) -> None:
                     if r.request.url.startswith(("file:", "data:", "about:")):
                         r.continue_()
@@ -138,7 +148,6 @@ def offline_map_page(page_file: Path) -> Iterator[tuple[Page, list[str]]]:
                 ctx.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-
 
 
 @browser
@@ -217,8 +226,13 @@ def test_seed_snapshot_command(tmp_path: Path) -> None:
     except DataDirError as err:
         pytest.skip(f"data/geo not built: {err}")
     out = tmp_path / "seed.png"
-    r = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--out", str(out), "--width", "1000",
-                        "--height", "700"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "mapapp", "snapshot", "--out", str(out), "--width", "1000", "--height", "700"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "chromium" in r.stderr and "blocked" not in r.stderr
     assert distinct_colours(out) > 100
@@ -231,9 +245,11 @@ def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
 
     from mapapp.maps.spec import ReachTarget
 
-    near = (ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0),
-            ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0),
-            ReachTarget("Novocherkassk", 40.1, 47.42, True, 310.0, 1.0))
+    near = (
+        ReachTarget("Taganrog", 38.9, 47.21, True, 250.0, 55.0),
+        ReachTarget("Rostov-on-Don", 39.72, 47.23, True, 300.0, 5.0),
+        ReachTarget("Novocherkassk", 40.1, 47.42, True, 310.0, 1.0),
+    )
     spec = replace(make_spec(), targets=near, bounds=(28.0, 44.0, 46.0, 56.0))
     page_file = tmp_path / "map.html"
     page_file.write_text(render.to_html(spec))
@@ -245,7 +261,7 @@ def test_leaflet_labels_do_not_overlap(tmp_path: Path) -> None:
     names = [b[0] for b in boxes]
     assert {"Kursk", "Kyiv", "Taganrog", "Rostov-on-Don"} <= set(names)
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2], (a, b)
 
 
@@ -254,9 +270,27 @@ def test_footprint_from_another_border_into_another_country(tmp_path: Path) -> N
     from shapely.geometry import Point, shape
 
     out = tmp_path / "isk.geojson"
-    r = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--weapon", "iskander-m", "--from-border", "RUS",
-                        "--into", "UKR", "--layers", "footprint", "--out", str(out)],
-                       capture_output=True, text=True, timeout=180)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mapapp",
+            "snapshot",
+            "--weapon",
+            "iskander-m",
+            "--from-border",
+            "RUS",
+            "--into",
+            "UKR",
+            "--layers",
+            "footprint",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert r.returncode == 0, r.stderr
     fc = json.loads(out.read_text(encoding="utf-8"))
     geoms = [shape(f["geometry"]) for f in fc["features"] if f["geometry"]["type"] in ("Polygon", "MultiPolygon")]
@@ -265,6 +299,21 @@ def test_footprint_from_another_border_into_another_country(tmp_path: Path) -> N
     assert 300_000 < area < 610_000  # most of Ukraine (603,500 km² in all) lies within 500 km of Russia
     kyiv, moscow = Point(30.52, 50.45), Point(37.62, 55.75)
     assert any(g.contains(kyiv) for g in geoms) and not any(g.contains(moscow) for g in geoms)
-    bad = subprocess.run([sys.executable, "-m", "mapapp", "snapshot", "--from-border", "none", "--into", "UKR",
-                          "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mapapp",
+            "snapshot",
+            "--from-border",
+            "none",
+            "--into",
+            "UKR",
+            "--out",
+            str(tmp_path / "x.png"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 1 and "needs a border" in bad.stderr and "Traceback" not in bad.stderr

@@ -20,12 +20,12 @@ from mapapp.corpus.store import (
     StoreLocked,
     build_table,
     content_hash,
-    density,
     open_store,
     row_event,
-    store_view,
 )
 from mapapp.errors import InputError
+from mapapp.geo.density import density
+from mapapp.maps.storeview import store_view
 
 GEOD = Geod(ellps="WGS84")
 
@@ -47,20 +47,48 @@ def tables(batch: str, points: list[tuple[str, float, float, str | None]]) -> di
     events = []
     for i, (name, lon, lat, day) in enumerate(points):
         d = dt.date.fromisoformat(day) if day else None
-        events.append({
-            "event_id": f"{batch}-{i}", "article_id": aid, "event_type": "Battles", "sub_event_type": "Armed clash",
-            "date_start": d, "date_end": d, "date_precision": "day" if d else None,
-            "date_status": "reported" if d else None, "place_name": name, "place_id": f"t:{name}",
-            "place_kind": "city", "lon": lon, "lat": lat, "sentence": f"Clashes in {name}.", "planned": False,
-            "confidence": 0.8, "figures": "[]", "actors": "Russia", "outlets": "", "source": f"{batch}.txt",
-            "places": f'[{{"id": "t:{name}", "name": "{name}", "kind": "city", "lon": {lon}, "lat": {lat}}}]',
-        })
+        events.append(
+            {
+                "event_id": f"{batch}-{i}",
+                "article_id": aid,
+                "event_type": "Battles",
+                "sub_event_type": "Armed clash",
+                "date_start": d,
+                "date_end": d,
+                "date_precision": "day" if d else None,
+                "date_status": "reported" if d else None,
+                "place_name": name,
+                "place_id": f"t:{name}",
+                "place_kind": "city",
+                "lon": lon,
+                "lat": lat,
+                "sentence": f"Clashes in {name}.",
+                "planned": False,
+                "confidence": 0.8,
+                "figures": "[]",
+                "actors": "Russia",
+                "outlets": "",
+                "source": f"{batch}.txt",
+                "places": f'[{{"id": "t:{name}", "name": "{name}", "kind": "city", "lon": {lon}, "lat": {lat}}}]',
+            }
+        )
     return {
-        "articles": build_table("articles", [{"article_id": aid, "source_id": batch, "batch": batch,
-                                              "published": dt.date(2024, 7, 1), "n_events": len(points)}]),
+        "articles": build_table(
+            "articles",
+            [
+                {
+                    "article_id": aid,
+                    "source_id": batch,
+                    "batch": batch,
+                    "published": dt.date(2024, 7, 1),
+                    "n_events": len(points),
+                }
+            ],
+        ),
         "events": build_table("events", events),
-        "mentions": build_table("mentions", [{"article_id": aid, "surface": p[0], "lon": p[1], "lat": p[2]}
-                                             for p in points]),
+        "mentions": build_table(
+            "mentions", [{"article_id": aid, "surface": p[0], "lon": p[1], "lat": p[2]} for p in points]
+        ),
     }
 
 
@@ -86,8 +114,10 @@ def test_datasets_are_geoparquet_readable_by_geopandas(store_dir: Path) -> None:
 
 def test_readable_by_duckdb(store_dir: Path) -> None:
     duckdb = pytest.importorskip("duckdb")
-    n = duckdb.sql(f"select count(*) from read_parquet('{store_dir}/events/*.parquet') "
-                   "where date_start between DATE '2024-02-01' and DATE '2024-03-31'").fetchall()
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{store_dir}/events/*.parquet') "
+        "where date_start between DATE '2024-02-01' and DATE '2024-03-31'"
+    ).fetchall()
     assert n == [(3,)]
 
 
@@ -198,11 +228,22 @@ def test_row_event_round_trips_an_extracted_event(tmp_path: Path) -> None:
     ev = extract_events(text, "2024-03-05", source="a.txt")[0]
     row = event_row(ev, content_hash(text), 0, dt.date(2024, 3, 5))
     st = open_store(tmp_path / "s", create=True)
-    st.append("x", {"articles": build_table("articles", []), "events": build_table("events", [row]),
-                    "mentions": build_table("mentions", [])})
+    st.append(
+        "x",
+        {
+            "articles": build_table("articles", []),
+            "events": build_table("events", [row]),
+            "mentions": build_table("mentions", []),
+        },
+    )
     back = row_event(st.events().drop(columns="geometry").to_dict("records")[0])
     assert (back.event_type, back.date, back.places, back.figures, back.sentence) == (
-        ev.event_type, ev.date, ev.places, ev.figures, ev.sentence)
+        ev.event_type,
+        ev.date,
+        ev.places,
+        ev.figures,
+        ev.sentence,
+    )
 
 
 def test_open_store_errors(tmp_path: Path) -> None:
@@ -220,8 +261,10 @@ def test_snapshot_draws_the_store(store_dir: Path, tmp_path: Path, capsys: pytes
     from mapapp.cli.main import main
 
     out = tmp_path / "m.geojson"
-    assert main(["snapshot", "--store", str(store_dir), "--since", "2024-02-01", "--until", "2024-03-31",
-                 "-o", str(out)]) == 0
+    assert (
+        main(["snapshot", "--store", str(store_dir), "--since", "2024-02-01", "--until", "2024-03-31", "-o", str(out)])
+        == 0
+    )
     feats = json.loads(out.read_text())["features"]
     assert sorted(f["properties"]["place"] for f in feats) == ["Belgorod", "Kharkiv", "Odesa"]
     # many events -> the density layer: cell polygons with their counts
@@ -235,7 +278,7 @@ def test_snapshot_draws_the_store(store_dir: Path, tmp_path: Path, capsys: pytes
 
 
 def test_dense_store_spec_draws_a_density_layer(store_dir: Path) -> None:
-    from mapapp.corpus.store import store_spec
+    from mapapp.maps.storeview import store_spec
     from mapapp.render import leaflet as render
 
     view = store_view(store_dir, max_events=3)

@@ -23,9 +23,17 @@ def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_builtin_catalogue_has_the_systems_with_sourced_ranges() -> None:
     cat = weapons.load_catalogue()
     expected = {  # key: (min km, max km) of the drawn figure per public reporting
-        "atacms-m39": (160, 170), "atacms": (295, 310), "himars-gmlrs": (70, 84), "storm-shadow": (245, 260),
-        "scalp-eg": (245, 260), "taurus": (500, 600), "tomahawk": (1600, 2500), "iskander-m": (400, 500),
-        "kn-23": (450, 690), "kh-101": (2500, 5500), "shahed-136": (1800, 2500),
+        "atacms-m39": (160, 170),
+        "atacms": (295, 310),
+        "himars-gmlrs": (70, 84),
+        "storm-shadow": (245, 260),
+        "scalp-eg": (245, 260),
+        "taurus": (500, 600),
+        "tomahawk": (1600, 2500),
+        "iskander-m": (400, 500),
+        "kn-23": (450, 690),
+        "kh-101": (2500, 5500),
+        "shahed-136": (1800, 2500),
     }
     for key, (lo, hi) in expected.items():
         w = cat.get(key)

@@ -69,8 +69,9 @@ class AppMap:
     zoom: int
 
 
-def fit_zoom(view: tuple[float, float, float, float], width_px: int = MAP_WIDTH_PX,
-             height_px: int = MAP_HEIGHT_PX) -> int:
+def fit_zoom(
+    view: tuple[float, float, float, float], width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX
+) -> int:
     """The largest Web-Mercator zoom at which ``view`` (west, south, east, north) fits the pixels."""
     w, s, e, n = view
 
@@ -145,8 +146,7 @@ def base_map(spec: MapSpec, view: tuple[float, float, float, float]) -> tuple[El
     """
     zoom = fit_zoom(view)
     base_spec = replace(spec, places=(), events=(), ranges=(), targets=(), zoom=zoom)
-    base = render.build_map(base_spec, asset_mode="served", asset_prefix=STATIC_PREFIX, view=view,
-                            ready_flag=True)
+    base = render.build_map(base_spec, asset_mode="served", asset_prefix=STATIC_PREFIX, view=view, ready_flag=True)
     control = None
     for name, child in list(_children(base).items()):
         if type(child).__name__ == "LayerControl":
@@ -177,9 +177,11 @@ def write_basemap_file(text: str, dest: Path = STATIC_DIR, keep: int = BASEMAP_F
         else:
             write_text_atomic(target, text)  # readable (0644) like the other served assets
     except OSError as err:  # PermissionError, read-only file system, disk full (OutputError too)
-        msg = (f"Cannot write the basemap file {str(target)!r}: {err.strerror or err}. The app serves "
-               f"its map data from {str(dest)!r}; make that directory writable by the user running "
-               "the app.")
+        msg = (
+            f"Cannot write the basemap file {str(target)!r}: {err.strerror or err}. The app serves "
+            f"its map data from {str(dest)!r}; make that directory writable by the user running "
+            "the app."
+        )
         raise StaticDirError(msg) from err
     _prune_basemaps(dest, keep, name)
     return name
@@ -194,7 +196,7 @@ def _prune_basemaps(dest: Path, keep: int, current: str) -> None:
         except FileNotFoundError:  # pruned by another session meanwhile
             continue
     files.sort(key=lambda t: t[0], reverse=True)
-    for _mtime, f in files[max(keep, 1):]:
+    for _mtime, f in files[max(keep, 1) :]:
         if f.name == current:
             continue
         try:
@@ -221,11 +223,16 @@ def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest:
 
     def fc(geoms: object) -> dict[str, object]:
         rounded = shapely.transform(list(geoms), lambda xy: np.round(xy, 4))  # type: ignore[call-overload]
-        return {"type": "FeatureCollection",
-                "features": [{"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in rounded]}
+        return {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in rounded],
+        }
 
-    data = {"countries": fc(bm.countries.geometry), "admin1": fc(bm.admin1.geometry),
-            "labels": [[round(lat, 4), round(lon, 4), render.esc(name)] for name, lon, lat in bm.labels]}
+    data = {
+        "countries": fc(bm.countries.geometry),
+        "admin1": fc(bm.admin1.geometry),
+        "labels": [[round(lat, 4), round(lon, 4), render.esc(name)] for name, lon, lat in bm.labels],
+    }
     text = json.dumps(data, separators=(",", ":"))
     try:
         name = write_basemap_file(text, dest)
@@ -233,12 +240,15 @@ def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest:
         _log.warning("%s Sending the basemap inline instead.", err)
         return
     url = render.js_json(f"{STATIC_PREFIX}/{name}")
-    load = f"window.__mapappBasemap = window.__mapappBasemap || {{}};" \
-           f"var p = window.__mapappBasemap[{url}] = window.__mapappBasemap[{url}] || " \
-           f"fetch({url}).then(function (r) {{ return r.json(); }});"
+    load = (
+        f"window.__mapappBasemap = window.__mapappBasemap || {{}};"
+        f"var p = window.__mapappBasemap[{url}] = window.__mapappBasemap[{url}] || "
+        f"fetch({url}).then(function (r) {{ return r.json(); }});"
+    )
     _children(fg_c).clear()
     render.JsSnippet(
-        load + f"""
+        load
+        + f"""
         p.then(function (d) {{
             L.geoJSON(d.countries, {{interactive: false, pane: "mapapp-base",
                 style: {{color: "{render.BORDER}", weight: 1, fillColor: "{render.LAND}",
@@ -255,7 +265,8 @@ def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest:
     if fg_a is not None:
         _children(fg_a).clear()
         render.JsSnippet(
-            load + """
+            load
+            + """
             p.then(function (d) {
                 L.geoJSON(d.admin1, {interactive: false, pane: "mapapp-admin",
                     style: {color: "#a3a3a3", weight: 0.6, dashArray: "3 3", fill: false}}).addTo(parent);
@@ -272,13 +283,18 @@ def layer_groups(spec: MapSpec, view: tuple[float, float, float, float]) -> dict
     shown = {k: t for k, t in titles.items() if spec.is_on(k)}
     if not shown:
         return groups
-    layer_spec = replace(spec, basemap=False, tiles=None, hidden=frozenset(), zoom=fit_zoom(view),
-                         ranges=tuple(r for r in spec.ranges if r.key in shown),
-                         places=spec.places if LAYER_PLACES in shown else (),
-                         events=spec.events if LAYER_EVENTS in shown else (),
-                         targets=spec.targets if LAYER_TARGETS in shown else ())
-    layers = render.build_map(layer_spec, asset_mode="served", asset_prefix=STATIC_PREFIX, view=view,
-                              ready_flag=False)
+    layer_spec = replace(
+        spec,
+        basemap=False,
+        tiles=None,
+        hidden=frozenset(),
+        zoom=fit_zoom(view),
+        ranges=tuple(r for r in spec.ranges if r.key in shown),
+        places=spec.places if LAYER_PLACES in shown else (),
+        events=spec.events if LAYER_EVENTS in shown else (),
+        targets=spec.targets if LAYER_TARGETS in shown else (),
+    )
+    layers = render.build_map(layer_spec, asset_mode="served", asset_prefix=STATIC_PREFIX, view=view, ready_flag=False)
     for key in shown:
         fg = render.layer_group(layers, key)
         if fg is not None:

@@ -31,9 +31,13 @@ from mapapp.render.leaflet import format_latlon
 
 UPLOAD_LABEL = "Upload a file (.txt, .md, .html)"
 PASTE_LABEL = "Paste text"
-SNAPSHOT_FORMATS = {"PNG": ("png", "image/png"), "PDF": ("pdf", "application/pdf"),
-                    "HTML": ("html", "text/html"), "GeoJSON": ("geojson", "application/geo+json"),
-                    "KML": ("kml", "application/vnd.google-earth.kml+xml")}
+SNAPSHOT_FORMATS = {
+    "PNG": ("png", "image/png"),
+    "PDF": ("pdf", "application/pdf"),
+    "HTML": ("html", "text/html"),
+    "GeoJSON": ("geojson", "application/geo+json"),
+    "KML": ("kml", "application/vnd.google-earth.kml+xml"),
+}
 SNAPSHOT_PX = (1400, 960)
 
 
@@ -71,14 +75,19 @@ def _analysis(doc: appmodel.ArticleDoc) -> appmodel.Analysis:
 
 
 @st.cache_resource(show_spinner="Drawing ranges…", max_entries=128)
-def _range_layers(weapons: tuple[Weapon, ...], launch: tuple[LaunchPoint, ...],
-                  border: str) -> tuple[appmodel.RangeLayer, ...]:
+def _range_layers(
+    weapons: tuple[Weapon, ...], launch: tuple[LaunchPoint, ...], border: str
+) -> tuple[appmodel.RangeLayer, ...]:
     return appmodel.range_layers(weapons, launch, border)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _reach(_layers: tuple[appmodel.RangeLayer, ...], _marks: tuple[appmodel.PlaceMark, ...],
-           border: str, key: tuple[object, ...]) -> tuple[list[appmodel.ReachRow], dict[str, float]]:
+def _reach(
+    _layers: tuple[appmodel.RangeLayer, ...],
+    _marks: tuple[appmodel.PlaceMark, ...],
+    border: str,
+    key: tuple[object, ...],
+) -> tuple[list[appmodel.ReachRow], dict[str, float]]:
     """Reach rows and areas (km²); ``key`` identifies the layers and marks (they are unhashable)."""
     layers = _layers
     rows = appmodel.reach_table(layers, _marks, border)
@@ -87,8 +96,9 @@ def _reach(_layers: tuple[appmodel.RangeLayer, ...], _marks: tuple[appmodel.Plac
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _base_map(_spec: MapSpec, view: tuple[float, float, float, float],
-              key: tuple[object, ...]) -> tuple[object, object]:
+def _base_map(
+    _spec: MapSpec, view: tuple[float, float, float, float], key: tuple[object, ...]
+) -> tuple[object, object]:
     """The pristine base map for an article's view (``key``: what it depends on); deep-copy it."""
     return appmap.base_map(_spec, view)
 
@@ -110,10 +120,15 @@ def _init_session() -> None:
     ss["_init"] = True
     ss["url_warnings"] = warnings
     seed = state.seed_name
-    ss["article_choice"] = (seed if seed in seeds else
-                            PASTE_LABEL if state.article == appstate.ARTICLE_PASTE else
-                            UPLOAD_LABEL if state.article == appstate.ARTICLE_UPLOAD else
-                            (appstate.SEED_NAME if appstate.SEED_NAME in seeds else (seeds or [PASTE_LABEL])[0]))
+    ss["article_choice"] = (
+        seed
+        if seed in seeds
+        else PASTE_LABEL
+        if state.article == appstate.ARTICLE_PASTE
+        else UPLOAD_LABEL
+        if state.article == appstate.ARTICLE_UPLOAD
+        else (appstate.SEED_NAME if appstate.SEED_NAME in seeds else (seeds or [PASTE_LABEL])[0])
+    )
     cat = _catalogue()
     good = [k for k in state.weapons if k in cat]
     unknown = [k for k in state.weapons if k not in cat]
@@ -159,8 +174,7 @@ def _choose_article() -> appmodel.ArticleDoc | None:
     choice = st.sidebar.selectbox("Article", options, key="article_choice")
     docs: dict[str, appmodel.ArticleDoc] = st.session_state["docs"]
     if choice == UPLOAD_LABEL:
-        up = st.sidebar.file_uploader("Article file", type=["txt", "md", "markdown", "html", "htm"],
-                                      key="upload")
+        up = st.sidebar.file_uploader("Article file", type=["txt", "md", "markdown", "html", "htm"], key="upload")
         if up is not None:
             sig = f"{up.name}:{up.size}"
             if st.session_state.get("upload_sig") != sig:
@@ -180,8 +194,7 @@ def _choose_article() -> appmodel.ArticleDoc | None:
             return docs.get("last")
     elif choice == PASTE_LABEL:
         with st.sidebar.form("paste_form"):
-            st.text_area("Article text", key="paste_text", height=180,
-                         placeholder="Paste the text of a news article…")
+            st.text_area("Article text", key="paste_text", height=180, placeholder="Paste the text of a news article…")
             used = st.form_submit_button("Map this text")
         if used:
             try:
@@ -231,8 +244,9 @@ def _add_place_cb() -> None:
     if lp.name not in ss["launch_names"]:
         ss["launch_names"] = [*ss["launch_names"], lp.name]
     ss["place_query"] = ""
-    _flash("success", f"Added launch point {p.name} ({p.kind}, {p.country_code or '—'}; "
-                      f"{format_latlon(p.lat, p.lon, 3)}).")
+    _flash(
+        "success", f"Added launch point {p.name} ({p.kind}, {p.country_code or '—'}; {format_latlon(p.lat, p.lon, 3)})."
+    )
 
 
 def _add_click_cb(lat: float, lng: float) -> None:
@@ -253,12 +267,18 @@ def _controls(marks: tuple[appmodel.PlaceMark, ...]) -> tuple[list[Weapon], list
     cat = _catalogue()
     sb.subheader("Weapons")
     ss["weapons"] = [k for k in ss.get("weapons", []) if k in cat]
-    sb.multiselect("From the catalogue", list(cat), key="weapons",
-                   format_func=lambda k: _weapon_label(cat[k]))
+    sb.multiselect("From the catalogue", list(cat), key="weapons", format_func=lambda k: _weapon_label(cat[k]))
     c1, c2 = sb.columns([1, 1])
     c1.checkbox("Custom radius", key="custom_on")
-    c2.number_input("km", min_value=1.0, max_value=20000.0, step=10.0, key="custom_km",
-                    disabled=not ss["custom_on"], label_visibility="collapsed")
+    c2.number_input(
+        "km",
+        min_value=1.0,
+        max_value=20000.0,
+        step=10.0,
+        key="custom_km",
+        disabled=not ss["custom_on"],
+        label_visibility="collapsed",
+    )
     weapons = [cat[k] for k in ss["weapons"]]
     if ss["custom_on"]:
         from mapapp.data.weapons import custom_weapon
@@ -270,12 +290,19 @@ def _controls(marks: tuple[appmodel.PlaceMark, ...]) -> tuple[list[Weapon], list
 
     sb.subheader("Launch points")
     sb.checkbox("From the Ukraine–Russia border (front line)", key="border_on")
-    article_pts = {pm.place.name: LaunchPoint(pm.place.name, pm.place.lon, pm.place.lat)
-                   for pm in marks if pm.place.kind not in ("country", "continent")}
+    article_pts = {
+        pm.place.name: LaunchPoint(pm.place.name, pm.place.lon, pm.place.lat)
+        for pm in marks
+        if pm.place.kind not in ("country", "continent")
+    }
     options = {**article_pts, **ss["extra_points"]}
     ss["launch_names"] = [n for n in ss.get("launch_names", []) if n in options]
-    sb.multiselect("Around places (rings)", list(options), key="launch_names",
-                   help="The article's places, places you searched for, and points you clicked on the map.")
+    sb.multiselect(
+        "Around places (rings)",
+        list(options),
+        key="launch_names",
+        help="The article's places, places you searched for, and points you clicked on the map.",
+    )
     sb.text_input("Add a place by name", key="place_query", placeholder="e.g. Sumy, Kharkiv")
     sb.button("Add launch point", on_click=_add_place_cb)
     launch = [options[n] for n in ss["launch_names"]]
@@ -298,8 +325,11 @@ def _layer_toggles(titles: dict[str, str]) -> set[str]:
         else:
             hidden.add(key)
     sb.checkbox("Basemap (offline borders)", key="basemap")
-    sb.checkbox("Online map tiles (OpenStreetMap — contacts the internet)", key="tiles",
-                help="Off by default: the app works offline. Tiles are fetched from openstreetmap.org.")
+    sb.checkbox(
+        "Online map tiles (OpenStreetMap — contacts the internet)",
+        key="tiles",
+        help="Off by default: the app works offline. Tiles are fetched from openstreetmap.org.",
+    )
     ss["hidden"] = hidden
     return hidden
 
@@ -310,35 +340,53 @@ def _layer_toggles(titles: dict[str, str]) -> set[str]:
 def _places_table(analysis: appmodel.Analysis, overrides: dict[str, str]) -> None:
     rows = appmodel.apply_overrides(analysis.rows, overrides)
     if not rows:
-        st.warning("No places found in this article: nothing to put on the map from it. "
-                   "Ranges from launch points or the border still work.")
+        st.warning(
+            "No places found in this article: nothing to put on the map from it. "
+            "Ranges from launch points or the border still work."
+        )
         return
-    df = pd.DataFrame([{
-        "name": r.surface,
-        "resolved to": r.place.name if r.place else "(not a place)",
-        "kind": r.place.kind if r.place else "",
-        "country": r.place.country_code if r.place else "",
-        "count": r.count,
-        "confidence": r.confidence,
-        "lat": round(r.place.lat, 4) if r.place else None,
-        "lon": round(r.place.lon, 4) if r.place else None,
-    } for r in rows])
-    st.dataframe(df, hide_index=True, width="stretch",
-                 column_config={"confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
-                                                                              format="%.2f")})
+    df = pd.DataFrame(
+        [
+            {
+                "name": r.surface,
+                "resolved to": r.place.name if r.place else "(not a place)",
+                "kind": r.place.kind if r.place else "",
+                "country": r.place.country_code if r.place else "",
+                "count": r.count,
+                "confidence": r.confidence,
+                "lat": round(r.place.lat, 4) if r.place else None,
+                "lon": round(r.place.lon, 4) if r.place else None,
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(
+        df,
+        hide_index=True,
+        width="stretch",
+        column_config={"confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f")},
+    )
     fixable = {r.surface_key: r for r in rows if len(r.alternatives) > 1 or r.place is not None}
     with st.expander("Fix a wrong place"):
-        sk = st.selectbox("Name in the article", list(fixable), format_func=lambda k: fixable[k].surface,
-                          key="fix_surface")
+        sk = st.selectbox(
+            "Name in the article", list(fixable), format_func=lambda k: fixable[k].surface, key="fix_surface"
+        )
         if sk is not None:
             row = fixable[sk]
             choices = [p.id for p in row.alternatives] + [""]
-            labels = {p.id: f"{p.name} ({p.kind}, {p.country_code or '—'}; {p.lat:.2f}, {p.lon:.2f})"
-                      for p in row.alternatives}
+            labels = {
+                p.id: f"{p.name} ({p.kind}, {p.country_code or '—'}; {p.lat:.2f}, {p.lon:.2f})"
+                for p in row.alternatives
+            }
             labels[""] = "(not a place — leave it off the map)"
             current = row.place.id if row.place else ""
-            pick = st.selectbox("Resolve it to", choices, index=choices.index(current) if current in choices else 0,
-                                format_func=lambda i: labels[i], key=f"fix_pick:{sk}")
+            pick = st.selectbox(
+                "Resolve it to",
+                choices,
+                index=choices.index(current) if current in choices else 0,
+                format_func=lambda i: labels[i],
+                key=f"fix_pick:{sk}",
+            )
             if st.button("Apply", key="fix_apply") and pick != current:
                 overrides[sk] = pick
                 st.rerun()
@@ -354,50 +402,65 @@ def _events_table(events: tuple[appmodel.Event, ...]) -> tuple[str, str]:
     if span is not None and span[0] < span[1]:
         lo, hi = span
         try:
-            cur = (dt.date.fromisoformat(date_from) if date_from else lo,
-                   dt.date.fromisoformat(date_to) if date_to else hi)
+            cur = (
+                dt.date.fromisoformat(date_from) if date_from else lo,
+                dt.date.fromisoformat(date_to) if date_to else hi,
+            )
         except ValueError:
             cur = (lo, hi)
         cur = (min(max(cur[0], lo), hi), max(min(cur[1], hi), lo))
-        picked = st.slider("Event dates", min_value=lo, max_value=hi, value=cur, format="YYYY-MM-DD",
-                           key="date_slider")
+        picked = st.slider("Event dates", min_value=lo, max_value=hi, value=cur, format="YYYY-MM-DD", key="date_slider")
         a, b = picked
         date_from = "" if a == lo else a.isoformat()
         date_to = "" if b == hi else b.isoformat()
     ss["date_from"], ss["date_to"] = date_from, date_to
     shown = appmodel.filter_events(events, date_from, date_to)
-    df = pd.DataFrame([{
-        "date": (ev.date.start if ev.date.start == ev.date.end else f"{ev.date.start} – {ev.date.end}")
-        if ev.date else "unknown",
-        "date status": ev.date.status if ev.date else "",
-        "type": ev.event_type + (f" / {ev.sub_event_type}" if ev.sub_event_type else ""),
-        "planned": ev.planned,
-        "where": ", ".join(p.name for p in ev.places),
-        "actors": ", ".join(ev.actors),
-        "figures": ", ".join(f"{n:,} {what}" for what, n in ev.figures),
-        "source": ev.source or ", ".join(ev.outlets),
-        "sentence": ev.sentence,
-        "confidence": ev.confidence,
-    } for ev in shown])
+    df = pd.DataFrame(
+        [
+            {
+                "date": (ev.date.start if ev.date.start == ev.date.end else f"{ev.date.start} – {ev.date.end}")
+                if ev.date
+                else "unknown",
+                "date status": ev.date.status if ev.date else "",
+                "type": ev.event_type + (f" / {ev.sub_event_type}" if ev.sub_event_type else ""),
+                "planned": ev.planned,
+                "where": ", ".join(p.name for p in ev.places),
+                "actors": ", ".join(ev.actors),
+                "figures": ", ".join(f"{n:,} {what}" for what, n in ev.figures),
+                "source": ev.source or ", ".join(ev.outlets),
+                "sentence": ev.sentence,
+                "confidence": ev.confidence,
+            }
+            for ev in shown
+        ]
+    )
     st.dataframe(df, hide_index=True, width="stretch")
     st.caption(f"{len(shown)} of {len(events)} events shown.")
     return date_from, date_to
 
 
-def _reach_panel(layers: tuple[appmodel.RangeLayer, ...], rows: list[appmodel.ReachRow],
-                 areas: dict[str, float]) -> None:
+def _reach_panel(
+    layers: tuple[appmodel.RangeLayer, ...], rows: list[appmodel.ReachRow], areas: dict[str, float]
+) -> None:
     st.subheader("Reach")
     if not layers:
         st.caption("Choose a weapon and a launch point (or the border) to see what lies in range.")
         return
     for lay in layers:
         inside = [r for r in rows if r.layer_key == lay.key and r.in_range]
-        st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \n"
-                    f"Area in range: **{areas.get(lay.key, 0):,.0f} km²**")
+        st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \nArea in range: **{areas.get(lay.key, 0):,.0f} km²**")
         if inside:
-            st.dataframe(pd.DataFrame([{"place": r.place, "kind": r.kind, "distance km": r.distance_km,
-                                        "margin km": r.margin_km} for r in inside]),
-                         hide_index=True, width="stretch", height=min(36 + 35 * len(inside), 250))
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {"place": r.place, "kind": r.kind, "distance km": r.distance_km, "margin km": r.margin_km}
+                        for r in inside
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+                height=min(36 + 35 * len(inside), 250),
+            )
         else:
             st.caption("No checked place lies in range.")
         src = lay.weapon.source
@@ -447,15 +510,27 @@ def _snapshot_panel(spec: MapSpec) -> None:
     snap = ss.get("snap")
     if snap:
         fmt_done, data, name, mime = snap
-        st.download_button(f"Download {fmt_done} ({len(data) / 1024:,.0f} KB)", data, file_name=name, mime=mime,
-                           key="snap_download", on_click="ignore")
+        st.download_button(
+            f"Download {fmt_done} ({len(data) / 1024:,.0f} KB)",
+            data,
+            file_name=name,
+            mime=mime,
+            key="snap_download",
+            on_click="ignore",
+        )
 
 
-def _state(doc_choice: str, weapons: list[Weapon], launch: list[LaunchPoint], border: str,
-           hidden: set[str]) -> ViewState:
+def _state(
+    doc_choice: str, weapons: list[Weapon], launch: list[LaunchPoint], border: str, hidden: set[str]
+) -> ViewState:
     ss = st.session_state
-    article = ("seed:" + doc_choice if doc_choice not in (UPLOAD_LABEL, PASTE_LABEL) else
-               appstate.ARTICLE_UPLOAD if doc_choice == UPLOAD_LABEL else appstate.ARTICLE_PASTE)
+    article = (
+        "seed:" + doc_choice
+        if doc_choice not in (UPLOAD_LABEL, PASTE_LABEL)
+        else appstate.ARTICLE_UPLOAD
+        if doc_choice == UPLOAD_LABEL
+        else appstate.ARTICLE_PASTE
+    )
     center = ss.get("map_center")
     hidden_all = set(hidden) | ({"countries"} if not ss.get("basemap", True) else set())
     return ViewState(
@@ -475,7 +550,8 @@ def _state(doc_choice: str, weapons: list[Weapon], launch: list[LaunchPoint], bo
 
 def _store_page(store_dir: str) -> None:
     """An event store over time: a date slider; single events, or density cells when many."""
-    from mapapp.corpus.store import open_store, store_spec, store_view
+    from mapapp.corpus.store import open_store
+    from mapapp.maps.storeview import store_spec, store_view
 
     try:
         store = open_store(store_dir)
@@ -488,8 +564,14 @@ def _store_page(store_dir: str) -> None:
     st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
     since = until = None
     if whole.dates and whole.dates[0] < whole.dates[1]:
-        since, until = st.slider("Dates", min_value=whole.dates[0], max_value=whole.dates[1],
-                                 value=whole.dates, key="store_dates", format="YYYY-MM-DD")
+        since, until = st.slider(
+            "Dates",
+            min_value=whole.dates[0],
+            max_value=whole.dates[1],
+            value=whole.dates,
+            key="store_dates",
+            format="YYYY-MM-DD",
+        )
     view = store_view(store, since, until)
     spec = store_spec(view, title=f"Event store: {store_dir}", tiles=bool(st.session_state.get("tiles")))
     bounds = spec.bounds or spec.focus_bounds()
@@ -500,14 +582,23 @@ def _store_page(store_dir: str) -> None:
         st.error(md(f"Cannot draw the map: {err}"))
         return
     w, s, e, n = bounds
-    st_folium(base, key=f"store-map-{store_dir}", height=appmap.MAP_HEIGHT_PX, use_container_width=True,
-              feature_group_to_add=list(groups.values()), layer_control=control,
-              center=((s + n) / 2, (w + e) / 2), zoom=appmap.fit_zoom(bounds), returned_objects=[])
+    st_folium(
+        base,
+        key=f"store-map-{store_dir}",
+        height=appmap.MAP_HEIGHT_PX,
+        use_container_width=True,
+        feature_group_to_add=list(groups.values()),
+        layer_control=control,
+        center=((s + n) / 2, (w + e) / 2),
+        zoom=appmap.fit_zoom(bounds),
+        returned_objects=[],
+    )
     dense_note = " — too many to draw one by one: hexagons coloured by event count" if view.dense else ""
     st.caption(md(spec.subtitle + dense_note))
     if view.by_type:
-        st.dataframe(pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}),
-                     hide_index=True)
+        st.dataframe(
+            pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}), hide_index=True
+        )
 
 
 def main() -> None:
@@ -520,8 +611,12 @@ def main() -> None:
     ss["url_warnings"] = []
 
     st.sidebar.title("mapapp")
-    store_dir = st.sidebar.text_input("Event store", key="store_dir", placeholder="directory from `mapapp ingest`",
-                                      help="Show an event store instead of an article: events over time.")
+    store_dir = st.sidebar.text_input(
+        "Event store",
+        key="store_dir",
+        placeholder="directory from `mapapp ingest`",
+        help="Show an event store instead of an article: events over time.",
+    )
     if store_dir.strip():
         _store_page(store_dir.strip())
         return
@@ -544,8 +639,16 @@ def main() -> None:
     targets = appmodel.targets_for_map(rows)
 
     st.markdown(f"#### {md(doc.title)}")
-    meta = " · ".join(x for x in (doc.source, doc.published.isoformat() if doc.published else "",
-                                  f"{len(marks)} places", f"{len(analysis.events)} events") if x)
+    meta = " · ".join(
+        x
+        for x in (
+            doc.source,
+            doc.published.isoformat() if doc.published else "",
+            f"{len(marks)} places",
+            f"{len(analysis.events)} events",
+        )
+        if x
+    )
     st.caption(md(meta))
     if not marks:
         st.warning("No places found in this article. The map shows the ranges only.")
@@ -563,11 +666,20 @@ def main() -> None:
 
     full = appmodel.build_spec(doc, marks, events, layers, targets)
     titles = appmap.layer_titles(replace(full, places=full.places or marks))
-    titles = {k: titles[k] for k in [LAYER_PLACES, LAYER_EVENTS, *[r.key for r in layers], LAYER_TARGETS]
-              if k in titles}
+    titles = {
+        k: titles[k] for k in [LAYER_PLACES, LAYER_EVENTS, *[r.key for r in layers], LAYER_TARGETS] if k in titles
+    }
     hidden = _layer_toggles(titles)
-    spec = appmodel.build_spec(doc, marks, events, layers, targets, hidden=frozenset(hidden),
-                               tiles=bool(ss.get("tiles")), basemap=bool(ss.get("basemap", True)))
+    spec = appmodel.build_spec(
+        doc,
+        marks,
+        events,
+        layers,
+        targets,
+        hidden=frozenset(hidden),
+        tiles=bool(ss.get("tiles")),
+        basemap=bool(ss.get("basemap", True)),
+    )
 
     views: dict[str, tuple[float, float, float, float]] = ss["views"]
     if doc.key not in views:
@@ -610,8 +722,12 @@ def main() -> None:
             click = out.get("last_clicked")
             if isinstance(click, dict) and "lat" in click and "lng" in click:
                 lat, lng = float(click["lat"]), float(click["lng"])
-                st.button(f"Add the clicked point ({format_latlon(lat, lng, 3)}) as a launch point",
-                          on_click=_add_click_cb, args=(lat, lng), key="add_click")
+                st.button(
+                    f"Add the clicked point ({format_latlon(lat, lng, 3)}) as a launch point",
+                    on_click=_add_click_cb,
+                    args=(lat, lng),
+                    key="add_click",
+                )
         _snapshot_panel(spec)
     with side_col:
         _reach_panel(layers, rows, areas)

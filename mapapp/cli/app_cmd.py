@@ -40,10 +40,15 @@ STREAMLIT_FLAGS: tuple[tuple[str, str], ...] = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=None,
-                        help=f"port on {HOST} (default {DEFAULT_PORT}, or the next free one if it is busy)")
-    parser.add_argument("--article", default=None,
-                        help="open on this seed article (a file name in seeds/, default the ATACMS seed)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        help=f"port on {HOST} (default {DEFAULT_PORT}, or the next free one if it is busy)",
+    )
+    parser.add_argument(
+        "--article", default=None, help="open on this seed article (a file name in seeds/, default the ATACMS seed)"
+    )
 
 
 def port_free(port: int, host: str = HOST) -> bool:
@@ -90,8 +95,10 @@ def run(args: argparse.Namespace) -> int:
     if article is not None:
         name = Path(article).name
         if name not in appstate.seed_files(appstate.seed_dir()):
-            msg = (f"--article {article!r} is not in seeds/; expected one of "
-                   f"{', '.join(appstate.seed_files(appstate.seed_dir()))}.")
+            msg = (
+                f"--article {article!r} is not in seeds/; expected one of "
+                f"{', '.join(appstate.seed_files(appstate.seed_dir()))}."
+            )
             raise InputError(msg)
         article = name
     port = pick_port(args.port)
@@ -103,8 +110,12 @@ def run(args: argparse.Namespace) -> int:
     if article:
         env[ARTICLE_ENV] = article
     print(f"mapapp: serving on {url}  (Ctrl-C to stop)", flush=True)
-    proc = subprocess.Popen(command(port), env=env, stdout=subprocess.DEVNULL if not os.environ.get(
-        "MAPAPP_VERBOSE") else None, start_new_session=False)
+    proc = subprocess.Popen(
+        command(port),
+        env=env,
+        stdout=subprocess.DEVNULL if not os.environ.get("MAPAPP_VERBOSE") else None,
+        start_new_session=False,
+    )
 
     def _on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

@@ -21,8 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("check", help="load every file in data/geo and print counts and sizes")
     b = sub.add_parser("build", help="rebuild data/geo with scripts/build_data.py (needs npm)")
     b.add_argument("--npm-dir", metavar="DIR", help="install/reuse the npm packages in DIR")
-    b.add_argument("--check", action="store_true",
-                   help="build into a temp dir and compare with data/geo instead of writing")
+    b.add_argument(
+        "--check", action="store_true", help="build into a temp dir and compare with data/geo instead of writing"
+    )
 
 
 def _check() -> int:
@@ -35,8 +36,10 @@ def _check() -> int:
     print(f"data dir: {d}")
     t0 = time.perf_counter()
     gaz = Gazetteer.load(d)
-    print(f"gazetteer.parquet + names.parquet: {len(gaz):,} places, {gaz.n_names:,} names "
-          f"({time.perf_counter() - t0:.2f} s)")
+    print(
+        f"gazetteer.parquet + names.parquet: {len(gaz):,} places, {gaz.n_names:,} names "
+        f"({time.perf_counter() - t0:.2f} s)"
+    )
     boundaries.countries.cache_clear()
     boundaries.admin1.cache_clear()
     print(f"countries.parquet: {len(boundaries.countries()):,} polygons")
@@ -67,8 +70,10 @@ def _build(args: argparse.Namespace) -> int:
     root = Path(__file__).resolve().parents[2]
     script = root / "scripts" / "build_data.py"
     if not script.is_file():
-        msg = (f"{script} not found: `mapapp data build` needs a repository checkout "
-               "(git clone the project and run it from there).")
+        msg = (
+            f"{script} not found: `mapapp data build` needs a repository checkout "
+            "(git clone the project and run it from there)."
+        )
         raise InputError(msg)
     cmd = [sys.executable, str(script)]
     if args.npm_dir:

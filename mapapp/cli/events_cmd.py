@@ -27,19 +27,31 @@ def _date_arg(value: str) -> dt.date:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="articles (.txt, .md, .html) and/or event files (.csv, .geojson)")
-    parser.add_argument("--published", type=_date_arg, metavar="YYYY-MM-DD",
-                        help="publication date for every article (overrides front matter / sidecar)")
-    parser.add_argument("--since", type=_date_arg, metavar="YYYY-MM-DD",
-                        help="keep events whose date range ends on or after this day")
-    parser.add_argument("--until", type=_date_arg, metavar="YYYY-MM-DD",
-                        help="keep events whose date range starts on or before this day")
-    parser.add_argument("--format", choices=("json", "csv", "geojson"), default="json",
-                        help="output format (default json)")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="articles (.txt, .md, .html) and/or event files (.csv, .geojson)"
+    )
+    parser.add_argument(
+        "--published",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="publication date for every article (overrides front matter / sidecar)",
+    )
+    parser.add_argument(
+        "--since", type=_date_arg, metavar="YYYY-MM-DD", help="keep events whose date range ends on or after this day"
+    )
+    parser.add_argument(
+        "--until",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="keep events whose date range starts on or before this day",
+    )
+    parser.add_argument(
+        "--format", choices=("json", "csv", "geojson"), default="json", help="output format (default json)"
+    )
     parser.add_argument("-o", "--output", metavar="PATH", help="write here instead of stdout")
-    parser.add_argument("--keep-undated", action="store_true",
-                        help="with --since/--until, also keep events without a date")
+    parser.add_argument(
+        "--keep-undated", action="store_true", help="with --since/--until, also keep events without a date"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,10 +80,13 @@ def run(args: argparse.Namespace) -> int:
                 raise InputError(msg)
             published = args.published or art.published
             if published is None:
-                print(f"mapapp events: warning: {name}: no publication date (front matter, "
-                      f"{p.name}.meta.json or a YYYY-MM-DD file-name prefix); relative dates ('Sunday', "
-                      "'last week', "
-                      "'in October') are left unresolved. Give --published YYYY-MM-DD.", file=sys.stderr)
+                print(
+                    f"mapapp events: warning: {name}: no publication date (front matter, "
+                    f"{p.name}.meta.json or a YYYY-MM-DD file-name prefix); relative dates ('Sunday', "
+                    "'last week', "
+                    "'in October') are left unresolved. Give --published YYYY-MM-DD.",
+                    file=sys.stderr,
+                )
             events.extend(extract_events(art.text, published, source=str(p)))
             n_articles += 1
         elif suffix in (".csv", ".geojson", ".json"):
@@ -80,15 +95,18 @@ def run(args: argparse.Namespace) -> int:
             errors.extend(res.errors)
             column_sets.append(res.columns)
         else:
-            msg = (f"{name!r} has an unknown suffix {p.suffix!r}; expected .txt, .md, .html (articles) "
-                   "or .csv, .geojson (event files).")
+            msg = (
+                f"{name!r} has an unknown suffix {p.suffix!r}; expected .txt, .md, .html (articles) "
+                "or .csv, .geojson (event files)."
+            )
             raise InputError(msg)
     if n_articles > 1:
         events = merge_events(events)
     if args.since or args.until:
         events = filter_by_date(events, args.since, args.until, keep_undated=args.keep_undated)
-    columns = column_sets[0] if (n_articles == 0 and column_sets
-                                 and all(c == column_sets[0] for c in column_sets)) else None
+    columns = (
+        column_sets[0] if (n_articles == 0 and column_sets and all(c == column_sets[0] for c in column_sets)) else None
+    )
     if args.format == "json":
         text = json.dumps([event_to_dict(e) for e in events], indent=1, ensure_ascii=False) + "\n"
     elif args.format == "csv":

@@ -27,7 +27,7 @@ def read_text_bytes(data: bytes, where: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         msg = (
-            f"{where} is not UTF-8 text: byte {err.start} is {data[err.start:err.start + 1]!r}. "
+            f"{where} is not UTF-8 text: byte {err.start} is {data[err.start : err.start + 1]!r}. "
             "Convert it first, e.g. `iconv -f latin1 -t utf-8`."
         )
         raise InputError(msg) from None
@@ -76,12 +76,14 @@ def _batch(args: argparse.Namespace) -> int:
 
     src = Path(args.batch)
     if not src.is_file():
-        msg = f"no such batch file: {args.batch!r}. Give a JSONL file with one {{\"id\", \"text\"}} per line."
+        msg = f'no such batch file: {args.batch!r}. Give a JSONL file with one {{"id", "text"}} per line.'
         raise InputError(msg)
     parser = Geoparser()
     if args.out:
-        with atomic_output(Path(args.out), "choose a writable directory for --out") as tmp, \
-                tmp.open("w", encoding="utf-8") as sink:
+        with (
+            atomic_output(Path(args.out), "choose a writable directory for --out") as tmp,
+            tmp.open("w", encoding="utf-8") as sink,
+        ):
             bad = _geoparse_lines(src, parser, sink)
     else:
         bad = _geoparse_lines(src, parser, sys.stdout)
@@ -102,13 +104,12 @@ def _geoparse_lines(src: Path, parser: Geoparser, sink: TextIO) -> int:
             try:
                 rec = json.loads(read_text_bytes(raw, where))
                 if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                    msg = f"{where}: expected a JSON object with a string \"text\" field"
+                    msg = f'{where}: expected a JSON object with a string "text" field'
                     raise InputError(msg)
                 mentions = parser.parse(rec["text"])
             except json.JSONDecodeError as err:
                 bad += 1
-                print(f"mapapp geoparse: {where}: not JSON ({err.msg} at column {err.colno}); skipped",
-                      file=sys.stderr)
+                print(f"mapapp geoparse: {where}: not JSON ({err.msg} at column {err.colno}); skipped", file=sys.stderr)
                 continue
             except InputError as err:
                 bad += 1

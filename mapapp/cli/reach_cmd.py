@@ -14,21 +14,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     size = parser.add_argument_group("range (give --weapon or --km)")
     size.add_argument("--weapon", metavar="KEY", help="weapon key from `mapapp weapons`, e.g. atacms")
     size.add_argument("--km", type=float, help="custom radius in km")
-    parser.add_argument("--catalogue", metavar="FILE", action="append",
-                        help="extra weapon catalogue CSV merged over the built-in one (also MAPAPP_WEAPONS)")
+    parser.add_argument(
+        "--catalogue",
+        metavar="FILE",
+        action="append",
+        help="extra weapon catalogue CSV merged over the built-in one (also MAPAPP_WEAPONS)",
+    )
     launch = parser.add_argument_group("launch (any mix)")
-    launch.add_argument("--from-border", metavar="CODE",
-                        help="launch from the land border of this country with --into (e.g. UKR)")
-    launch.add_argument("--from", dest="from_", metavar="PLACE", action="append", default=[],
-                        help='launch point: a place name ("Sumy") or "LON,LAT" in degrees, longitude '
-                             'first as everywhere in mapapp (e.g. "34.80,50.91"); repeatable')
+    launch.add_argument(
+        "--from-border", metavar="CODE", help="launch from the land border of this country with --into (e.g. UKR)"
+    )
+    launch.add_argument(
+        "--from",
+        dest="from_",
+        metavar="PLACE",
+        action="append",
+        default=[],
+        help='launch point: a place name ("Sumy") or "LON,LAT" in degrees, longitude '
+        'first as everywhere in mapapp (e.g. "34.80,50.91"); repeatable',
+    )
     launch.add_argument("--line", metavar="FILE", help="launch line, e.g. a front line (GeoJSON LineString)")
     parser.add_argument("--into", metavar="CODE", help="only count territory of this country (e.g. RUS)")
     parser.add_argument("--targets", metavar="FILE", help="your targets: CSV with lat/lon columns or GeoJSON points")
-    parser.add_argument("--min-population", type=int, default=100_000,
-                        help="smallest city listed (default 100000)")
-    parser.add_argument("--format", choices=("table", "json", "csv", "geojson"), default="table",
-                        help="output format (default: table)")
+    parser.add_argument("--min-population", type=int, default=100_000, help="smallest city listed (default 100000)")
+    parser.add_argument(
+        "--format", choices=("table", "json", "csv", "geojson"), default="table", help="output format (default: table)"
+    )
     parser.add_argument("--tolerance-m", type=float, default=100.0, help="geometry tolerance, m (default 100)")
 
 
@@ -82,9 +93,16 @@ def run(args: argparse.Namespace) -> int:
     from mapapp.geo.reach import launch_geometry
 
     launch: BaseGeometry | list[LonLat] = launch_geometry(points, geom) if (points or geom is not None) else []
-    result = reach(launch, weapon=weapon, into=args.into, min_population=args.min_population,
-                   targets=args.targets, tolerance_m=args.tolerance_m, launch_label="; ".join(labels),
-                   border=border)
+    result = reach(
+        launch,
+        weapon=weapon,
+        into=args.into,
+        min_population=args.min_population,
+        targets=args.targets,
+        tolerance_m=args.tolerance_m,
+        launch_label="; ".join(labels),
+        border=border,
+    )
     for problem in result.problems:
         print(f"mapapp reach: warning: {problem}", file=sys.stderr)
     if args.format == "json":
@@ -104,8 +122,11 @@ def _csv(result: object) -> None:
     from mapapp.geo.reach import Reach
 
     assert isinstance(result, Reach)
-    frames = [result.cities.assign(kind="city"), result.regions.assign(kind="admin1"),
-              result.countries.assign(kind="country")]
+    frames = [
+        result.cities.assign(kind="city"),
+        result.regions.assign(kind="admin1"),
+        result.countries.assign(kind="country"),
+    ]
     if result.targets is not None:
         frames.append(result.targets.assign(kind="target"))
     out = pd.concat(frames, ignore_index=True)
@@ -121,8 +142,10 @@ def _table(result: object) -> None:
     assert isinstance(result, Reach)
     s = result.summary()
     w = result.weapon
-    print(f"weapon:  {s['weapon_name']}  {result.radius_km:g} km"
-          + (f"  (reported: {w.range_reported}; source: {w.source})" if w else ""))
+    print(
+        f"weapon:  {s['weapon_name']}  {result.radius_km:g} km"
+        + (f"  (reported: {w.range_reported}; source: {w.source})" if w else "")
+    )
     if w is not None and w.disputed:
         print("         range DISPUTED: " + "; ".join(f"{km:g} km ({lab})" for km, lab in w.alt_ranges))
     print(f"launch:  {s['launch']}" + (f"   into: {result.into}" if result.into else ""))

@@ -14,10 +14,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     size = parser.add_argument_group("radius (give --km or --weapon)")
     size.add_argument("--km", type=float, help="radius in km")
     size.add_argument("--weapon", metavar="KEY", help="weapon key from `mapapp weapons`, e.g. atacms")
-    parser.add_argument("--catalogue", metavar="FILE", action="append",
-                        help="extra weapon catalogue CSV merged over the built-in one (also MAPAPP_WEAPONS)")
-    parser.add_argument("--tolerance-m", type=float, default=100.0,
-                        help="max distance of any edge point from the true circle, m (default 100)")
+    parser.add_argument(
+        "--catalogue",
+        metavar="FILE",
+        action="append",
+        help="extra weapon catalogue CSV merged over the built-in one (also MAPAPP_WEAPONS)",
+    )
+    parser.add_argument(
+        "--tolerance-m",
+        type=float,
+        default=100.0,
+        help="max distance of any edge point from the true circle, m (default 100)",
+    )
     parser.add_argument("--compact", action="store_true", help="one-line JSON")
 
 

@@ -9,11 +9,16 @@ import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                        help="output format (default: table)")
-    parser.add_argument("--catalogue", metavar="FILE", action="append",
-                        help="extra catalogue CSV (same columns) merged over the built-in one; "
-                             "repeatable; also read from MAPAPP_WEAPONS")
+    parser.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)"
+    )
+    parser.add_argument(
+        "--catalogue",
+        metavar="FILE",
+        action="append",
+        help="extra catalogue CSV (same columns) merged over the built-in one; "
+        "repeatable; also read from MAPAPP_WEAPONS",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,20 +40,28 @@ def run(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(COLUMNS), lineterminator="\n")
         writer.writeheader()
         for w in cat:
-            writer.writerow({
-                "key": w.key, "aliases": ";".join(sorted(aliases.get(w.key, []))), "name": w.name,
-                "variant": w.variant, "range_km": f"{w.range_km:g}", "range_reported": w.range_reported,
-                "source": w.source, "note": w.note, "alt_ranges": format_alt_ranges(w.alt_ranges),
-                "disputed": str(w.disputed).lower(), "color": w.color,
-            })
+            writer.writerow(
+                {
+                    "key": w.key,
+                    "aliases": ";".join(sorted(aliases.get(w.key, []))),
+                    "name": w.name,
+                    "variant": w.variant,
+                    "range_km": f"{w.range_km:g}",
+                    "range_reported": w.range_reported,
+                    "source": w.source,
+                    "note": w.note,
+                    "alt_ranges": format_alt_ranges(w.alt_ranges),
+                    "disputed": str(w.disputed).lower(),
+                    "color": w.color,
+                }
+            )
         return 0
     width = max(len(w.key) for w in cat) if len(cat) else 10
     print(f"{'key':<{width}}  {'range':>9}  {'reported':<24}  system")
     for w in cat:
         flag = "  [DISPUTED]" if w.disputed else ""
         al = f" (also: {', '.join(sorted(aliases.get(w.key, [])))})" if aliases.get(w.key) else ""
-        print(f"{w.key:<{width}}  {w.range_km:>6g} km  {w.range_reported[:24]:<24}  "
-              f"{w.name} {w.variant}{al}{flag}")
+        print(f"{w.key:<{width}}  {w.range_km:>6g} km  {w.range_reported[:24]:<24}  {w.name} {w.variant}{al}{flag}")
         print(f"{'':<{width}}  source: {w.source}")
         if w.alt_ranges:
             print(f"{'':<{width}}  other figures: {format_alt_ranges(w.alt_ranges)}")

@@ -111,8 +111,10 @@ def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
     dates = dates.fillna(alt)
     bad_date = dates.isna()
     flag(bad_date & (raw_date == ""), "missing event_date")
-    flag(bad_date & (raw_date != ""),
-         "event_date " + raw_date.map(repr) + " is not a date (expected YYYY-MM-DD or '17 November 2024')")
+    flag(
+        bad_date & (raw_date != ""),
+        "event_date " + raw_date.map(repr) + " is not a date (expected YYYY-MM-DD or '17 November 2024')",
+    )
 
     out: list[pd.Series] = []
     for col, lim in (("latitude", 90.0), ("longitude", 180.0)):
@@ -143,8 +145,10 @@ def _frame_to_events(df: pd.DataFrame, lines: Sequence[int], path: str, unit: st
     columns = list(df.columns)
     missing_cols = [c for c in _REQUIRED if c not in df.columns]
     if missing_cols:
-        msg = (f"{path or 'input'}: required column(s) {missing_cols} missing; found {columns}. "
-               f"An ACLED-style file needs {list(_REQUIRED)}.")
+        msg = (
+            f"{path or 'input'}: required column(s) {missing_cols} missing; found {columns}. "
+            f"An ACLED-style file needs {list(_REQUIRED)}."
+        )
         raise InputError(msg)
     reasons, dates, lat, lon, fat = _validate(df)
     errors = [RowError(int(lines[i]), r, path, unit) for i, r in enumerate(reasons.tolist()) if r]
@@ -159,8 +163,7 @@ def _frame_to_events(df: pd.DataFrame, lines: Sequence[int], path: str, unit: st
         if not ok[i]:
             continue
         try:
-            events.append(_row_event(rec, iso[i], lat_l[i], lon_l[i], fat_l[i], extra_cols,
-                                     f"{stem}:{lines[i]}"))
+            events.append(_row_event(rec, iso[i], lat_l[i], lon_l[i], fat_l[i], extra_cols, f"{stem}:{lines[i]}"))
         except ValueError as err:
             errors.append(RowError(int(lines[i]), str(err), path, unit))
         except (TypeError, KeyError, IndexError) as err:  # a malformed mapapp_* value
@@ -196,8 +199,11 @@ def _places_json(text: str) -> tuple[Place, ...]:
         missing = [k for k in ("id", "name", "kind", "lon", "lat") if k not in d]
         unknown = sorted(set(d) - set(Place.__dataclass_fields__))
         if missing or unknown:
-            what = "; ".join(x for x in (f"lacks {missing}" if missing else "",
-                                          f"has unknown keys {unknown}" if unknown else "") if x)
+            what = "; ".join(
+                x
+                for x in (f"lacks {missing}" if missing else "", f"has unknown keys {unknown}" if unknown else "")
+                if x
+            )
             msg = f"mapapp_places: place {d!r} {what}; expected the keys of mapapp.model.Place"
             raise ValueError(msg)
         if d["kind"] not in _PLACE_KINDS:
@@ -205,11 +211,20 @@ def _places_json(text: str) -> tuple[Place, ...]:
             raise ValueError(msg)
         kind: PlaceKind = d["kind"]
         gid = d.get("geonameid")
-        out.append(Place(id=str(d["id"]), name=str(d["name"]), kind=kind, lon=_coord(d, "lon", 180.0),
-                         lat=_coord(d, "lat", 90.0), country_code=str(d.get("country_code") or ""),
-                         admin1_code=str(d.get("admin1_code") or ""),
-                         geonameid=None if gid is None else int(gid), population=int(d.get("population") or 0),
-                         feature_code=str(d.get("feature_code") or "")))
+        out.append(
+            Place(
+                id=str(d["id"]),
+                name=str(d["name"]),
+                kind=kind,
+                lon=_coord(d, "lon", 180.0),
+                lat=_coord(d, "lat", 90.0),
+                country_code=str(d.get("country_code") or ""),
+                admin1_code=str(d.get("admin1_code") or ""),
+                geonameid=None if gid is None else int(gid),
+                population=int(d.get("population") or 0),
+                feature_code=str(d.get("feature_code") or ""),
+            )
+        )
     return tuple(out)
 
 
@@ -221,26 +236,40 @@ def _figures_json(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[str, ..
         msg = f"mapapp_figures {text[:60]!r} is not JSON ({err}); expected [[label, number, qualifier], ...]"
         raise ValueError(msg) from err
     ok = isinstance(data, list) and all(
-        isinstance(f, list) and len(f) in (2, 3) and isinstance(f[0], str)
-        and isinstance(f[1], int) and not isinstance(f[1], bool) for f in data)
+        isinstance(f, list)
+        and len(f) in (2, 3)
+        and isinstance(f[0], str)
+        and isinstance(f[1], int)
+        and not isinstance(f[1], bool)
+        for f in data
+    )
     if not ok:
         msg = f"mapapp_figures {text[:60]!r} is not a list of [label, whole number, qualifier]"
         raise ValueError(msg)
     return (tuple((f[0], f[1]) for f in data), tuple(str(f[2]) if len(f) > 2 else "" for f in data))
 
 
-def _row_event(rec: dict[str, str], iso: str, lat: float, lon: float, fat: float,
-               extra_cols: list[str], default_id: str) -> Event:
+def _row_event(
+    rec: dict[str, str], iso: str, lat: float, lon: float, fat: float, extra_cols: list[str], default_id: str
+) -> Event:
     g = rec.get
     end = g("mapapp_date_end") or iso
     precision = g("mapapp_date_precision") or "day"
     status = g("mapapp_date_status") or "reported"
     if precision not in _PRECISIONS or status not in _STATUSES or end < iso:
-        msg = (f"mapapp_date_* columns ({end!r}, {precision!r}, {status!r}) are inconsistent; expected "
-               f"an end date >= event_date, precision in {_PRECISIONS}, status in {_STATUSES}")
+        msg = (
+            f"mapapp_date_* columns ({end!r}, {precision!r}, {status!r}) are inconsistent; expected "
+            f"an end date >= event_date, precision in {_PRECISIONS}, status in {_STATUSES}"
+        )
         raise ValueError(msg)
-    date = DateValue(iso, end, precision, status, g("mapapp_date_text") or "",  # type: ignore[arg-type]
-                     g("mapapp_date_note") or "")
+    date = DateValue(
+        iso,
+        end,
+        precision,  # type: ignore[arg-type]
+        status,  # type: ignore[arg-type]
+        g("mapapp_date_text") or "",
+        g("mapapp_date_note") or "",
+    )
     places: tuple[Place, ...]
     if g("mapapp_places"):
         places = _places_json(rec["mapapp_places"])
@@ -303,8 +332,10 @@ def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResul
         raise InputError(msg) from err
     dups = sorted({h for h in header if header.count(h) > 1})
     if dups:
-        msg = (f"Event file {label!r} has duplicate column name(s) {dups} in its header; "
-               "rename or remove the repeated columns so each name appears once.")
+        msg = (
+            f"Event file {label!r} has duplicate column name(s) {dups} in its header; "
+            "rename or remove the repeated columns so each name appears once."
+        )
         raise InputError(msg)
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -324,8 +355,7 @@ def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResul
             lines.append(start)
     except csv.Error as err:
         bad.append(RowError(prev + 1, f"unreadable CSV ({err}); the rest of the file was not read", label))
-    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header,
-                                                                                   dtype=object)
+    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     df = df.astype(str) if rows else df
     result = _frame_to_events(df, lines, label, "line")
     result.errors = sorted([*result.errors, *bad], key=lambda e: e.line)
@@ -362,8 +392,12 @@ def import_geojson(path: str | Path, *, name: str = "") -> ImportResult:
         if not isinstance(coords, list) or len(coords) < 2:
             bad.append(RowError(i, f"Point coordinates {coords!r} are not [lon, lat]", label, "feature"))
             continue
-        rec = {k: "" if v is None else (v if isinstance(v, str) else json.dumps(v) if isinstance(
-            v, list | dict) else str(v)) for k, v in props.items()}
+        rec = {
+            k: ""
+            if v is None
+            else (v if isinstance(v, str) else json.dumps(v) if isinstance(v, list | dict) else str(v))
+            for k, v in props.items()
+        }
         rec["longitude"], rec["latitude"] = repr(coords[0]), repr(coords[1])
         for k in rec:
             if k not in columns:
@@ -445,8 +479,9 @@ def _event_row(e: Event, columns: Sequence[str]) -> dict[str, str]:
         "longitude": repr(p.lon) if p is not None else "",
         "fatalities": "" if fat is None else str(fat),
         "notes": e.notes if imported else e.sentence,
-        "source": e.source if imported else "; ".join(dict.fromkeys(
-            x for x in (*e.outlets, *(e.sources or (e.source,))) if x)),
+        "source": e.source
+        if imported
+        else "; ".join(dict.fromkeys(x for x in (*e.outlets, *(e.sources or (e.source,))) if x)),
         "mapapp_date_end": d.end if d else "",
         "mapapp_date_precision": d.precision if d else "",
         "mapapp_date_status": d.status if d else "",
@@ -455,8 +490,12 @@ def _event_row(e: Event, columns: Sequence[str]) -> dict[str, str]:
         "mapapp_planned": str(e.planned).lower(),
         "mapapp_confidence": repr(e.confidence),
         "mapapp_outlets": "; ".join(e.outlets),
-        "mapapp_figures": json.dumps([[f[0], f[1], e.figure_qualifiers[i] if i < len(e.figure_qualifiers)
-                                        else ""] for i, f in enumerate(e.figures)]),
+        "mapapp_figures": json.dumps(
+            [
+                [f[0], f[1], e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""]
+                for i, f in enumerate(e.figures)
+            ]
+        ),
         "mapapp_sentence": e.sentence,
         "mapapp_places": json.dumps([p.to_dict() for p in e.places]) if not imported else "",
     }
@@ -496,8 +535,7 @@ def to_geojson(events: Sequence[Event], columns: Sequence[str] | None = None) ->
     columns without latitude/longitude. Events without a place are left out of the geometry list
     only if they have no place at all (they cannot be drawn); their count is in ``skipped_no_place``.
     """
-    cols = [c for c in (list(columns) if columns else _default_columns(events))
-            if c not in ("latitude", "longitude")]
+    cols = [c for c in (list(columns) if columns else _default_columns(events)) if c not in ("latitude", "longitude")]
     features: list[dict[str, object]] = []
     skipped = 0
     for e in events:
@@ -506,8 +544,9 @@ def to_geojson(events: Sequence[Event], columns: Sequence[str] | None = None) ->
             continue
         props = _event_row(e, cols)
         p = e.places[0]
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                         "properties": props})
+        features.append(
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]}, "properties": props}
+        )
     fc: dict[str, object] = {"type": "FeatureCollection", "features": features}
     if skipped:
         fc["skipped_no_place"] = skipped

@@ -46,8 +46,14 @@ __all__ = ["Failure", "IngestReport", "Item", "get_parser", "ingest", "iter_item
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: Exceptions a single article may raise that mean "skip this article and report it".
-ARTICLE_ERRORS: tuple[type[BaseException], ...] = (MapAppError, ValueError, LookupError, TypeError,
-                                                   ArithmeticError, RecursionError)
+ARTICLE_ERRORS: tuple[type[BaseException], ...] = (
+    MapAppError,
+    ValueError,
+    LookupError,
+    TypeError,
+    ArithmeticError,
+    RecursionError,
+)
 LOCAL_SCHEDULERS = ("processes", "local", "threads", "sync", "local-cluster")
 
 
@@ -124,11 +130,15 @@ class IngestReport:
             f"{self.mentions:,} mentions, {self.batches} batch(es)",
         ]
         if self.skipped_known or self.skipped_duplicate:
-            lines.append(f"skipped {self.skipped_known:,} already in the store, "
-                         f"{self.skipped_duplicate:,} duplicate(s) within this run")
+            lines.append(
+                f"skipped {self.skipped_known:,} already in the store, "
+                f"{self.skipped_duplicate:,} duplicate(s) within this run"
+            )
         if self.no_date:
-            lines.append(f"{self.no_date:,} article(s) had no publication date (relative dates unresolved); "
-                         "give --date YYYY-MM-DD to set one")
+            lines.append(
+                f"{self.no_date:,} article(s) had no publication date (relative dates unresolved); "
+                "give --date YYYY-MM-DD to set one"
+            )
         if self.failures:
             lines.append(f"{len(self.failures):,} input(s) failed and were skipped:")
             lines += [f"  {f}" for f in self.failures]
@@ -153,9 +163,16 @@ def _file_item(path: Path, default_date: dt.date | None) -> Item:
 
     art = read_article(path)
     _check_text(art.text, str(path))
-    return Item(key=str(path), source_id=str(path), path=str(path), text=art.text,
-                published=art.published or default_date, source=art.source or path.name,
-                title=art.title, article_id=content_hash(art.text))
+    return Item(
+        key=str(path),
+        source_id=str(path),
+        path=str(path),
+        text=art.text,
+        published=art.published or default_date,
+        source=art.source or path.name,
+        title=art.title,
+        article_id=content_hash(art.text),
+    )
 
 
 def _jsonl_items(path: Path, default_date: dt.date | None) -> Iterator[Item | Failure]:
@@ -193,9 +210,16 @@ def _jsonl_items(path: Path, default_date: dt.date | None) -> Iterator[Item | Fa
                 yield Failure(where, f"published={rec.get('published')!r} is not a date; expected YYYY-MM-DD")
                 continue
             sid = str(rec.get("id") if rec.get("id") is not None else f"{path.name}:{n}")
-            yield Item(key=where, source_id=sid, path=str(path), text=rec["text"], published=pub,
-                       source=str(rec.get("source") or ""), title=str(rec.get("title") or ""),
-                       article_id=content_hash(rec["text"]))
+            yield Item(
+                key=where,
+                source_id=sid,
+                path=str(path),
+                text=rec["text"],
+                published=pub,
+                source=str(rec.get("source") or ""),
+                title=str(rec.get("title") or ""),
+                article_id=content_hash(rec["text"]),
+            )
 
 
 def _article_files(folder: Path) -> list[Path]:
@@ -236,8 +260,10 @@ def iter_items(sources: Sequence[str | Path], default_date: dt.date | str | None
         elif p.is_file() and p.suffix.lower() in (*ARTICLE_SUFFIXES, *JSONL_SUFFIXES):
             paths.append(p)
         elif p.is_file():
-            msg = (f"Source {str(p)!r} is neither an article (.txt, .md, .html) nor JSONL (.jsonl); "
-                   "give a folder of articles or a JSONL file.")
+            msg = (
+                f"Source {str(p)!r} is neither an article (.txt, .md, .html) nor JSONL (.jsonl); "
+                "give a folder of articles or a JSONL file."
+            )
             raise InputError(msg)
         else:
             msg = f"Source {str(p)!r} does not exist; give a folder of articles or a JSONL file."
@@ -305,31 +331,58 @@ def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = N
         counts: dict[str, tuple[int, float, float]] = {}
         for m in mentions:
             p = m.place
-            ments.append({
-                "article_id": it.article_id, "start": m.start, "end": m.end, "surface": m.surface,
-                "place_id": p.id if p else None, "place_name": p.name if p else None,
-                "kind": p.kind if p else None, "country_code": p.country_code if p else None,
-                "score": float(m.score), "associative": m.associative, "published": it.published,
-                "lon": float(p.lon) if p else None, "lat": float(p.lat) if p else None,
-            })
+            ments.append(
+                {
+                    "article_id": it.article_id,
+                    "start": m.start,
+                    "end": m.end,
+                    "surface": m.surface,
+                    "place_id": p.id if p else None,
+                    "place_name": p.name if p else None,
+                    "kind": p.kind if p else None,
+                    "country_code": p.country_code if p else None,
+                    "score": float(m.score),
+                    "associative": m.associative,
+                    "published": it.published,
+                    "lon": float(p.lon) if p else None,
+                    "lat": float(p.lat) if p else None,
+                }
+            )
             if p is not None and p.kind != "country":
                 n, _, _ = counts.get(p.id, (0, p.lon, p.lat))
                 counts[p.id] = (n + 1, p.lon, p.lat)
         main = max(counts.values(), key=lambda v: v[0]) if counts else None
         evs += [event_row(e, it.article_id, i, it.published) for i, e in enumerate(events)]
-        arts.append({
-            "article_id": it.article_id, "source_id": it.source_id, "path": it.path, "source": it.source,
-            "title": it.title, "published": it.published, "n_chars": len(it.text),
-            "n_mentions": len(mentions), "n_events": len(events), "batch": batch_id,
-            "lon": float(main[1]) if main else None, "lat": float(main[2]) if main else None,
-        })
+        arts.append(
+            {
+                "article_id": it.article_id,
+                "source_id": it.source_id,
+                "path": it.path,
+                "source": it.source,
+                "title": it.title,
+                "published": it.published,
+                "n_chars": len(it.text),
+                "n_mentions": len(mentions),
+                "n_events": len(events),
+                "batch": batch_id,
+                "lon": float(main[1]) if main else None,
+                "lat": float(main[2]) if main else None,
+            }
+        )
     tables = {
         "articles": build_table("articles", arts),
         "events": build_table("events", evs),
         "mentions": build_table("mentions", ments),
     }
-    return BatchOut(batch_id=batch_id, tables=tables, failures=failures, pid=os.getpid(),
-                    parser_loads=_LOADS, peak_rss_kb=_peak_rss_kb(), seconds=time.perf_counter() - t0)
+    return BatchOut(
+        batch_id=batch_id,
+        tables=tables,
+        failures=failures,
+        pid=os.getpid(),
+        parser_loads=_LOADS,
+        peak_rss_kb=_peak_rss_kb(),
+        seconds=time.perf_counter() - t0,
+    )
 
 
 # ----------------------------------------------------------------------------------- progress
@@ -365,8 +418,10 @@ class Progress:
         width = 24
         bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
         eta = (self.total - self.done) / rate if rate > 0 else 0.0
-        line = (f"{self.label} [{bar}] {self.done:,}/{self.total:,} articles {100 * frac:3.0f}% "
-                f"{rate:,.1f}/s {self.failed} failed {el:,.0f} s elapsed, ETA {eta:,.0f} s")
+        line = (
+            f"{self.label} [{bar}] {self.done:,}/{self.total:,} articles {100 * frac:3.0f}% "
+            f"{rate:,.1f}/s {self.failed} failed {el:,.0f} s elapsed, ETA {eta:,.0f} s"
+        )
         if self._tty:
             self.stream.write("\r" + line + ("\n" if final else ""))
         else:
@@ -391,12 +446,19 @@ def _task(batch_id: str, items: list[Item], data_dir: str | None, key: str | Non
     import dask
 
     opaque = dask.delayed(tuple(items), traverse=False)
-    return dask.delayed(process_batch, pure=False)(batch_id, opaque, data_dir,
-                                                   dask_key_name=key or f"process_batch-{batch_id}")
+    return dask.delayed(process_batch, pure=False)(
+        batch_id, opaque, data_dir, dask_key_name=key or f"process_batch-{batch_id}"
+    )
 
 
-def _run_local(batches: list[tuple[str, list[Item]]], scheduler: str, workers: int, data_dir: str | None,
-               on_done: Callable[[BatchOut], None], tick: Callable[[int], None]) -> None:
+def _run_local(
+    batches: list[tuple[str, list[Item]]],
+    scheduler: str,
+    workers: int,
+    data_dir: str | None,
+    on_done: Callable[[BatchOut], None],
+    tick: Callable[[int], None],
+) -> None:
     """Local dask scheduler: rounds of ``2 * workers`` batches over one process pool."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -423,7 +485,7 @@ def _run_local(batches: list[tuple[str, list[Item]]], scheduler: str, workers: i
     try:
         with dask.config.set(cfg):
             for i in range(0, len(batches), round_size):
-                chunk = batches[i:i + round_size]
+                chunk = batches[i : i + round_size]
                 tasks = []
                 for bid, items in chunk:
                     key = f"process_batch-{bid}"
@@ -438,16 +500,22 @@ def _run_local(batches: list[tuple[str, list[Item]]], scheduler: str, workers: i
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_distributed(batches: list[tuple[str, list[Item]]], scheduler: str, workers: int,
-                     data_dir: str | None, on_done: Callable[[BatchOut], None],
-                     tick: Callable[[int], None]) -> int:
+def _run_distributed(
+    batches: list[tuple[str, list[Item]]],
+    scheduler: str,
+    workers: int,
+    data_dir: str | None,
+    on_done: Callable[[BatchOut], None],
+    tick: Callable[[int], None],
+) -> int:
     """dask.distributed: a LocalCluster or a running scheduler; a window of batches in flight."""
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler == "local-cluster":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               host="127.0.0.1")
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        )
         client = Client(cluster)
     else:
         try:
@@ -518,8 +586,7 @@ def ingest(
     if scheduler == "local":
         scheduler = "processes"
     if scheduler not in LOCAL_SCHEDULERS and not scheduler.startswith("tcp://"):
-        msg = (f"Unknown scheduler {scheduler!r}; expected processes, threads, sync, local-cluster "
-               "or tcp://HOST:PORT.")
+        msg = f"Unknown scheduler {scheduler!r}; expected processes, threads, sync, local-cluster or tcp://HOST:PORT."
         raise InputError(msg)
     if batch_size < 1:
         msg = f"--batch-size {batch_size!r} is not usable; give a positive number of articles, e.g. 50."
@@ -551,8 +618,9 @@ def ingest(
                 seen.add(it.article_id)
                 todo.append(it)
                 report.no_date += it.published is None
-        batches = [(_batch_id(todo[i:i + batch_size]), todo[i:i + batch_size])
-                   for i in range(0, len(todo), batch_size)]
+        batches = [
+            (_batch_id(todo[i : i + batch_size]), todo[i : i + batch_size]) for i in range(0, len(todo), batch_size)
+        ]
         bar = Progress(len(todo), stream if todo else None)
 
         def tick(k: int) -> None:
@@ -577,9 +645,11 @@ def ingest(
                 else:
                     report.workers = _run_distributed(batches, scheduler, n, ddir, on_done, tick)
             except BrokenProcessPool as err:
-                msg = (f"A worker process died ({err}); {report.batches} batch(es) were published and are "
-                       "kept; re-run to finish. Out of memory? Try fewer --workers or a smaller --batch-size. "
-                       "(From a script: call ingest() under `if __name__ == '__main__':`.)")
+                msg = (
+                    f"A worker process died ({err}); {report.batches} batch(es) were published and are "
+                    "kept; re-run to finish. Out of memory? Try fewer --workers or a smaller --batch-size. "
+                    "(From a script: call ingest() under `if __name__ == '__main__':`.)"
+                )
                 raise InputError(msg) from err
             bar.close()
     finally:

@@ -36,34 +36,26 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
-from mapapp.maps.spec import DensityCell
 from mapapp.model import DateValue, Event, Place
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from mapapp.maps.spec import MapSpec, RangeLayer
-
 __all__ = [
     "DATASETS",
-    "DensityCell",
     "EventStore",
-    "StoreView",
     "content_hash",
-    "density",
     "open_store",
-    "store_spec",
-    "store_view",
 ]
 
 MANIFEST = "manifest.json"
@@ -78,66 +70,72 @@ CRASH_ENV = "MAPAPP_STORE_CRASH_AFTER"
 _GEO = pa.binary()
 
 SCHEMAS: dict[str, pa.Schema] = {
-    "articles": pa.schema([
-        ("article_id", pa.string()),
-        ("source_id", pa.string()),
-        ("path", pa.string()),
-        ("source", pa.string()),
-        ("title", pa.string()),
-        ("published", pa.date32()),
-        ("n_chars", pa.int64()),
-        ("n_mentions", pa.int64()),
-        ("n_events", pa.int64()),
-        ("batch", pa.string()),
-        ("geometry", _GEO),
-    ]),
-    "events": pa.schema([
-        ("event_id", pa.string()),
-        ("article_id", pa.string()),
-        ("event_type", pa.string()),
-        ("sub_event_type", pa.string()),
-        ("date_start", pa.date32()),
-        ("date_end", pa.date32()),
-        ("date_precision", pa.string()),
-        ("date_status", pa.string()),
-        ("date_text", pa.string()),
-        ("published", pa.date32()),
-        ("actors", pa.string()),
-        ("place_id", pa.string()),
-        ("place_name", pa.string()),
-        ("place_kind", pa.string()),
-        ("country_code", pa.string()),
-        ("lon", pa.float64()),
-        ("lat", pa.float64()),
-        ("fatalities", pa.int64()),
-        ("figures", pa.string()),
-        ("planned", pa.bool_()),
-        ("confidence", pa.float64()),
-        ("outlets", pa.string()),
-        ("sentence", pa.string()),
-        ("sentence_start", pa.int64()),
-        ("sentence_end", pa.int64()),
-        ("source", pa.string()),
-        ("notes", pa.string()),
-        ("places", pa.string()),
-        ("geometry", _GEO),
-    ]),
-    "mentions": pa.schema([
-        ("article_id", pa.string()),
-        ("start", pa.int64()),
-        ("end", pa.int64()),
-        ("surface", pa.string()),
-        ("place_id", pa.string()),
-        ("place_name", pa.string()),
-        ("kind", pa.string()),
-        ("country_code", pa.string()),
-        ("score", pa.float64()),
-        ("associative", pa.bool_()),
-        ("published", pa.date32()),
-        ("lon", pa.float64()),
-        ("lat", pa.float64()),
-        ("geometry", _GEO),
-    ]),
+    "articles": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("source_id", pa.string()),
+            ("path", pa.string()),
+            ("source", pa.string()),
+            ("title", pa.string()),
+            ("published", pa.date32()),
+            ("n_chars", pa.int64()),
+            ("n_mentions", pa.int64()),
+            ("n_events", pa.int64()),
+            ("batch", pa.string()),
+            ("geometry", _GEO),
+        ]
+    ),
+    "events": pa.schema(
+        [
+            ("event_id", pa.string()),
+            ("article_id", pa.string()),
+            ("event_type", pa.string()),
+            ("sub_event_type", pa.string()),
+            ("date_start", pa.date32()),
+            ("date_end", pa.date32()),
+            ("date_precision", pa.string()),
+            ("date_status", pa.string()),
+            ("date_text", pa.string()),
+            ("published", pa.date32()),
+            ("actors", pa.string()),
+            ("place_id", pa.string()),
+            ("place_name", pa.string()),
+            ("place_kind", pa.string()),
+            ("country_code", pa.string()),
+            ("lon", pa.float64()),
+            ("lat", pa.float64()),
+            ("fatalities", pa.int64()),
+            ("figures", pa.string()),
+            ("planned", pa.bool_()),
+            ("confidence", pa.float64()),
+            ("outlets", pa.string()),
+            ("sentence", pa.string()),
+            ("sentence_start", pa.int64()),
+            ("sentence_end", pa.int64()),
+            ("source", pa.string()),
+            ("notes", pa.string()),
+            ("places", pa.string()),
+            ("geometry", _GEO),
+        ]
+    ),
+    "mentions": pa.schema(
+        [
+            ("article_id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("surface", pa.string()),
+            ("place_id", pa.string()),
+            ("place_name", pa.string()),
+            ("kind", pa.string()),
+            ("country_code", pa.string()),
+            ("score", pa.float64()),
+            ("associative", pa.bool_()),
+            ("published", pa.date32()),
+            ("lon", pa.float64()),
+            ("lat", pa.float64()),
+            ("geometry", _GEO),
+        ]
+    ),
 }
 
 _WS_RE = re.compile(r"\s+")
@@ -165,8 +163,7 @@ def _geo_metadata(table: pa.Table) -> bytes:
         lats = np.asarray(table.column("lat").to_numpy(zero_copy_only=False), dtype=np.float64)
         ok = np.isfinite(lons) & np.isfinite(lats)
         if ok.any():
-            col["bbox"] = [float(lons[ok].min()), float(lats[ok].min()), float(lons[ok].max()),
-                           float(lats[ok].max())]
+            col["bbox"] = [float(lons[ok].min()), float(lats[ok].min()), float(lons[ok].max()), float(lats[ok].max())]
     meta = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": col}}
     return json.dumps(meta).encode()
 
@@ -182,8 +179,9 @@ def build_table(dataset: str, rows: Sequence[dict[str, object]]) -> pa.Table:
         for name in cols:
             if name == "geometry" and "geometry" not in r:
                 lon, lat = r.get("lon"), r.get("lat")
-                cols[name].append(point_wkb(lon if isinstance(lon, float) else None,
-                                            lat if isinstance(lat, float) else None))
+                cols[name].append(
+                    point_wkb(lon if isinstance(lon, float) else None, lat if isinstance(lat, float) else None)
+                )
             else:
                 cols[name].append(r.get(name))
     table = pa.table({f.name: pa.array(cols[f.name], type=f.type) for f in schema}, schema=schema)
@@ -226,8 +224,12 @@ def event_row(e: Event, article_id: str, index: int, published: dt.date | None) 
         "lon": float(p.lon) if p else None,
         "lat": float(p.lat) if p else None,
         "fatalities": fat,
-        "figures": json.dumps([[f[0], f[1], e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""]
-                               for i, f in enumerate(e.figures)]),
+        "figures": json.dumps(
+            [
+                [f[0], f[1], e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""]
+                for i, f in enumerate(e.figures)
+            ]
+        ),
         "planned": e.planned,
         "confidence": float(e.confidence),
         "outlets": "; ".join(e.outlets),
@@ -242,6 +244,7 @@ def event_row(e: Event, article_id: str, index: int, published: dt.date | None) 
 
 def row_event(r: dict[str, object]) -> Event:
     """Rebuild an :class:`Event` from a store row (as read back into pandas)."""
+
     def s(k: str) -> str:
         v = r.get(k)
         return "" if _missing(v) else str(v)
@@ -258,10 +261,13 @@ def row_event(r: dict[str, object]) -> Event:
 
     date = None
     if iso("date_start"):
-        date = DateValue(start=iso("date_start"), end=iso("date_end") or iso("date_start"),
-                         precision=s("date_precision") or "day",  # type: ignore[arg-type]
-                         status=s("date_status") or "reported",  # type: ignore[arg-type]
-                         text=s("date_text"))
+        date = DateValue(
+            start=iso("date_start"),
+            end=iso("date_end") or iso("date_start"),
+            precision=s("date_precision") or "day",  # type: ignore[arg-type]
+            status=s("date_status") or "reported",  # type: ignore[arg-type]
+            text=s("date_text"),
+        )
     places = tuple(Place(**d) for d in json.loads(s("places") or "[]"))
     figs = json.loads(s("figures") or "[]")
     return Event(
@@ -330,8 +336,10 @@ class EventStore:
         except FileNotFoundError:
             return {"format": FORMAT_VERSION, "batches": []}
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            msg = (f"Store manifest {str(self.manifest_path)!r} is unreadable ({err}); "
-                   "restore it from a backup or start a new store directory.")
+            msg = (
+                f"Store manifest {str(self.manifest_path)!r} is unreadable ({err}); "
+                "restore it from a backup or start a new store directory."
+            )
             raise InputError(msg) from err
         if not isinstance(data, dict) or not isinstance(data.get("batches"), list):
             msg = f"Store manifest {str(self.manifest_path)!r} has no 'batches' list; is this a mapapp store?"
@@ -342,8 +350,15 @@ class EventStore:
         """Published batches, oldest first."""
         out = []
         for b in self._manifest()["batches"]:  # type: ignore[attr-defined]
-            out.append(Batch(id=str(b["id"]), articles=int(b["articles"]), events=int(b["events"]),
-                             mentions=int(b["mentions"]), created=str(b.get("created", ""))))
+            out.append(
+                Batch(
+                    id=str(b["id"]),
+                    articles=int(b["articles"]),
+                    events=int(b["events"]),
+                    mentions=int(b["mentions"]),
+                    created=str(b.get("created", "")),
+                )
+            )
         return out
 
     def files(self, dataset: str) -> list[Path]:
@@ -373,8 +388,10 @@ class EventStore:
                 except (OSError, ValueError):
                     pid = 0
                 if pid and pid != os.getpid() and _alive(pid):
-                    msg = (f"Store {str(self.root)!r} is being written by process {pid}; wait for it to "
-                           f"finish, or remove {str(path)!r} if that process is gone.")
+                    msg = (
+                        f"Store {str(self.root)!r} is being written by process {pid}; wait for it to "
+                        f"finish, or remove {str(path)!r} if that process is gone."
+                    )
                     raise StoreLocked(msg) from None
                 path.unlink(missing_ok=True)
                 continue
@@ -432,9 +449,13 @@ class EventStore:
         if crash and self._published_here >= int(crash):
             os._exit(75)  # testing hook: die after moving the parts, before the commit
         man = self._manifest()
-        b = Batch(id=batch_id, articles=tables["articles"].num_rows, events=tables["events"].num_rows,
-                  mentions=tables["mentions"].num_rows,
-                  created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        b = Batch(
+            id=batch_id,
+            articles=tables["articles"].num_rows,
+            events=tables["events"].num_rows,
+            mentions=tables["mentions"].num_rows,
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
         man["format"] = FORMAT_VERSION
         man["batches"] = [*man["batches"], b.__dict__]  # type: ignore[misc]
         part = self.root / (MANIFEST + ".tmp")
@@ -448,8 +469,9 @@ class EventStore:
         return b
 
     # ------------------------------------------------------------------ reading
-    def table(self, dataset: str, filters: list[tuple[str, str, object]] | None = None,
-              columns: Sequence[str] | None = None) -> pa.Table:
+    def table(
+        self, dataset: str, filters: list[tuple[str, str, object]] | None = None, columns: Sequence[str] | None = None
+    ) -> pa.Table:
         """All published rows of ``dataset`` as one Arrow table (optionally filtered, pyarrow DNF)."""
         files = [str(p) for p in self.files(dataset)]
         if not files:
@@ -476,11 +498,16 @@ class EventStore:
     def counts(self) -> dict[str, int]:
         """Rows per dataset."""
         bs = self.batches()
-        return {"batches": len(bs), "articles": sum(b.articles for b in bs),
-                "events": sum(b.events for b in bs), "mentions": sum(b.mentions for b in bs)}
+        return {
+            "batches": len(bs),
+            "articles": sum(b.articles for b in bs),
+            "events": sum(b.events for b in bs),
+            "mentions": sum(b.mentions for b in bs),
+        }
 
-    def events(self, since: dt.date | str | None = None, until: dt.date | str | None = None, *,
-               keep_undated: bool = False) -> gpd.GeoDataFrame:
+    def events(
+        self, since: dt.date | str | None = None, until: dt.date | str | None = None, *, keep_undated: bool = False
+    ) -> gpd.GeoDataFrame:
         """Events whose date range overlaps ``since``..``until`` (inclusive, either may be None).
 
         Undated events are dropped when a bound is given unless ``keep_undated``.
@@ -544,8 +571,7 @@ class EventStore:
         area = ring(c, r_km)
         w, s, e, n = area.bounds
         pad = 0.01
-        box = ((gdf["lon"] >= w - pad) & (gdf["lon"] <= e + pad) & (gdf["lat"] >= s - pad)
-               & (gdf["lat"] <= n + pad))
+        box = (gdf["lon"] >= w - pad) & (gdf["lon"] <= e + pad) & (gdf["lat"] >= s - pad) & (gdf["lat"] <= n + pad)
         gdf = gdf[box.to_numpy()]
         if gdf.empty:
             out = gdf.copy()
@@ -607,8 +633,7 @@ def open_store(root: str | Path, *, create: bool = False) -> EventStore:
         msg = f"Store {str(p)!r} is a file; give a directory."
         raise InputError(msg)
     if not create and not (p / MANIFEST).is_file():
-        msg = (f"{str(p)!r} is not an event store (no {MANIFEST}); create one with "
-               f"`mapapp ingest SOURCE --store {p}`.")
+        msg = f"{str(p)!r} is not an event store (no {MANIFEST}); create one with `mapapp ingest SOURCE --store {p}`."
         raise InputError(msg)
     if create:
         try:
@@ -617,181 +642,3 @@ def open_store(root: str | Path, *, create: bool = False) -> EventStore:
             msg = f"Cannot create the store {str(p)!r}: {err.strerror or err}; choose a writable directory."
             raise OutputError(msg) from None
     return EventStore(p)
-
-
-# ----------------------------------------------------------------------------------- density
-
-
-_SQRT3 = math.sqrt(3.0)
-
-
-def _hex_cells(lons: np.ndarray, lats: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
-    """Axial (q, r) of pointy-top hexagons of circumradius ``size`` degrees (plane lon/lat)."""
-    q = (_SQRT3 / 3 * lons - lats / 3) / size
-    r = (2 / 3 * lats) / size
-    x, z = q, r
-    y = -x - z
-    rx, ry, rz = np.round(x), np.round(y), np.round(z)
-    dx, dy, dz = np.abs(rx - x), np.abs(ry - y), np.abs(rz - z)
-    fix_x = (dx > dy) & (dx > dz)
-    fix_z = ~fix_x & ~(dy > dz)
-    rx = np.where(fix_x, -ry - rz, rx)
-    rz = np.where(fix_z, -rx - ry, rz)
-    return rx.astype(np.int64), rz.astype(np.int64)
-
-
-def density(
-    lons: Iterable[float],
-    lats: Iterable[float],
-    cell_deg: float = 1.0,
-    shape: Literal["hex", "square"] = "hex",
-) -> list[DensityCell]:
-    """Count points per cell for zoomed-out views.
-
-    Parameters
-    ----------
-    lons, lats
-        Points, degrees (NaN ignored).
-    cell_deg
-        Cell size in degrees of longitude/latitude (square side, or hexagon width).
-    shape
-        ``"hex"`` (pointy-top hexagons in plate carrée) or ``"square"`` (a lon/lat grid).
-
-    Returns
-    -------
-    Cells with at least one point, most populated first. Vertices are (lon, lat), closed.
-    """
-    if not (isinstance(cell_deg, (int, float)) and math.isfinite(cell_deg) and 0 < cell_deg <= 90):
-        msg = f"cell_deg={cell_deg!r} is not usable; give a size in degrees between 0 and 90, e.g. 1.0."
-        raise InputError(msg)
-    x = np.asarray(list(lons), dtype=np.float64)
-    y = np.asarray(list(lats), dtype=np.float64)
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
-    if not len(x):
-        return []
-    out: list[DensityCell] = []
-    if shape == "square":
-        i = np.floor(x / cell_deg).astype(np.int64)
-        j = np.floor(y / cell_deg).astype(np.int64)
-        keys, counts = np.unique(np.stack([i, j], axis=1), axis=0, return_counts=True)
-        for (a, b), n in zip(keys, counts, strict=True):
-            w, s = float(a) * cell_deg, float(b) * cell_deg
-            e, nn = w + cell_deg, s + cell_deg
-            out.append(DensityCell(w + cell_deg / 2, s + cell_deg / 2, int(n),
-                                   ((w, s), (e, s), (e, nn), (w, nn), (w, s))))
-    elif shape == "hex":
-        size = cell_deg / _SQRT3  # width of a pointy-top hexagon = sqrt(3) * circumradius
-        q, r = _hex_cells(x, y, size)
-        keys, counts = np.unique(np.stack([q, r], axis=1), axis=0, return_counts=True)
-        for (a, b), n in zip(keys, counts, strict=True):
-            cx = size * _SQRT3 * (float(a) + float(b) / 2)
-            cy = size * 1.5 * float(b)
-            pts = [(cx + size * math.cos(math.radians(60 * k - 30)),
-                    cy + size * math.sin(math.radians(60 * k - 30))) for k in range(6)]
-            out.append(DensityCell(cx, cy, int(n), (*pts, pts[0])))
-    else:
-        msg = f"shape={shape!r} is not a density shape; expected 'hex' or 'square'."
-        raise InputError(msg)
-    out.sort(key=lambda c: (-c.count, c.lon, c.lat))
-    return out
-
-
-# ----------------------------------------------------------------------------------- app/snapshot view
-
-#: Above this many events a view shows density cells instead of single events.
-DENSE_EVENTS = 2000
-
-
-@dataclass(frozen=True)
-class StoreView:
-    """What a map of the store shows for a date window (streamlit-free; for the app and snapshots).
-
-    ``events`` are MapSpec-ready :class:`Event` objects (empty when ``dense``), ``cells`` the
-    density cells of all events in the window (``cell_deg`` degrees across), ``dates`` the
-    (first, last) event day in the whole store (for a date slider), ``total`` the number of
-    located events in the window.
-    """
-
-    events: tuple[Event, ...]
-    cells: tuple[DensityCell, ...]
-    dense: bool
-    total: int
-    dates: tuple[dt.date, dt.date] | None
-    since: dt.date | None = None
-    until: dt.date | None = None
-    by_type: dict[str, int] = field(default_factory=dict)
-    cell_deg: float = 0.0
-    shape: str = "hex"
-
-
-def store_view(
-    store: EventStore | str | Path,
-    since: dt.date | str | None = None,
-    until: dt.date | str | None = None,
-    *,
-    max_events: int = DENSE_EVENTS,
-    cell_deg: float | None = None,
-    shape: Literal["hex", "square"] = "hex",
-) -> StoreView:
-    """Events of the store in ``since``..``until`` for a map: single events, or density when many.
-
-    ``cell_deg`` defaults to a size that gives a few hundred cells over the events' extent.
-    """
-    st = store if isinstance(store, EventStore) else open_store(store)
-    allev = st.table("events", columns=["date_start", "date_end"])
-    days = [d for d in allev.column("date_start").to_pylist() if d is not None]
-    dates = (min(days), max(days)) if days else None
-    gdf = st.events(since, until)
-    gdf = gdf[gdf["lon"].notna() & gdf["lat"].notna()].sort_values(["date_start", "event_id"], na_position="last")
-    lons, lats = gdf["lon"].to_numpy(), gdf["lat"].to_numpy()
-    if cell_deg is None:
-        span = max(float(np.ptp(lons)) if len(lons) else 0.0, float(np.ptp(lats)) if len(lats) else 0.0)
-        cell_deg = min(5.0, max(0.1, round(span / 25, 2)))
-    cells = tuple(density(lons, lats, cell_deg, shape))
-    dense = len(gdf) > max_events
-    events: tuple[Event, ...] = ()
-    if not dense:
-        events = tuple(row_event(r) for r in gdf.drop(columns="geometry").to_dict("records"))
-    by_type = {str(k): int(v) for k, v in gdf["event_type"].value_counts().items()}
-    return StoreView(events=events, cells=cells, dense=dense, total=len(gdf), dates=dates,
-                     since=_day(since, "since"), until=_day(until, "until"), by_type=by_type,
-                     cell_deg=float(cell_deg), shape=shape)
-
-
-def store_spec(
-    view: StoreView,
-    *,
-    title: str = "Event store",
-    ranges: Sequence[RangeLayer] = (),
-    hidden: Iterable[str] = (),
-    tiles: bool = False,
-    basemap: bool = True,
-) -> MapSpec:
-    """A :class:`~mapapp.maps.spec.MapSpec` of a store view: its events, or, when the window holds
-    more than the view's ``max_events``, the "Event density" layer (cells coloured by count)."""
-    from mapapp.maps.spec import MapSpec
-
-    when = ""
-    if view.since or view.until:
-        when = f"{view.since or '…'} – {view.until or '…'}: "
-    kinds = ", ".join(f"{k} {v:,}" for k, v in sorted(view.by_type.items(), key=lambda kv: -kv[1])[:4])
-    sub = f"{when}{view.total:,} located events" + (f" ({kinds})" if kinds else "")
-    if view.dense:
-        what = "hexagons" if view.shape == "hex" else "squares"
-        sub += f"; density in {what} {view.cell_deg:g}° (≈{round(view.cell_deg * 111.32):,} km) across"
-    bounds = None
-    if view.cells:
-        xs = [p[0] for c in view.cells for p in c.ring]
-        ys = [p[1] for c in view.cells for p in c.ring]
-        for r in ranges:
-            if not r.geometry.is_empty:
-                xs += [r.geometry.bounds[0], r.geometry.bounds[2]]
-                ys += [r.geometry.bounds[1], r.geometry.bounds[3]]
-        w, e, s, n = min(xs), max(xs), min(ys), max(ys)
-        px, py = max(e - w, 2.0) * 0.05, max(n - s, 1.5) * 0.05
-        bounds = (max(w - px, -180.0), max(s - py, -85.0), min(e + px, 180.0), min(n + py, 85.0))
-    return MapSpec(title=title, subtitle=sub, events=() if view.dense else view.events,
-                   density=view.cells if view.dense else (), density_cell_deg=view.cell_deg,
-                   ranges=tuple(ranges), hidden=frozenset(hidden), tiles="osm" if tiles else None,
-                   basemap=basemap, bounds=bounds)

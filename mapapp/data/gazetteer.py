@@ -37,8 +37,20 @@ __all__ = ["NAME_TYPES", "Gazetteer", "fold", "get_gazetteer", "is_latin", "norm
 #: The kinds of name a names row can be.
 NAME_TYPES = ("name", "alternate", "abbrev", "demonym")
 
-_PLACE_COLUMNS = ["id", "name", "kind", "lat", "lon", "country_code", "admin1_code", "geonameid",
-                  "population", "feature_code", "iso3", "prior"]
+_PLACE_COLUMNS = [
+    "id",
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "country_code",
+    "admin1_code",
+    "geonameid",
+    "population",
+    "feature_code",
+    "iso3",
+    "prior",
+]
 _NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
 
 
@@ -100,8 +112,10 @@ class Gazetteer:
         for name, cols in (("gazetteer.parquet", _PLACE_COLUMNS), ("names.parquet", _NAME_COLUMNS)):
             path = d / name
             if not path.is_file():
-                msg = f"{path} is missing. Rebuild it with `python scripts/build_data.py` " \
-                      f"or restore it with `git checkout -- data/geo`."
+                msg = (
+                    f"{path} is missing. Rebuild it with `python scripts/build_data.py` "
+                    f"or restore it with `git checkout -- data/geo`."
+                )
                 raise DataDirError(msg)
             tables.append(_read(path, name, cols))
         return cls(tables[0], tables[1], d)
@@ -156,8 +170,7 @@ class Gazetteer:
         key = normalize(name)
         lo = bisect_left(self._keys, key)
         hi = bisect_right(self._keys, key, lo)
-        return [(self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]])
-                for j in range(lo, hi)]
+        return [(self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]]) for j in range(lo, hi)]
 
     def names_of(self, place_id: str) -> list[tuple[str, str]]:
         """All (surface name, name type) pairs of one place (slow: scans the names table)."""
@@ -176,11 +189,13 @@ class Gazetteer:
         if i is None:
             ids = self._ids.to_pylist()
             pos = bisect_left(ids, place_id)
-            window = ids[max(0, pos - 300): pos + 300]
+            window = ids[max(0, pos - 300) : pos + 300]
             close = difflib.get_close_matches(place_id, window, n=5, cutoff=0.6)
             hint = f" Close ids: {', '.join(close)}." if close else ""
-            msg = (f"No place with id {place_id!r} in the gazetteer; expected an id such as 'gn:703448' "
-                   f"or 'a1:RU.41'.{hint} Find ids with `Gazetteer.search(name)`.")
+            msg = (
+                f"No place with id {place_id!r} in the gazetteer; expected an id such as 'gn:703448' "
+                f"or 'a1:RU.41'.{hint} Find ids with `Gazetteer.search(name)`."
+            )
             raise PlaceNotFound(msg)
         return i
 
@@ -212,8 +227,10 @@ class Gazetteer:
         for place, ntype in self.candidates(q):
             if place.kind == "country" and ntype != "demonym":
                 return place
-        msg = (f"Unknown country {code_or_name!r}; expected an ISO 3166 code (UA, UKR) or a country name."
-               f"{self._suggest(q, kinds=('country',))}")
+        msg = (
+            f"Unknown country {code_or_name!r}; expected an ISO 3166 code (UA, UKR) or a country name."
+            f"{self._suggest(q, kinds=('country',))}"
+        )
         raise PlaceNotFound(msg)
 
     def admin1_of(self, place: Place) -> Place | None:
@@ -264,7 +281,7 @@ class Gazetteer:
     def _suggest(self, key: str, kinds: tuple[str, ...] = ()) -> str:
         key = normalize(key)
         pos = bisect_left(self._keys, key)
-        pool = set(self._keys[max(0, pos - 200): pos + 200])
+        pool = set(self._keys[max(0, pos - 200) : pos + 200])
         pool.update(self._big_names)
         close = difflib.get_close_matches(key, sorted(pool), n=8, cutoff=0.7)
         names: list[str] = []
@@ -286,8 +303,7 @@ class Gazetteer:
         Columns: id, name, lon, lat (degrees), population, country_code, admin1_code.
         """
         t = self._places
-        mask = pc.and_(pc.equal(t.column("kind"), "city"),
-                       pc.greater_equal(t.column("population"), min_population))
+        mask = pc.and_(pc.equal(t.column("kind"), "city"), pc.greater_equal(t.column("population"), min_population))
         sub = t.filter(mask).select(["id", "name", "lon", "lat", "population", "country_code", "admin1_code"])
         return sub.to_pandas().reset_index(drop=True)
 

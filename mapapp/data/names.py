@@ -12,9 +12,30 @@ import unicodedata
 # Letters that NFKD does not decompose into base + combining mark.
 _FOLD = str.maketrans(
     {
-        "ß": "ss", "ẞ": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
-        "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
-        "ı": "i", "ħ": "h", "Ħ": "h", "ŧ": "t", "Ŧ": "t", "ŋ": "ng", "Ŋ": "ng", "ƒ": "f",
+        "ß": "ss",
+        "ẞ": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "h",
+        "ŧ": "t",
+        "Ŧ": "t",
+        "ŋ": "ng",
+        "Ŋ": "ng",
+        "ƒ": "f",
     }
 )
 # Apostrophes and dots vanish ("L'viv" -> "lviv", "U.S." -> "us").

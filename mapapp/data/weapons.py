@@ -32,15 +32,22 @@ from mapapp.model import Weapon
 ENV_VAR = "MAPAPP_WEAPONS"
 REQUIRED_COLUMNS = ("key", "name", "range_km")
 COLUMNS = (
-    "key", "aliases", "name", "variant", "range_km", "range_reported", "source", "note",
-    "alt_ranges", "disputed", "color",
+    "key",
+    "aliases",
+    "name",
+    "variant",
+    "range_km",
+    "range_reported",
+    "source",
+    "note",
+    "alt_ranges",
+    "disputed",
+    "color",
 )
 #: Kilometres per unit accepted in ``alt_ranges`` and ``range_reported``.
-UNIT_KM: dict[str, float] = {"km": 1.0, "mi": 1.609344, "miles": 1.609344, "mile": 1.609344,
-                             "nmi": 1.852, "nm": 1.852}
+UNIT_KM: dict[str, float] = {"km": 1.0, "mi": 1.609344, "miles": 1.609344, "mile": 1.609344, "nmi": 1.852, "nm": 1.852}
 #: Colour-blind-friendly fallback colours for user rows without one (Paul Tol "muted").
-FALLBACK_COLORS = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
-                   "#999933", "#AA4499")
+FALLBACK_COLORS = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
 _ALT_RE = re.compile(
     r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>km|mi|miles|mile|nmi|nm)\b\s*(?:\((?P<label>.*)\))?\s*$",
     re.IGNORECASE,
@@ -61,8 +68,10 @@ def parse_alt_ranges(text: str, *, where: str = "alt_ranges") -> tuple[tuple[flo
     for part in (p for p in text.split(";") if p.strip()):
         m = _ALT_RE.match(part)
         if m is None:
-            msg = (f"{where}: cannot read alternative range {part.strip()!r}; expected "
-                   "'<number> <km|mi|nmi> (<source>)', entries separated by ';'.")
+            msg = (
+                f"{where}: cannot read alternative range {part.strip()!r}; expected "
+                "'<number> <km|mi|nmi> (<source>)', entries separated by ';'."
+            )
             raise InputError(msg)
         km = float(m["num"].replace(",", "")) * UNIT_KM[m["unit"].lower()]
         out.append((round(km, 3), (m["label"] or "").strip()))
@@ -116,9 +125,11 @@ class Catalogue:
         names = sorted({*self.weapons, *self.aliases})
         close = difflib.get_close_matches(normalise_key(key), names, n=4, cutoff=0.5)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        msg = (f"Unknown weapon {key!r}.{hint} Known: {', '.join(self.weapons)}. "
-               "Run `mapapp weapons` for the list, add a row with --catalogue FILE / "
-               f"{ENV_VAR}, or give a radius with --km.")
+        msg = (
+            f"Unknown weapon {key!r}.{hint} Known: {', '.join(self.weapons)}. "
+            "Run `mapapp weapons` for the list, add a row with --catalogue FILE / "
+            f"{ENV_VAR}, or give a radius with --km."
+        )
         raise UnknownWeapon(msg)
 
     def merge(self, other: Catalogue) -> Catalogue:
@@ -201,9 +212,11 @@ def read_catalogue(path: str | Path) -> Catalogue:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        msg = (f"Weapon catalogue {str(p)!r} lacks column(s) {', '.join(missing)}; "
-               f"the header must include {', '.join(REQUIRED_COLUMNS)} (optional: "
-               f"{', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)}).")
+        msg = (
+            f"Weapon catalogue {str(p)!r} lacks column(s) {', '.join(missing)}; "
+            f"the header must include {', '.join(REQUIRED_COLUMNS)} (optional: "
+            f"{', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)})."
+        )
         raise InputError(msg)
     cat = Catalogue(files=[p])
     for i, row in enumerate(reader):

@@ -88,8 +88,10 @@ def check_lonlat(point: Sequence[float] | LonLat, what: str = "point") -> LonLat
         msg = f"The {what} {point!r} is not a (lon, lat) pair of numbers in degrees."
         raise GeometryError(msg) from None
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        msg = (f"Latitude {lat!r} of the {what} is out of range; expected -90..90 degrees "
-               "(coordinates are (lon, lat): did you swap them?).")
+        msg = (
+            f"Latitude {lat!r} of the {what} is out of range; expected -90..90 degrees "
+            "(coordinates are (lon, lat): did you swap them?)."
+        )
         raise GeometryError(msg)
     if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
         msg = f"Longitude {lon!r} of the {what} is out of range; expected -180..180 degrees."
@@ -108,9 +110,11 @@ def check_radius_km(radius_km: float, *, allow_zero: bool = False) -> float:
         msg = f"Radius {radius_km!r} km is not usable; give a positive number of kilometres."
         raise GeometryError(msg)
     if r > HALF_CIRCUMFERENCE_KM:
-        msg = (f"Radius {radius_km!r} km is more than half the Earth's circumference "
-               f"({HALF_CIRCUMFERENCE_KM:,.1f} km); a larger circle is not defined. "
-               "Give a smaller radius.")
+        msg = (
+            f"Radius {radius_km!r} km is more than half the Earth's circumference "
+            f"({HALF_CIRCUMFERENCE_KM:,.1f} km); a larger circle is not defined. "
+            "Give a smaller radius."
+        )
         raise GeometryError(msg)
     return r
 
@@ -279,8 +283,13 @@ def _pole_cap(lons: FloatArray, lats: FloatArray, winding: float, north: bool) -
     seq_lon = lons[order]
     seq_lat = lats[order]
     pole = 90.0 if north else -90.0
-    coords = [(-180.0, lat_c), *zip(seq_lon.tolist(), seq_lat.tolist(), strict=True),
-              (180.0, lat_c), (180.0, pole), (-180.0, pole)]
+    coords = [
+        (-180.0, lat_c),
+        *zip(seq_lon.tolist(), seq_lat.tolist(), strict=True),
+        (180.0, lat_c),
+        (180.0, pole),
+        (-180.0, pole),
+    ]
     return Polygon(coords)
 
 
@@ -288,9 +297,7 @@ def _distance_to_pole_m(c: LonLat, north: bool) -> float:
     return float(GEOD.inv(c.lon, c.lat, c.lon, 90.0 if north else -90.0)[2])
 
 
-def ring_from_vertices(
-    center: Sequence[float] | LonLat, radius_km: float, lons: FloatArray, lats: FloatArray
-) -> Area:
+def ring_from_vertices(center: Sequence[float] | LonLat, radius_km: float, lons: FloatArray, lats: FloatArray) -> Area:
     """The disk bounded by given circle vertices, as RFC 7946 polygon(s) in -180..180."""
     c = check_lonlat(center, "centre")
     r_m = float(radius_km) * 1000.0
@@ -496,8 +503,7 @@ def distances_to_points_km(
     n, k = len(pts), len(src)
     if n == 0:
         return np.zeros(0), np.zeros(0, dtype=np.int64)
-    _, _, d = GEOD.inv(np.repeat(pts[:, 0], k), np.repeat(pts[:, 1], k),
-                       np.tile(src[:, 0], n), np.tile(src[:, 1], n))
+    _, _, d = GEOD.inv(np.repeat(pts[:, 0], k), np.repeat(pts[:, 1], k), np.tile(src[:, 0], n), np.tile(src[:, 1], n))
     dm = np.asarray(d).reshape(n, k)
     idx = np.argmin(dm, axis=1)
     return dm[np.arange(n), idx] / 1000.0, idx.astype(np.int64)
@@ -551,12 +557,17 @@ def _line_footprint(xy: FloatArray, r_m: float, tol: float) -> list[Polygon]:
     ra, qa, _ = GEOD.fwd(a[:, 0], a[:, 1], az_start + 90.0, rr)
     lb, pb, _ = GEOD.fwd(b[:, 0], b[:, 1], az_end - 90.0, rr)
     rb, qb, _ = GEOD.fwd(b[:, 0], b[:, 1], az_end + 90.0, rr)
-    quads = np.stack([
-        np.column_stack([ra, qa]), np.column_stack([rb, qb]),
-        np.column_stack([b[:, 0], b[:, 1]]),
-        np.column_stack([lb, pb]), np.column_stack([la, pa]),
-        np.column_stack([a[:, 0], a[:, 1]]),
-    ], axis=1)  # (m, 6, 2)
+    quads = np.stack(
+        [
+            np.column_stack([ra, qa]),
+            np.column_stack([rb, qb]),
+            np.column_stack([b[:, 0], b[:, 1]]),
+            np.column_stack([lb, pb]),
+            np.column_stack([la, pa]),
+            np.column_stack([a[:, 0], a[:, 1]]),
+        ],
+        axis=1,
+    )  # (m, 6, 2)
     for i in range(m):
         q = quads[i].copy()
         q[:, 0] = _unwrap_near(q[:, 0], float(a[i, 0]))
@@ -615,11 +626,13 @@ def footprint(
             for lon, lat in xy:
                 check_lonlat((lon, lat), "line vertex")
             if np.max(np.abs(xy[:, 1])) > 89.0 or any(
-                min(_distance_to_pole_m(LonLat(lon, lat), True), _distance_to_pole_m(LonLat(lon, lat), False))
-                <= r_m for lon, lat in (xy[0], xy[-1], xy[len(xy) // 2])
+                min(_distance_to_pole_m(LonLat(lon, lat), True), _distance_to_pole_m(LonLat(lon, lat), False)) <= r_m
+                for lon, lat in (xy[0], xy[-1], xy[len(xy) // 2])
             ):
-                msg = (f"A line footprint of {r_km:g} km would reach a pole; line footprints are "
-                       "supported only more than R from the poles (use points/rings there).")
+                msg = (
+                    f"A line footprint of {r_km:g} km would reach a pole; line footprints are "
+                    "supported only more than R from the poles (use points/rings there)."
+                )
                 raise GeometryError(msg)
             simple = shapely.simplify(LineString(xy), _simplify_tolerance_deg(tol), preserve_topology=False)
             sxy = np.asarray(simple.coords, dtype=np.float64)[:, :2]
@@ -721,7 +734,10 @@ def line_length_km(geom: BaseGeometry) -> float:
 
 @lru_cache(maxsize=64)
 def border_footprint(
-    a_code: str, b_code: str, radius_km: float, clip_to_code: str | None = None,
+    a_code: str,
+    b_code: str,
+    radius_km: float,
+    clip_to_code: str | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
 ) -> Area:
     """Cached :func:`footprint` of the land border of two countries, optionally clipped to a country.

@@ -76,6 +76,7 @@ class Reach:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready dict of everything (tables as lists of records)."""
+
         def records(df: pd.DataFrame | None) -> list[dict[str, object]]:
             if df is None:
                 return []
@@ -92,21 +93,25 @@ class Reach:
 
     def to_geojson(self) -> dict[str, object]:
         """FeatureCollection: the footprint polygon, then cities and targets as points."""
-        feats: list[dict[str, object]] = [{
-            "type": "Feature",
-            "geometry": mapping(self.footprint),
-            "properties": {"kind": "footprint", **self.summary()},
-        }]
+        feats: list[dict[str, object]] = [
+            {
+                "type": "Feature",
+                "geometry": mapping(self.footprint),
+                "properties": {"kind": "footprint", **self.summary()},
+            }
+        ]
         for kind, df in (("city", self.cities), ("target", self.targets)):
             if df is None:
                 continue
             for r in df.to_dict(orient="records"):
                 props = {str(k): _py(v) for k, v in r.items() if k not in ("lon", "lat")}
-                feats.append({
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
-                    "properties": {"kind": kind, **props},
-                })
+                feats.append(
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
+                        "properties": {"kind": kind, **props},
+                    }
+                )
         return {"type": "FeatureCollection", "features": feats}
 
 
@@ -186,15 +191,15 @@ def city_table(area: BaseGeometry, launch: BaseGeometry, radius_km: float, min_p
     inside["margin_km"] = np.round(radius_km - d, 1)
     inside = inside[d <= radius_km + 1e-6]
     a1 = _admin1_names()
-    inside["admin1"] = [a1.get(f"a1:{cc}.{ac}", "") for cc, ac in
-                        zip(inside["country_code"], inside["admin1_code"], strict=True)]
+    inside["admin1"] = [
+        a1.get(f"a1:{cc}.{ac}", "") for cc, ac in zip(inside["country_code"], inside["admin1_code"], strict=True)
+    ]
     return inside.sort_values(["distance_km", "population"], ascending=[True, False])[CITY_COLUMNS].reset_index(
-        drop=True)
+        drop=True
+    )
 
 
-def _area_table(
-    frame: pd.DataFrame, area: BaseGeometry, key_cols: list[str], columns: list[str]
-) -> pd.DataFrame:
+def _area_table(frame: pd.DataFrame, area: BaseGeometry, key_cols: list[str], columns: list[str]) -> pd.DataFrame:
     """Geodesic area of ``area`` inside each polygon of ``frame`` (a GeoDataFrame)."""
     rows: list[dict[str, object]] = []
     if not area.is_empty:
@@ -211,8 +216,14 @@ def _area_table(
             share = min(1.0, in_km2 / total) if total > 0 else 0.0
             if share < MIN_SHARE:
                 continue  # outline mismatch between layers, not a region in range
-            rows.append({**{c: r[c] for c in key_cols}, "in_range_km2": round(in_km2, 1),
-                         "area_km2": round(total, 1), "share": round(share, 4)})
+            rows.append(
+                {
+                    **{c: r[c] for c in key_cols},
+                    "in_range_km2": round(in_km2, 1),
+                    "area_km2": round(total, 1),
+                    "share": round(share, 4),
+                }
+            )
     out = pd.DataFrame(rows, columns=[*key_cols, "in_range_km2", "area_km2", "share"])
     if "status" in columns:
         out["status"] = np.where(out["share"] >= WHOLLY_SHARE, "wholly", "partly")
@@ -236,8 +247,9 @@ def country_table(area: BaseGeometry) -> pd.DataFrame:
     return _area_table(df, area, ["country_code", "name"], COUNTRY_COLUMNS)
 
 
-def target_table(targets: pd.DataFrame, launch: BaseGeometry, radius_km: float,
-                 area: BaseGeometry | None = None) -> pd.DataFrame:
+def target_table(
+    targets: pd.DataFrame, launch: BaseGeometry, radius_km: float, area: BaseGeometry | None = None
+) -> pd.DataFrame:
     """Every target with distance (km), margin (km) and in_range (within radius and ``area``)."""
     out = targets.copy()
     lons, lats = out["lon"].to_numpy(float), out["lat"].to_numpy(float)
@@ -285,8 +297,7 @@ def reach(
     areas: list[BaseGeometry] = []
     if border is not None:
         parts.insert(0, geodesy.land_border(*border))
-        areas.append(geodesy.border_footprint(border[0].upper(), border[1].upper(), float(r), None,
-                                              float(tolerance_m)))
+        areas.append(geodesy.border_footprint(border[0].upper(), border[1].upper(), float(r), None, float(tolerance_m)))
         rest = parts[1:]
     else:
         rest = parts
@@ -319,9 +330,17 @@ def reach(
             regions = regions[regions["country_code"] == iso2].reset_index(drop=True)
             countries = countries[countries["country_code"] == iso2].reset_index(drop=True)
     return Reach(
-        radius_km=r, weapon=weapon, launch=geom, launch_label=label, footprint=area,
-        into=into, cities=city_table(area, geom, r, min_population), regions=regions,
-        countries=countries, targets=tdf, problems=problems,
+        radius_km=r,
+        weapon=weapon,
+        launch=geom,
+        launch_label=label,
+        footprint=area,
+        into=into,
+        cities=city_table(area, geom, r, min_population),
+        regions=regions,
+        countries=countries,
+        targets=tdf,
+        problems=problems,
     )
 
 

@@ -15,15 +15,11 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from shapely.geometry import LineString, MultiLineString
 
 from mapapp.errors import InputError
-
-if TYPE_CHECKING:
-    from mapapp.maps.spec import MapSpec
 
 # ---- readers (range engine) ----
 
@@ -88,8 +84,10 @@ def _targets_csv(p: Path, text: str) -> Targets:
     header = list(reader.fieldnames or [])
     lat_col, lon_col = _pick(header, LAT_COLUMNS), _pick(header, LON_COLUMNS)
     if lat_col is None or lon_col is None:
-        msg = (f"Target file {str(p)!r} has columns {header!r}; expected a latitude column "
-               f"({'/'.join(LAT_COLUMNS)}) and a longitude column ({'/'.join(LON_COLUMNS)}).")
+        msg = (
+            f"Target file {str(p)!r} has columns {header!r}; expected a latitude column "
+            f"({'/'.join(LAT_COLUMNS)}) and a longitude column ({'/'.join(LON_COLUMNS)})."
+        )
         raise InputError(msg)
     name_col = _pick(header, NAME_COLUMNS)
     rows: list[dict[str, object]] = []
@@ -175,8 +173,9 @@ def _targets_geojson(p: Path, text: str) -> Targets:
                 problems.append(f"{where}: {err}; point skipped")
                 continue
             name = next((str(props[k]) for k in ("name", "title", "label", "id") if props.get(k)), f"feature {i}")
-            rec: dict[str, object] = {k: v for k, v in props.items()
-                                      if isinstance(v, (str, int, float, bool)) or v is None}
+            rec: dict[str, object] = {
+                k: v for k, v in props.items() if isinstance(v, (str, int, float, bool)) or v is None
+            }
             rec.update({"name": name, "lon": lon, "lat": lat, "source_line": i})
             rows.append(rec)
     return _targets(p, rows, problems)
@@ -222,8 +221,7 @@ def read_line(path: str | Path) -> LineString | MultiLineString:
             try:
                 if not isinstance(part, list) or len(part) < 2:
                     raise ValueError(f"a line needs at least two [lon, lat] positions, got {part!r}")
-                xy = [(_coord(q[0], -180.0, 180.0, "longitude"), _coord(q[1], -90.0, 90.0, "latitude"))
-                      for q in part]
+                xy = [(_coord(q[0], -180.0, 180.0, "longitude"), _coord(q[1], -90.0, 90.0, "latitude")) for q in part]
             except (ValueError, TypeError, IndexError) as err:
                 msg = f"{p}:feature {i}: {err}. Fix the coordinates ([lon, lat] in degrees)."
                 raise InputError(msg) from None
@@ -232,24 +230,3 @@ def read_line(path: str | Path) -> LineString | MultiLineString:
         msg = f"{str(p)!r} holds no LineString or MultiLineString; give a GeoJSON line."
         raise InputError(msg)
     return lines[0] if len(lines) == 1 else MultiLineString(lines)
-
-
-# ---- end readers ----
-
-
-# --- Export (map and snapshots; implementation in mapapp/export.py) ---------------------------
-
-
-def to_geojson(spec: MapSpec) -> str:
-    """Every data layer of ``spec`` as an RFC 7946 GeoJSON FeatureCollection (lon/lat, CCW
-    exterior rings, antimeridian-split geometries as the range engine made them)."""
-    from mapapp.render.export import to_geojson as _to_geojson
-
-    return _to_geojson(spec)
-
-
-def to_kml(spec: MapSpec) -> str:
-    """Every data layer of ``spec`` as KML (one folder per layer) for Google Earth."""
-    from mapapp.render.export import to_kml as _to_kml
-
-    return _to_kml(spec)

@@ -97,10 +97,12 @@ def for_view(
     tol = max(span_x, span_y) / detail_px
     ctry = countries()
     ctry = ctry[ctry.intersects(clip)]
-    cgeom = shapely.set_precision(shapely.simplify(shapely.clip_by_rect(ctry.geometry.values, *clip.bounds),
-                                                   tol, preserve_topology=True), tol / 4)
-    ctry_out = gpd.GeoDataFrame({"name": ctry["name"].values, "code": ctry["code"].values},
-                                geometry=cgeom, crs="EPSG:4326")
+    cgeom = shapely.set_precision(
+        shapely.simplify(shapely.clip_by_rect(ctry.geometry.values, *clip.bounds), tol, preserve_topology=True), tol / 4
+    )
+    ctry_out = gpd.GeoDataFrame(
+        {"name": ctry["name"].values, "code": ctry["code"].values}, geometry=cgeom, crs="EPSG:4326"
+    )
     ctry_out = ctry_out[~ctry_out.geometry.is_empty]
     labels: list[tuple[str, float, float]] = []
     for name, geom in zip(ctry["name"], ctry.geometry.values, strict=True):
@@ -116,10 +118,13 @@ def for_view(
         a1 = a1[a1.intersects(clip)]
         if in_view and a1["code"].str.len().gt(0).any():
             a1 = a1[[_country_of(c) in in_view or not c for c in a1["code"]]]
-        ageom = shapely.set_precision(shapely.simplify(shapely.clip_by_rect(a1.geometry.values, *clip.bounds),
-                                                       tol, preserve_topology=True), tol / 4)
-        a1_out = gpd.GeoDataFrame({"name": a1["name"].values, "code": a1["code"].values},
-                                  geometry=ageom, crs="EPSG:4326")
+        ageom = shapely.set_precision(
+            shapely.simplify(shapely.clip_by_rect(a1.geometry.values, *clip.bounds), tol, preserve_topology=True),
+            tol / 4,
+        )
+        a1_out = gpd.GeoDataFrame(
+            {"name": a1["name"].values, "code": a1["code"].values}, geometry=ageom, crs="EPSG:4326"
+        )
         a1_out = a1_out[~a1_out.geometry.is_empty]
     else:
         a1_out = gpd.GeoDataFrame({"name": [], "code": []}, geometry=[], crs="EPSG:4326")

@@ -157,8 +157,17 @@ def _rows(mentions: Sequence[Mention]) -> tuple[PlaceRow, ...]:
         for m in ms:
             for p in ((m.place,) if m.place else ()) + m.alternatives:
                 alts.setdefault(p.id, p)
-        rows.append(PlaceRow(key, best.surface, best.place, len(ms), round(best.score, 3),
-                             tuple(alts.values()), all(m.associative for m in ms)))
+        rows.append(
+            PlaceRow(
+                key,
+                best.surface,
+                best.place,
+                len(ms),
+                round(best.score, 3),
+                tuple(alts.values()),
+                all(m.associative for m in ms),
+            )
+        )
     return tuple(rows)
 
 
@@ -175,8 +184,9 @@ def apply_overrides(rows: Sequence[PlaceRow], overrides: Mapping[str, str]) -> t
         if choice and place is None:
             out.append(r)
             continue
-        out.append(PlaceRow(r.surface_key, r.surface, place, r.count, 1.0 if place else 0.0,
-                            r.alternatives, r.associative))
+        out.append(
+            PlaceRow(r.surface_key, r.surface, place, r.count, 1.0 if place else 0.0, r.alternatives, r.associative)
+        )
     return tuple(out)
 
 
@@ -207,8 +217,14 @@ def place_marks(analysis: Analysis, overrides: Mapping[str, str]) -> tuple[Place
         acc.confidence = max(acc.confidence, row.confidence if row is not None else m.score)
         acc.count += 1
     return tuple(
-        PlaceMark(acc.place, tuple(dict.fromkeys(acc.surfaces)), tuple(acc.sentences), acc.confidence,
-                  acc.count, label=acc.place.kind != "country")
+        PlaceMark(
+            acc.place,
+            tuple(dict.fromkeys(acc.surfaces)),
+            tuple(acc.sentences),
+            acc.confidence,
+            acc.count,
+            label=acc.place.kind != "country",
+        )
         for acc in by_place.values()
     )
 
@@ -281,9 +297,7 @@ def border_geometry(border: str, radius_km: float) -> BaseGeometry:
     return geodesy.border_footprint(a, b, round(radius_km, 3), b)
 
 
-def range_layers(
-    weapons: Sequence[Weapon], launch: Sequence[LaunchPoint], border: str
-) -> tuple[RangeLayer, ...]:
+def range_layers(weapons: Sequence[Weapon], launch: Sequence[LaunchPoint], border: str) -> tuple[RangeLayer, ...]:
     """For each weapon: rings around the launch points (if any), and the footprint from ``border``
     (if not ``""``)."""
     out: list[RangeLayer] = []
@@ -335,8 +349,7 @@ def reach_table(
     cands: dict[str, tuple[str, str, float, float, str]] = {}
     for pm in marks:
         if pm.place.kind not in ("country", "continent", "region"):
-            cands[pm.place.id] = (pm.place.name, pm.place.kind, pm.place.lon, pm.place.lat,
-                                  pm.place.country_code)
+            cands[pm.place.id] = (pm.place.name, pm.place.kind, pm.place.lon, pm.place.lat, pm.place.country_code)
     bounds = _union_bounds(layers)
     if bounds is not None and min_pop > 0:
         for name, lon, lat, cc in _big_cities(min_pop, bounds):
@@ -362,8 +375,19 @@ def reach_table(
                 # "out of range", they are outside the question asked
                 continue
             dist = geodesy.distance_to_geometry_km((lon, lat), ref)
-            rows.append(ReachRow(layer.key, layer.weapon.name, name, kind, inside, round(dist, 1),
-                                 round(layer.weapon.range_km - dist, 1), lon, lat))
+            rows.append(
+                ReachRow(
+                    layer.key,
+                    layer.weapon.name,
+                    name,
+                    kind,
+                    inside,
+                    round(dist, 1),
+                    round(layer.weapon.range_km - dist, 1),
+                    lon,
+                    lat,
+                )
+            )
     rows.sort(key=lambda r: (r.layer_key, not r.in_range, r.distance_km))
     return rows
 
@@ -384,8 +408,10 @@ def _big_cities(min_pop: int, bounds: tuple[float, float, float, float]) -> list
     lat_col = "lat" if "lat" in df.columns else "latitude"
     sel = df[(df[lon_col] >= w) & (df[lon_col] <= e) & (df[lat_col] >= s) & (df[lat_col] <= n)]
     cc_col = "country_code" if "country_code" in sel.columns else None
-    return [(str(r["name"]), float(r[lon_col]), float(r[lat_col]), str(r[cc_col]) if cc_col else "")
-            for _, r in sel.iterrows()]
+    return [
+        (str(r["name"]), float(r[lon_col]), float(r[lat_col]), str(r[cc_col]) if cc_col else "")
+        for _, r in sel.iterrows()
+    ]
 
 
 def targets_for_map(rows: Sequence[ReachRow]) -> tuple[ReachTarget, ...]:
@@ -395,8 +421,10 @@ def targets_for_map(rows: Sequence[ReachRow]) -> tuple[ReachTarget, ...]:
         k = (r.place, r.lon, r.lat)
         if k not in best or r.margin_km > best[k].margin_km:
             best[k] = r
-    return tuple(ReachTarget(r.place, r.lon, r.lat, r.in_range, r.distance_km, r.margin_km,
-                             r.layer_key.split(":", 1)[-1]) for r in best.values())
+    return tuple(
+        ReachTarget(r.place, r.lon, r.lat, r.in_range, r.distance_km, r.margin_km, r.layer_key.split(":", 1)[-1])
+        for r in best.values()
+    )
 
 
 def build_spec(

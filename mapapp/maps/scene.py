@@ -107,5 +107,6 @@ def build_scene(
     layers = appmodel.range_layers(ws, launch, bdr)
     rows = appmodel.reach_table(layers, marks, bdr) if layers else []
     targets = appmodel.targets_for_map(rows)
-    return appmodel.build_spec(doc, marks, analysis.events, layers, targets,
-                               hidden=frozenset(hidden), tiles=tiles, basemap=basemap)
+    return appmodel.build_spec(
+        doc, marks, analysis.events, layers, targets, hidden=frozenset(hidden), tiles=tiles, basemap=basemap
+    )

@@ -14,6 +14,7 @@ from typing import Literal
 
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.geo.density import DensityCell
 from mapapp.model import Event, LonLat, Place, Weapon
 
 #: Layer keys (for ``--layers`` and :attr:`MapSpec.hidden`) and the names shown in the map.
@@ -67,6 +68,8 @@ def event_types(events: Iterable[Event]) -> list[str]:
     present = {e.event_type for e in events}
     known = [t for t in EVENT_TYPE_COLORS if t in present]
     return known + (["Other"] if present - set(EVENT_TYPE_COLORS) else [])
+
+
 IN_RANGE = "#b91c1c"
 OUT_OF_RANGE = "#6b7280"
 
@@ -77,9 +80,7 @@ DENSITY_RAMP = ("#fde7a9", "#fea973", "#f4675c", "#c73d73", "#8c2981", "#54137d"
 #: Colours given to weapons that have none in the catalogue, in order.
 PALETTE = ("#d62728", "#1f77b4", "#9467bd", "#ff7f0e", "#2ca02c", "#8c564b", "#e377c2", "#17becf")
 
-BASE_ATTRIBUTION = (
-    "Places: GeoNames (CC BY 4.0) · Borders: Natural Earth (public domain)"
-)
+BASE_ATTRIBUTION = "Places: GeoNames (CC BY 4.0) · Borders: Natural Earth (public domain)"
 
 
 @dataclass(frozen=True)
@@ -146,17 +147,6 @@ class ReachTarget:
     margin_km: float
     weapon_key: str = ""
     population: int = 0
-
-
-@dataclass(frozen=True)
-class DensityCell:
-    """One density cell: centre (lon, lat degrees), the number of events in it, and its polygon's
-    vertices ``ring`` ((lon, lat) pairs, closed: first == last)."""
-
-    lon: float
-    lat: float
-    count: int
-    ring: tuple[tuple[float, float], ...]
 
 
 @dataclass(frozen=True)

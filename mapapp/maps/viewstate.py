@@ -93,7 +93,7 @@ class ViewState:
     def seed_name(self) -> str | None:
         """The seed file name when the article is a seed, else None."""
         if self.article.startswith(_SEED_PREFIX):
-            return self.article[len(_SEED_PREFIX):]
+            return self.article[len(_SEED_PREFIX) :]
         return None
 
     def is_on(self, layer_key: str) -> bool:
@@ -140,7 +140,7 @@ class ViewState:
         return q
 
 
-def from_query(
+def from_query(  # noqa: C901 (one branch per URL parameter, each validated on its own)
     params: Mapping[str, str | list[str]], seeds: Iterable[str] | None = None
 ) -> tuple[ViewState, list[str]]:
     """Read a :class:`ViewState` from URL query parameters.
@@ -218,13 +218,15 @@ def from_query(
         bad = [h for h in layers if not _LAYER_RE.match(h)]
         if bad:
             warnings.append(f"Ignored layer names {bad!r} in the link.")
-        state = replace(state, hidden=frozenset(h for h in layers[:_MAX_LIST * 2] if _LAYER_RE.match(h)))
+        state = replace(state, hidden=frozenset(h for h in layers[: _MAX_LIST * 2] if _LAYER_RE.match(h)))
 
     tiles = one("tiles")
     if tiles and tiles.lower() in ("osm", "1", "true", "yes", "on"):
         # online tiles contact the internet: a link may not switch them on behind the user's back
-        warnings.append("The link asks for online map tiles (OpenStreetMap); they stay off until you tick "
-                        "“Online map tiles” in the sidebar, because they contact the internet.")
+        warnings.append(
+            "The link asks for online map tiles (OpenStreetMap); they stay off until you tick "
+            "“Online map tiles” in the sidebar, because they contact the internet."
+        )
 
     center = one("center")
     if center:
@@ -318,8 +320,10 @@ def _looks_binary(data: bytes) -> bool:
 def decode_text(data: bytes, what: str) -> str:
     """Bytes as text (UTF-8, with or without BOM; else Windows-1252), or InputError for binary data."""
     if _looks_binary(data):
-        msg = (f"{what} looks like a binary file (images, PDFs and Word files cannot be read); "
-               "give a plain-text, Markdown or HTML article.")
+        msg = (
+            f"{what} looks like a binary file (images, PDFs and Word files cannot be read); "
+            "give a plain-text, Markdown or HTML article."
+        )
         raise InputError(msg)
     try:
         return data.decode("utf-8-sig")
@@ -338,8 +342,10 @@ def check_article_text(text: str, what: str) -> str:
         msg = f"{what} is empty; paste or upload the text of a news article."
         raise InputError(msg)
     if len(text) > MAX_ARTICLE_CHARS:
-        msg = (f"{what} is {len(text):,} characters, more than the {MAX_ARTICLE_CHARS:,} the app reads; "
-               "give one article (or use `mapapp geoparse` for bulk text).")
+        msg = (
+            f"{what} is {len(text):,} characters, more than the {MAX_ARTICLE_CHARS:,} the app reads; "
+            "give one article (or use `mapapp geoparse` for bulk text)."
+        )
         raise InputError(msg)
     return text
 
@@ -359,15 +365,19 @@ def text_from_upload(name: str, data: bytes, max_bytes: int = MAX_UPLOAD_BYTES) 
         msg = f"{what} has extension {suffix or '(none)'!r}; expected one of {', '.join(UPLOAD_SUFFIXES)}."
         raise InputError(msg)
     if len(data) > max_bytes:
-        msg = (f"{what} is {len(data) / 1048576:.1f} MB, more than the {max_bytes / 1048576:.0f} MB limit; "
-               "upload the article alone.")
+        msg = (
+            f"{what} is {len(data) / 1048576:.1f} MB, more than the {max_bytes / 1048576:.0f} MB limit; "
+            "upload the article alone."
+        )
         raise InputError(msg)
     if not data.strip():
         msg = f"{what} is empty; upload a file with the article's text."
         raise InputError(msg)
     if len(data) > 4 * MAX_ARTICLE_CHARS:
-        msg = (f"{what} is {len(data) / 1048576:.1f} MB, far more than a news article; "
-               "upload the article alone (or use `mapapp geoparse` for bulk text).")
+        msg = (
+            f"{what} is {len(data) / 1048576:.1f} MB, far more than a news article; "
+            "upload the article alone (or use `mapapp geoparse` for bulk text)."
+        )
         raise InputError(msg)
     text = decode_text(data, what)
     if suffix in (".html", ".htm"):
@@ -394,7 +404,8 @@ def seed_files(seed_dir: Path) -> list[str]:
     if not seed_dir.is_dir():
         return []
     return sorted(
-        p.name for p in seed_dir.iterdir()
+        p.name
+        for p in seed_dir.iterdir()
         if p.is_file() and p.suffix.lower() in UPLOAD_SUFFIXES and not p.name.startswith(".")
     )
 

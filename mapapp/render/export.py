@@ -55,48 +55,108 @@ def export_features(spec: MapSpec) -> list[dict[str, object]]:
             continue
         w = r.weapon
         base: dict[str, object] = {
-            "layer": r.title, "layer_key": r.key, "weapon": w.key, "weapon_name": w.name,
-            "variant": w.variant, "range_km": w.range_km, "range_reported": w.range_reported,
-            "source": w.source, "color": spec.range_color(r)}
+            "layer": r.title,
+            "layer_key": r.key,
+            "weapon": w.key,
+            "weapon_name": w.name,
+            "variant": w.variant,
+            "range_km": w.range_km,
+            "range_reported": w.range_reported,
+            "source": w.source,
+            "color": spec.range_color(r),
+        }
         feats.append(_feature(ccw(r.geometry), {**base, "kind": r.kind, "label": r.label}))
         for name, ll in r.origins:
             feats.append(_feature(_point(ll.lon, ll.lat), {**base, "kind": "launch_point", "name": name}))
     for pm in spec.places if spec.is_on(LAYER_PLACES) else ():
         p = pm.place
-        feats.append(_feature(_point(p.lon, p.lat), {
-            "layer": LAYER_TITLES[LAYER_PLACES], "layer_key": LAYER_PLACES, "kind": "place",
-            "name": p.name, "place_kind": p.kind, "place_id": p.id, "country_code": p.country_code,
-            "written_as": list(pm.surfaces), "count": pm.count, "confidence": round(pm.confidence, 4),
-            "sentences": list(pm.sentences)}))
+        feats.append(
+            _feature(
+                _point(p.lon, p.lat),
+                {
+                    "layer": LAYER_TITLES[LAYER_PLACES],
+                    "layer_key": LAYER_PLACES,
+                    "kind": "place",
+                    "name": p.name,
+                    "place_kind": p.kind,
+                    "place_id": p.id,
+                    "country_code": p.country_code,
+                    "written_as": list(pm.surfaces),
+                    "count": pm.count,
+                    "confidence": round(pm.confidence, 4),
+                    "sentences": list(pm.sentences),
+                },
+            )
+        )
     for ev in spec.events if spec.is_on(LAYER_EVENTS) else ():
         for p in ev.places:
-            feats.append(_feature(_point(p.lon, p.lat), {
-                "layer": LAYER_TITLES[LAYER_EVENTS], "layer_key": LAYER_EVENTS, "kind": "event",
-                "event_id": ev.id, "event_type": ev.event_type, "sub_event_type": ev.sub_event_type,
-                "date_start": ev.date.start if ev.date else None,
-                "date_end": ev.date.end if ev.date else None,
-                "date_status": ev.date.status if ev.date else None, "place": p.name,
-                "actors": list(ev.actors), "sentence": ev.sentence, "source": ev.source,
-                "planned": ev.planned, "confidence": ev.confidence}))
+            feats.append(
+                _feature(
+                    _point(p.lon, p.lat),
+                    {
+                        "layer": LAYER_TITLES[LAYER_EVENTS],
+                        "layer_key": LAYER_EVENTS,
+                        "kind": "event",
+                        "event_id": ev.id,
+                        "event_type": ev.event_type,
+                        "sub_event_type": ev.sub_event_type,
+                        "date_start": ev.date.start if ev.date else None,
+                        "date_end": ev.date.end if ev.date else None,
+                        "date_status": ev.date.status if ev.date else None,
+                        "place": p.name,
+                        "actors": list(ev.actors),
+                        "sentence": ev.sentence,
+                        "source": ev.source,
+                        "planned": ev.planned,
+                        "confidence": ev.confidence,
+                    },
+                )
+            )
     density = spec.density if spec.is_on(LAYER_DENSITY) else ()
     classes = density_classes(c.count for c in density)
     for c in density:
-        feats.append(_feature(ccw(Polygon(c.ring)), {
-            "layer": LAYER_TITLES[LAYER_DENSITY], "layer_key": LAYER_DENSITY, "kind": "density_cell",
-            "count": c.count, "lon": c.lon, "lat": c.lat, "cell_deg": spec.density_cell_deg,
-            "color": density_color(c.count, classes)}))
+        feats.append(
+            _feature(
+                ccw(Polygon(c.ring)),
+                {
+                    "layer": LAYER_TITLES[LAYER_DENSITY],
+                    "layer_key": LAYER_DENSITY,
+                    "kind": "density_cell",
+                    "count": c.count,
+                    "lon": c.lon,
+                    "lat": c.lat,
+                    "cell_deg": spec.density_cell_deg,
+                    "color": density_color(c.count, classes),
+                },
+            )
+        )
     for t in spec.targets if spec.is_on(LAYER_TARGETS) else ():
-        feats.append(_feature(_point(t.lon, t.lat), {
-            "layer": LAYER_TITLES[LAYER_TARGETS], "layer_key": LAYER_TARGETS, "kind": "target",
-            "name": t.name, "in_range": t.in_range, "distance_km": round(t.distance_km, 3),
-            "margin_km": round(t.margin_km, 3), "weapon": t.weapon_key}))
+        feats.append(
+            _feature(
+                _point(t.lon, t.lat),
+                {
+                    "layer": LAYER_TITLES[LAYER_TARGETS],
+                    "layer_key": LAYER_TARGETS,
+                    "kind": "target",
+                    "name": t.name,
+                    "in_range": t.in_range,
+                    "distance_km": round(t.distance_km, 3),
+                    "margin_km": round(t.margin_km, 3),
+                    "weapon": t.weapon_key,
+                },
+            )
+        )
     return feats
 
 
 def to_geojson(spec: MapSpec) -> str:
     """The spec's data layers as an RFC 7946 FeatureCollection (JSON text, lon/lat WGS84)."""
-    fc = {"type": "FeatureCollection", "name": spec.title,
-          "attribution": spec.attribution(), "features": export_features(spec)}
+    fc = {
+        "type": "FeatureCollection",
+        "name": spec.title,
+        "attribution": spec.attribution(),
+        "features": export_features(spec),
+    }
     return json.dumps(fc, ensure_ascii=False, allow_nan=False)
 
 
@@ -108,7 +168,7 @@ def _kml_color(hex_color: str, alpha: int = 255) -> str:
     return f"{alpha:02x}{h[4:6]}{h[2:4]}{h[0:2]}"
 
 
-def to_kml(spec: MapSpec) -> str:
+def to_kml(spec: MapSpec) -> str:  # noqa: C901 (one branch per layer kind of the KML document)
     """The spec's data layers as KML (one folder per layer), for Google Earth.
 
     Article text is HTML-escaped before it goes into ``<name>``/``<description>`` (Google Earth
@@ -124,8 +184,9 @@ def to_kml(spec: MapSpec) -> str:
             continue
         color = spec.range_color(r)
         folder = kml.newfolder(name=html.escape(r.title))
-        desc = html.escape(f"{r.label}. Range {r.weapon.range_km:g} km ({r.weapon.range_reported}). "
-                           f"Source: {r.weapon.source}")
+        desc = html.escape(
+            f"{r.label}. Range {r.weapon.range_km:g} km ({r.weapon.range_reported}). Source: {r.weapon.source}"
+        )
         geom = ccw(r.geometry)
         polys: list[Polygon] = []
         if isinstance(geom, Polygon):
@@ -133,9 +194,12 @@ def to_kml(spec: MapSpec) -> str:
         elif isinstance(geom, MultiPolygon):
             polys = list(geom.geoms)
         for poly in polys:
-            kp = folder.newpolygon(name=html.escape(r.title), description=desc,
-                                   outerboundaryis=list(poly.exterior.coords),
-                                   innerboundaryis=[list(i.coords) for i in poly.interiors])
+            kp = folder.newpolygon(
+                name=html.escape(r.title),
+                description=desc,
+                outerboundaryis=list(poly.exterior.coords),
+                innerboundaryis=[list(i.coords) for i in poly.interiors],
+            )
             kp.style.linestyle.color = _kml_color(color)
             kp.style.linestyle.width = 2
             kp.style.polystyle.color = _kml_color(color, 0x30)
@@ -155,8 +219,11 @@ def to_kml(spec: MapSpec) -> str:
         for ev in spec.events:
             when = ev.date.start if ev.date else ""
             for p in ev.places:
-                pt = folder.newpoint(name=html.escape(f"{ev.event_type} {when}".strip()),
-                                     coords=[(p.lon, p.lat)], description=html.escape(ev.sentence))
+                pt = folder.newpoint(
+                    name=html.escape(f"{ev.event_type} {when}".strip()),
+                    coords=[(p.lon, p.lat)],
+                    description=html.escape(ev.sentence),
+                )
                 pt.style.iconstyle.color = _kml_color(event_color(ev.event_type))
                 if ev.date:
                     pt.timespan.begin = ev.date.start
@@ -166,8 +233,9 @@ def to_kml(spec: MapSpec) -> str:
         classes = density_classes(c.count for c in spec.density)
         for c in spec.density:
             label = f"{c.count:,} event" + ("s" if c.count != 1 else "")
-            kp = folder.newpolygon(name=label, description=f"{label} in this cell",
-                                   outerboundaryis=list(Polygon(c.ring).exterior.coords))
+            kp = folder.newpolygon(
+                name=label, description=f"{label} in this cell", outerboundaryis=list(Polygon(c.ring).exterior.coords)
+            )
             kp.style.linestyle.color = _kml_color("#ffffff")
             kp.style.linestyle.width = 1
             kp.style.polystyle.color = _kml_color(density_color(c.count, classes), 0xC0)
@@ -176,7 +244,6 @@ def to_kml(spec: MapSpec) -> str:
         for t in spec.targets:
             status = "in range" if t.in_range else "out of range"
             desc = f"distance {t.distance_km:,.0f} km; margin {t.margin_km:,.0f} km"
-            pt = folder.newpoint(name=html.escape(f"{t.name} ({status})"), coords=[(t.lon, t.lat)],
-                                 description=desc)
+            pt = folder.newpoint(name=html.escape(f"{t.name} ({status})"), coords=[(t.lon, t.lat)], description=desc)
             pt.style.iconstyle.color = _kml_color(IN_RANGE if t.in_range else OUT_OF_RANGE)
     return str(kml.kml())

@@ -230,8 +230,13 @@ class JsSnippet(folium.elements.JSCSSMixin):
         """
     )
 
-    def __init__(self, code: str, name: str = "JsSnippet", js: Sequence[tuple[str, str]] = (),
-                 css: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self,
+        code: str,
+        name: str = "JsSnippet",
+        js: Sequence[tuple[str, str]] = (),
+        css: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__()
         self._name = name
         self.code = code
@@ -306,9 +311,11 @@ def place_popup(pm: PlaceMark, max_sentences: int = 3) -> str:
     written = ", ".join(dict.fromkeys(pm.surfaces)) if pm.surfaces else p.name
     parts = [
         f'<div class="mapapp-popup"><b class="t">{esc(p.name)}</b> <span class="meta">({esc(p.kind)}'
-        + (f", {esc(p.country_code)}" if p.country_code else "") + ")</span><br>",
+        + (f", {esc(p.country_code)}" if p.country_code else "")
+        + ")</span><br>",
         f'<span class="meta">Written as:</span> {esc(written)} · {pm.count} mention'
-        + ("s" if pm.count != 1 else "") + "<br>",
+        + ("s" if pm.count != 1 else "")
+        + "<br>",
         f'<span class="meta">Coordinates:</span> {format_latlon(p.lat, p.lon)}'
         f' · <span class="meta">confidence</span> {pm.confidence:.2f}',
     ]
@@ -332,7 +339,8 @@ def event_popup(ev: Event) -> str:
             date += f" — {d.note}"
     rows = [
         f'<div class="mapapp-popup"><b class="t">{esc(kind)}</b>'
-        + (' <span class="meta">(planned)</span>' if ev.planned else "") + "<br>",
+        + (' <span class="meta">(planned)</span>' if ev.planned else "")
+        + "<br>",
         f'<span class="meta">Date:</span> {esc(date)}<br>',
     ]
     if ev.places:
@@ -341,8 +349,10 @@ def event_popup(ev: Event) -> str:
         rows.append(f'<span class="meta">Actors:</span> {esc(", ".join(ev.actors))}<br>')
     if ev.figures:
         quals = ev.figure_qualifiers
-        figs = [f"{quals[i] + ' ' if i < len(quals) and quals[i] else ''}{n:,} {label}"
-                for i, (label, n) in enumerate(ev.figures)]
+        figs = [
+            f"{quals[i] + ' ' if i < len(quals) and quals[i] else ''}{n:,} {label}"
+            for i, (label, n) in enumerate(ev.figures)
+        ]
         rows.append(f'<span class="meta">Figures:</span> {esc("; ".join(figs))}<br>')
     rows.append(f"<blockquote>{esc(_clip(ev.sentence, 400))}</blockquote>")
     if ev.outlets:
@@ -359,9 +369,11 @@ def range_popup(layer: RangeLayer) -> str:
     w = layer.weapon
     rows = [
         f'<div class="mapapp-popup"><b class="t">{esc(w.name)}</b>'
-        + (f" {esc(w.variant)}" if w.variant else "") + "<br>",
+        + (f" {esc(w.variant)}" if w.variant else "")
+        + "<br>",
         f'<span class="meta">Range drawn:</span> {esc(format_km(w.range_km))}'
-        + (f" (reported “{esc(w.range_reported)}”)" if w.range_reported else "") + "<br>",
+        + (f" (reported “{esc(w.range_reported)}”)" if w.range_reported else "")
+        + "<br>",
         f"{esc(layer.label)}<br>" if layer.label else "",
         f'<span class="meta">Source:</span> {esc(w.source)}' if w.source else "",
     ]
@@ -400,13 +412,14 @@ def _add_basemap(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, 
     fg = _group(m, spec, LAYER_COUNTRIES, LAYER_TITLES[LAYER_COUNTRIES])
     data = {
         "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": {}, "geometry": _geojson(g, 3)} for g in bm.countries.geometry
-        ],
+        "features": [{"type": "Feature", "properties": {}, "geometry": _geojson(g, 3)} for g in bm.countries.geometry],
     }
     # country names would sit under the density cells; the outlines are enough there
-    labels = [] if spec.density and spec.is_on(LAYER_DENSITY) else \
-        [[round(lat, 4), round(lon, 4), esc(name)] for name, lon, lat in bm.labels]
+    labels = (
+        []
+        if spec.density and spec.is_on(LAYER_DENSITY)
+        else [[round(lat, 4), round(lon, 4), esc(name)] for name, lon, lat in bm.labels]
+    )
     JsSnippet(
         f"""
         L.geoJSON({js_json(data)}, {{interactive: false, pane: "mapapp-base",
@@ -427,9 +440,7 @@ def _add_basemap(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, 
         fg1 = _group(m, spec, LAYER_ADMIN1, LAYER_TITLES[LAYER_ADMIN1])
         data1 = {
             "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "properties": {}, "geometry": _geojson(g, 3)} for g in bm.admin1.geometry
-            ],
+            "features": [{"type": "Feature", "properties": {}, "geometry": _geojson(g, 3)} for g in bm.admin1.geometry],
         }
         JsSnippet(
             f"""
@@ -481,8 +492,17 @@ def _add_places(m: folium.Map, spec: MapSpec) -> None:
     for pm in spec.places:
         p = pm.place
         radius = 4 if p.kind == "country" else min(5 + 1.5 * (pm.count - 1), 11)
-        rows.append([*_latlon(p.lonlat), esc(p.name), place_popup(pm), int(pm.label), radius,
-                     int(p.kind == "country"), prio[(p.name, p.lon, p.lat)]])
+        rows.append(
+            [
+                *_latlon(p.lonlat),
+                esc(p.name),
+                place_popup(pm),
+                int(pm.label),
+                radius,
+                int(p.kind == "country"),
+                prio[(p.name, p.lon, p.lat)],
+            ]
+        )
     JsSnippet(
         f"""
         {_DECLUTTER_JS}
@@ -535,8 +555,10 @@ def _add_events(m: folium.Map, spec: MapSpec, asset_links: dict[str, str]) -> No
         """,
         name="Events",
         js=[("markerclusterjs", asset_links["markercluster"])],
-        css=[("markerclustercss", asset_links["markercluster_css"]),
-             ("markerclusterdefaultcss", asset_links["markercluster_default_css"])],
+        css=[
+            ("markerclustercss", asset_links["markercluster_css"]),
+            ("markerclusterdefaultcss", asset_links["markercluster_default_css"]),
+        ],
     ).add_to(fg)
 
 
@@ -546,8 +568,17 @@ def _add_targets(m: folium.Map, spec: MapSpec) -> None:
     placed_names = {k[0] for k in placed}
     few = sum(t.in_range for t in spec.targets) <= 30
     prio = label_priority(spec)
-    rows = [[*_latlon((t.lon, t.lat)), esc(t.name), target_popup(t), int(t.in_range),
-             int(few and t.name not in placed_names), prio[(t.name, t.lon, t.lat)]] for t in spec.targets]
+    rows = [
+        [
+            *_latlon((t.lon, t.lat)),
+            esc(t.name),
+            target_popup(t),
+            int(t.in_range),
+            int(few and t.name not in placed_names),
+            prio[(t.name, t.lon, t.lat)],
+        ]
+        for t in spec.targets
+    ]
     JsSnippet(
         f"""
         {_DECLUTTER_JS}
@@ -595,7 +626,7 @@ def _add_density(m: folium.Map, spec: MapSpec) -> None:
 
 def legend_html(spec: MapSpec) -> str:
     """The legend's HTML: weapon colours with range and source, then the symbols used."""
-    rows = ['<h2>Legend</h2>']
+    rows = ["<h2>Legend</h2>"]
     seen: set[str] = set()
     for r in spec.ranges:
         if r.key in seen:
@@ -603,47 +634,61 @@ def legend_html(spec: MapSpec) -> str:
         seen.add(r.key)
         color = esc(spec.range_color(r))
         line = "solid" if r.kind == "footprint" else "dashed"
-        sym = (f'<span class="sym" style="border:2px {line} {color};'
-               f'background:{color}33"></span>')
+        sym = f'<span class="sym" style="border:2px {line} {color};background:{color}33"></span>'
         w = r.weapon
         rows.append(f'<div class="row">{sym}<span>{esc(r.title)}</span></div>')
         if w.source:
-            rows.append(f'<div class="src">Range: {esc(w.range_reported or format_km(w.range_km))}'
-                        f" — {esc(_clip(w.source, 90))}</div>")
+            rows.append(
+                f'<div class="src">Range: {esc(w.range_reported or format_km(w.range_km))}'
+                f" — {esc(_clip(w.source, 90))}</div>"
+            )
     if spec.density:
         rows.append(density_legend_html(spec))
     if spec.places:
-        rows.append(f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
-                    f'fill="{PLACE_COLOR}" stroke="#fff" stroke-width="2"/></svg><span>Place named in the '
-                    "article</span></div>")
+        rows.append(
+            f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
+            f'fill="{PLACE_COLOR}" stroke="#fff" stroke-width="2"/></svg><span>Place named in the '
+            "article</span></div>"
+        )
     if spec.events:
         for kind in event_types(spec.events):
             color = OTHER_EVENT_COLOR if kind == "Other" else event_color(kind)
-            rows.append('<div class="row"><span class="sym" style="display:flex;align-items:center;'
-                        'justify-content:center"><span class="mapapp-event" style="display:inline-block;'
-                        f'background:{color}"></span></span><span>Event: {esc(kind)}</span></div>')
+            rows.append(
+                '<div class="row"><span class="sym" style="display:flex;align-items:center;'
+                'justify-content:center"><span class="mapapp-event" style="display:inline-block;'
+                f'background:{color}"></span></span><span>Event: {esc(kind)}</span></div>'
+            )
         rows.append('<div class="src">Events cluster where they crowd; click a cluster to expand it.</div>')
     if spec.targets:
-        rows.append(f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
-                    f'fill="{IN_RANGE}" stroke="{IN_RANGE}" stroke-width="2"/></svg><span>Target in range'
-                    "</span></div>")
-        rows.append(f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
-                    f'fill="#fff" stroke="{OUT_OF_RANGE}" stroke-width="2" stroke-dasharray="2 2"/></svg>'
-                    "<span>Target out of range</span></div>")
+        rows.append(
+            f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
+            f'fill="{IN_RANGE}" stroke="{IN_RANGE}" stroke-width="2"/></svg><span>Target in range'
+            "</span></div>"
+        )
+        rows.append(
+            f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
+            f'fill="#fff" stroke="{OUT_OF_RANGE}" stroke-width="2" stroke-dasharray="2 2"/></svg>'
+            "<span>Target out of range</span></div>"
+        )
     if any(r.origins for r in spec.ranges):
-        rows.append('<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
-                    'fill="#444" stroke="#fff" stroke-width="2"/></svg><span>Launch point</span></div>')
+        rows.append(
+            '<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
+            'fill="#444" stroke="#fff" stroke-width="2"/></svg><span>Launch point</span></div>'
+        )
     return "".join(rows)
 
 
 def density_legend_html(spec: MapSpec, classes: tuple[DensityClass, ...] | None = None) -> str:
     """Legend rows for the density layer: a hexagon swatch and title, then the ramp's count classes."""
     classes = classes if classes is not None else density_classes(c.count for c in spec.density)
-    hexagon = ('<svg class="sym" viewBox="0 0 22 14"><polygon points="11,0 17,3.5 17,10.5 11,14 5,10.5 '
-               f'5,3.5" fill="{DENSITY_RAMP[3]}" stroke="#fff"/></svg>')
+    hexagon = (
+        '<svg class="sym" viewBox="0 0 22 14"><polygon points="11,0 17,3.5 17,10.5 11,14 5,10.5 '
+        f'5,3.5" fill="{DENSITY_RAMP[3]}" stroke="#fff"/></svg>'
+    )
     ramp = "".join(f'<span><i style="background:{c.color}"></i>{esc(c.label)}</span>' for c in classes)
-    return (f'<div class="row">{hexagon}<span>{esc(density_legend_title(spec))}</span></div>'
-            f'<div class="ramp">{ramp}</div>')
+    return (
+        f'<div class="row">{hexagon}<span>{esc(density_legend_title(spec))}</span></div><div class="ramp">{ramp}</div>'
+    )
 
 
 def title_html(spec: MapSpec) -> str:
@@ -652,8 +697,7 @@ def title_html(spec: MapSpec) -> str:
     return f"<h1>{esc(_clip(spec.title, 140))}</h1>{sub}"
 
 
-def _add_chrome(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, float],
-                ready_flag: bool) -> None:
+def _add_chrome(m: folium.Map, spec: MapSpec, view: tuple[float, float, float, float], ready_flag: bool) -> None:
     w, s, e, n = view
     JsSnippet(
         f"""
@@ -809,8 +853,14 @@ def build_map(
     """
     view = view or spec.focus_bounds()
     cx, cy = (view[0] + view[2]) / 2, (view[1] + view[3]) / 2
-    m = folium.Map(location=[cy, cx], zoom_start=spec.zoom or 5, tiles=None, prefer_canvas=True,
-                   control_scale=True, zoom_control=True)
+    m = folium.Map(
+        location=[cy, cx],
+        zoom_start=spec.zoom or 5,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_control=True,
+    )
     m.options["max_zoom"] = MAX_ZOOM
     m.options["min_zoom"] = 2
     m.options["zoom_snap"] = 0.25
@@ -821,8 +871,13 @@ def build_map(
     if spec.tiles:
         import xyzservices.providers as xyz
 
-        folium.TileLayer(xyz.OpenStreetMap.Mapnik, name=esc(LAYER_TITLES[LAYER_TILES]), overlay=True,
-                         show=spec.is_on(LAYER_TILES), max_zoom=MAX_ZOOM).add_to(m)
+        folium.TileLayer(
+            xyz.OpenStreetMap.Mapnik,
+            name=esc(LAYER_TITLES[LAYER_TILES]),
+            overlay=True,
+            show=spec.is_on(LAYER_TILES),
+            max_zoom=MAX_ZOOM,
+        ).add_to(m)
     if spec.basemap:
         _add_basemap(m, spec, view)
     if spec.density:
@@ -861,5 +916,13 @@ def layer_group(m: Element, key: str) -> LayerGroup | None:
     return None
 
 
-__all__ = ["JsSnippet", "LayerGroup", "build_map", "feature_group_names", "format_latlon", "layer_group",
-           "localize", "to_html"]
+__all__ = [
+    "JsSnippet",
+    "LayerGroup",
+    "build_map",
+    "feature_group_names",
+    "format_latlon",
+    "layer_group",
+    "localize",
+    "to_html",
+]

@@ -51,8 +51,9 @@ _GEOD = Geod(ellps="WGS84")
 _HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
 
 
-def fit_view(bounds: tuple[float, float, float, float], width: int, height: int
-             ) -> tuple[tuple[float, float, float, float], float]:
+def fit_view(
+    bounds: tuple[float, float, float, float], width: int, height: int
+) -> tuple[tuple[float, float, float, float], float]:
     """Grow ``bounds`` (west, south, east, north) to the figure's aspect; returns (bounds, aspect)
     where aspect = 1 / cos(centre latitude) is the y/x scale of the axes."""
     w, s, e, n = bounds
@@ -81,13 +82,14 @@ def _title_text(spec: MapSpec, width: int) -> tuple[str, str]:
     return "\n".join(textwrap.wrap(title, max(30, int(width / 12.5)))[:2]), spec.subtitle
 
 
-def draw(spec: MapSpec, out: Path, *, fmt: Literal["png", "pdf"] = "png", width: int = 1600,
-         height: int = 1000) -> None:
+def draw(
+    spec: MapSpec, out: Path, *, fmt: Literal["png", "pdf"] = "png", width: int = 1600, height: int = 1000
+) -> None:
     """Draw ``spec`` into ``out`` (PNG or PDF), ``width`` x ``height`` pixels at 100 dpi."""
     figure(spec, width=width, height=height).savefig(out, format=fmt, dpi=100)
 
 
-def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
+def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  # noqa: C901 (one branch per layer kind drawn)
     """The matplotlib figure of ``spec`` (``width`` x ``height`` pixels at 100 dpi); the map is
     its first axes, in lon/lat.
 
@@ -125,18 +127,36 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
             # country names would sit under the density cells; the outlines are enough there
             names = () if spec.density and spec.is_on(LAYER_DENSITY) else bm.labels
             for i, (name, lon, lat) in enumerate(names):
-                labels.append(_Label(name.upper(), lon, lat, -1.0 - i, 0.0, fixed=True,
-                                     style={"fontsize": 10, "color": "#777", "zorder": 2, "path_effects":
-                                            [patheffects.withStroke(linewidth=2, foreground=LAND)]}))
+                labels.append(
+                    _Label(
+                        name.upper(),
+                        lon,
+                        lat,
+                        -1.0 - i,
+                        0.0,
+                        fixed=True,
+                        style={
+                            "fontsize": 10,
+                            "color": "#777",
+                            "zorder": 2,
+                            "path_effects": [patheffects.withStroke(linewidth=2, foreground=LAND)],
+                        },
+                    )
+                )
         if spec.is_on("admin1") and len(bm.admin1):
-            bm.admin1.boundary.plot(ax=ax, color=ADMIN1_BORDER, linewidth=0.6, linestyle=(0, (4, 3)),
-                                    zorder=1.5)
+            bm.admin1.boundary.plot(ax=ax, color=ADMIN1_BORDER, linewidth=0.6, linestyle=(0, (4, 3)), zorder=1.5)
 
     if spec.density and spec.is_on(LAYER_DENSITY):
         classes = density_classes(c.count for c in spec.density)
         gs = gpd.GeoSeries([Polygon(c.ring) for c in spec.density], crs="EPSG:4326")
-        gs.plot(ax=ax, color=[density_color(c.count, classes) for c in spec.density], edgecolor="white",
-                linewidth=0.4, alpha=0.85, zorder=2.5)
+        gs.plot(
+            ax=ax,
+            color=[density_color(c.count, classes) for c in spec.density],
+            edgecolor="white",
+            linewidth=0.4,
+            alpha=0.85,
+            zorder=2.5,
+        )
         handles.append(Line2D([], [], linestyle="", label=density_legend_title(spec)))
         for c in classes:
             handles.append(Patch(facecolor=c.color, edgecolor="white", alpha=0.85, label=f"   {c.label}"))
@@ -148,13 +168,19 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
         foot = r.kind == "footprint"
         gs = gpd.GeoSeries([r.geometry], crs="EPSG:4326")
         gs.plot(ax=ax, facecolor=color, alpha=0.16 if foot else 0.07, edgecolor="none", zorder=3)
-        gs.boundary.plot(ax=ax, color=color, linewidth=2.2, linestyle="-" if foot else (0, (6, 4)),
-                         zorder=3.1)
+        gs.boundary.plot(ax=ax, color=color, linewidth=2.2, linestyle="-" if foot else (0, (6, 4)), zorder=3.1)
         for _name, ll in r.origins:
             ax.scatter([ll.lon], [ll.lat], s=45, color=color, edgecolors="white", linewidths=1.5, zorder=5)
         src = f" — {r.weapon.source[:45]}…" if len(r.weapon.source) > 45 else f" — {r.weapon.source}"
-        handles.append(Patch(facecolor=color + "33", edgecolor=color, linestyle="-" if foot else "--",
-                             linewidth=2, label=f"{r.title}{src}"))
+        handles.append(
+            Patch(
+                facecolor=color + "33",
+                edgecolor=color,
+                linestyle="-" if foot else "--",
+                linewidth=2,
+                label=f"{r.title}{src}",
+            )
+        )
 
     prio = label_priority(spec)
     if spec.places and spec.is_on("places"):
@@ -162,14 +188,38 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
             p = pm.place
             country = p.kind == "country"
             size = 30 if country else min(60 + 20 * (pm.count - 1), 160)
-            ax.scatter([p.lon], [p.lat], s=size, color="#555" if country else PLACE_COLOR,
-                       edgecolors="white", linewidths=1.5, zorder=7)
+            ax.scatter(
+                [p.lon],
+                [p.lat],
+                s=size,
+                color="#555" if country else PLACE_COLOR,
+                edgecolors="white",
+                linewidths=1.5,
+                zorder=7,
+            )
             if pm.label:
-                labels.append(_Label(p.name, p.lon, p.lat, prio[(p.name, p.lon, p.lat)], math.sqrt(size) / 2,
-                                     style={"fontsize": 11, "fontweight": "bold", "zorder": 8,
-                                            "path_effects": _HALO}))
-        handles.append(Line2D([], [], marker="o", linestyle="", color=PLACE_COLOR, markeredgecolor="white",
-                              markersize=8, label="Place named in the article"))
+                labels.append(
+                    _Label(
+                        p.name,
+                        p.lon,
+                        p.lat,
+                        prio[(p.name, p.lon, p.lat)],
+                        math.sqrt(size) / 2,
+                        style={"fontsize": 11, "fontweight": "bold", "zorder": 8, "path_effects": _HALO},
+                    )
+                )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=PLACE_COLOR,
+                markeredgecolor="white",
+                markersize=8,
+                label="Place named in the article",
+            )
+        )
 
     if spec.events and spec.is_on("events"):
         xs = [p.lon for ev in spec.events for p in ev.places]
@@ -177,41 +227,78 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
         colors = [event_color(ev.event_type) for ev in spec.events for _ in ev.places]
         many = len(xs) >= 500
         # above the places (an event is usually at a place the article names), smaller than them
-        ax.scatter(xs, ys, s=16 if many else 34, marker="D", c=colors, edgecolors="white",
-                   linewidths=0.4 if many else 1.0, zorder=7.5, alpha=0.5 if many else 1.0)
+        ax.scatter(
+            xs,
+            ys,
+            s=16 if many else 34,
+            marker="D",
+            c=colors,
+            edgecolors="white",
+            linewidths=0.4 if many else 1.0,
+            zorder=7.5,
+            alpha=0.5 if many else 1.0,
+        )
         for kind in event_types(spec.events):
             color = OTHER_EVENT_COLOR if kind == "Other" else event_color(kind)
-            handles.append(Line2D([], [], marker="D", linestyle="", color=color, markeredgecolor="white",
-                                  label=f"Event: {kind}"))
+            handles.append(
+                Line2D([], [], marker="D", linestyle="", color=color, markeredgecolor="white", label=f"Event: {kind}")
+            )
 
     if spec.targets and spec.is_on("targets"):
         named = {pm.place.name for pm in spec.places if pm.label} if spec.is_on("places") else set()
         few = sum(t.in_range for t in spec.targets) <= 30
         for t in spec.targets:
-            ax.scatter([t.lon], [t.lat], s=50, zorder=6.5, linewidths=1.8,
-                       color=IN_RANGE if t.in_range else "white",
-                       edgecolors=IN_RANGE if t.in_range else OUT_OF_RANGE)
+            ax.scatter(
+                [t.lon],
+                [t.lat],
+                s=50,
+                zorder=6.5,
+                linewidths=1.8,
+                color=IN_RANGE if t.in_range else "white",
+                edgecolors=IN_RANGE if t.in_range else OUT_OF_RANGE,
+            )
             if t.in_range and few and t.name not in named:  # one label per town
-                labels.append(_Label(t.name, t.lon, t.lat, prio[(t.name, t.lon, t.lat)], 4.5,
-                                     style={"fontsize": 9.5, "color": IN_RANGE, "zorder": 8,
-                                            "path_effects": _HALO}))
+                labels.append(
+                    _Label(
+                        t.name,
+                        t.lon,
+                        t.lat,
+                        prio[(t.name, t.lon, t.lat)],
+                        4.5,
+                        style={"fontsize": 9.5, "color": IN_RANGE, "zorder": 8, "path_effects": _HALO},
+                    )
+                )
         handles.append(Line2D([], [], marker="o", linestyle="", color=IN_RANGE, label="Target in range"))
-        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
-                              markeredgecolor=OUT_OF_RANGE, label="Target out of range"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="white",
+                markeredgecolor=OUT_OF_RANGE,
+                label="Target out of range",
+            )
+        )
 
     obstacles: list[Bbox] = []
     if handles:
-        pts = ax.transData.transform(np.array(
-            [(lb.lon, lb.lat) for lb in labels if not lb.fixed]
-            + [(p.lon, p.lat) for ev in spec.events for p in ev.places]
-            + [(t.lon, t.lat) for t in spec.targets] + [(c.lon, c.lat) for c in spec.density]
-            + [(ll.lon, ll.lat) for r in spec.ranges for _, ll in r.origins]).reshape(-1, 2))
+        pts = ax.transData.transform(
+            np.array(
+                [(lb.lon, lb.lat) for lb in labels if not lb.fixed]
+                + [(p.lon, p.lat) for ev in spec.events for p in ev.places]
+                + [(t.lon, t.lat) for t in spec.targets]
+                + [(c.lon, c.lat) for c in spec.density]
+                + [(ll.lon, ll.lat) for r in spec.ranges for _, ll in r.origins]
+            ).reshape(-1, 2)
+        )
         best: tuple[int, int] | None = None
         for i, (loc, anchor) in enumerate(_LEGEND_SPOTS):  # the corner that hides the fewest points
             leg = _legend(ax, handles, loc, anchor)
             box = leg.get_window_extent(fig.canvas.get_renderer()).padded(25)  # type: ignore[attr-defined]
-            hidden = int(((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0)
-                          & (pts[:, 1] <= box.y1)).sum())
+            hidden = int(
+                ((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)).sum()
+            )
             if best is None or hidden < best[0]:
                 best = (hidden, i)
         loc, anchor = _LEGEND_SPOTS[best[1] if best else 0]
@@ -220,14 +307,24 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
         obstacles.append(leg.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
 
     # parse_math=False everywhere text comes from the spec: "$5 billion ... $2" is money, not TeX
-    fig.text(0.008, 1 - 8 / height, title, fontsize=15, fontweight="bold", va="top", ha="left",
-             parse_math=False)
+    fig.text(0.008, 1 - 8 / height, title, fontsize=15, fontweight="bold", va="top", ha="left", parse_math=False)
     if subtitle:
-        fig.text(0.008, (map_h + 6) / height, subtitle, fontsize=11, color="#555", va="bottom", ha="left",
-                 parse_math=False)
-    attr = ax.text(0.995, 0.005, spec.attribution(), transform=ax.transAxes, fontsize=8, color="#333",
-                   ha="right", va="bottom", zorder=21, parse_math=False,
-                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
+        fig.text(
+            0.008, (map_h + 6) / height, subtitle, fontsize=11, color="#555", va="bottom", ha="left", parse_math=False
+        )
+    attr = ax.text(
+        0.995,
+        0.005,
+        spec.attribution(),
+        transform=ax.transAxes,
+        fontsize=8,
+        color="#333",
+        ha="right",
+        va="bottom",
+        zorder=21,
+        parse_math=False,
+        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2},
+    )
     obstacles.append(attr.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
     obstacles.append(_scale_bar(ax, (w, s, e, n)))
     _place_labels(ax, labels, obstacles)
@@ -239,8 +336,17 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:
 def _legend(ax: Axes, handles: list[Artist], loc: str, anchor: tuple[float, float]) -> Legend:
     """The map's legend at ``loc``; its entries (weapon names, sources, event types) are plain
     text, never mathtext."""
-    leg = ax.legend(handles=handles, loc=loc, bbox_to_anchor=anchor, fontsize=9,  # type: ignore[call-overload]
-                    title="Legend", title_fontsize=9, alignment="left", framealpha=0.92, borderpad=0.8)
+    leg = ax.legend(
+        handles=handles,
+        loc=loc,
+        bbox_to_anchor=anchor,
+        fontsize=9,  # type: ignore[call-overload]
+        title="Legend",
+        title_fontsize=9,
+        alignment="left",
+        framealpha=0.92,
+        borderpad=0.8,
+    )
     for t in [*leg.get_texts(), leg.get_title()]:
         t.set_parse_math(False)
     return leg
@@ -262,11 +368,13 @@ class _Label:
 
 #: Legend positions tried, in order of preference: (loc, bbox_to_anchor in axes fractions).
 _LEGEND_SPOTS: tuple[tuple[str, tuple[float, float]], ...] = (
-    ("lower right", (0.995, 0.035)), ("upper right", (0.995, 0.99)), ("lower left", (0.005, 0.08)),
-    ("upper left", (0.005, 0.99)))
+    ("lower right", (0.995, 0.035)),
+    ("upper right", (0.995, 0.99)),
+    ("lower left", (0.005, 0.08)),
+    ("upper left", (0.005, 0.99)),
+)
 
-_SIDES = (("left", "center", 1, 0), ("right", "center", -1, 0), ("center", "bottom", 0, 1),
-          ("center", "top", 0, -1))
+_SIDES = (("left", "center", 1, 0), ("right", "center", -1, 0), ("center", "bottom", 0, 1), ("center", "top", 0, -1))
 
 
 def _place_labels(ax: Axes, labels: list[_Label], obstacles: list[Bbox]) -> None:
@@ -290,12 +398,24 @@ def _place_labels(ax: Axes, labels: list[_Label], obstacles: list[Bbox]) -> None
         sides = [("center", "center", 0, 0)] if lb.fixed else list(_SIDES)
         for ha, va, dx, dy in sides:
             gap = lb.radius_pt + 2.5
-            txt = ax.annotate(lb.text, (lb.lon, lb.lat), xytext=(dx * gap, dy * gap), textcoords="offset points",
-                              ha=ha, va=va, annotation_clip=True, parse_math=False,
-                              **lb.style)  # type: ignore[arg-type]
+            txt = ax.annotate(
+                lb.text,
+                (lb.lon, lb.lat),
+                xytext=(dx * gap, dy * gap),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                annotation_clip=True,
+                parse_math=False,
+                **lb.style,  # type: ignore[arg-type]
+            )
             box = txt.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.5)
-            inside = frame.containsx(box.x0) and frame.containsx(box.x1) and \
-                frame.containsy(box.y0) and frame.containsy(box.y1)
+            inside = (
+                frame.containsx(box.x0)
+                and frame.containsx(box.x1)
+                and frame.containsy(box.y0)
+                and frame.containsy(box.y1)
+            )
             if inside and not any(box.overlaps(t) for t in taken):
                 taken.append(box)
                 break
@@ -316,7 +436,16 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> Bbox:
     label = format_km(km)
     if n - s > 30:  # plate carrée: the bar is only true at its own latitude
         label += f" (at {abs(lat):.0f}°{'N' if lat >= 0 else 'S'})"
-    txt = ax.text(x0, y + 0.012 * (n - s), label, fontsize=9, va="bottom", ha="left",
-                  zorder=22, path_effects=_HALO, parse_math=False)
+    txt = ax.text(
+        x0,
+        y + 0.012 * (n - s),
+        label,
+        fontsize=9,
+        va="bottom",
+        ha="left",
+        zorder=22,
+        path_effects=_HALO,
+        parse_math=False,
+    )
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     return Bbox.union([line.get_window_extent(renderer), txt.get_window_extent(renderer)])

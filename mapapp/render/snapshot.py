@@ -43,8 +43,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-FORMATS = {".html": "html", ".htm": "html", ".png": "png", ".pdf": "pdf", ".geojson": "geojson",
-           ".json": "geojson", ".kml": "kml"}
+FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+}
 #: CSS applied to snapshots only: the interactive controls are hidden in a picture.
 SNAPSHOT_CSS = ".leaflet-control-zoom, .leaflet-control-layers { display: none !important; }"
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
@@ -77,16 +84,17 @@ def output_format(out: Path) -> str:
     """
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
-        msg = (f"Cannot write {str(out)!r}: unknown extension {out.suffix or '(none)'!r}; "
-               f"expected one of {', '.join(sorted(set(FORMATS)))}.")
+        msg = (
+            f"Cannot write {str(out)!r}: unknown extension {out.suffix or '(none)'!r}; "
+            f"expected one of {', '.join(sorted(set(FORMATS)))}."
+        )
         raise OutputError(msg)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         msg = f"Cannot write {str(out)!r}: directory {str(parent)!r} does not exist; create it first."
         raise OutputError(msg)
     if out.is_dir():
-        msg = (f"Cannot write {str(out)!r}: it is a directory; "
-               f"give a file name such as map{out.suffix or '.png'}.")
+        msg = f"Cannot write {str(out)!r}: it is a directory; give a file name such as map{out.suffix or '.png'}."
         raise OutputError(msg)
     denied = f"Cannot write {str(out)!r}: no write permission in {str(parent)!r}; choose another --out."
     if not os.access(parent, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
@@ -137,9 +145,9 @@ class Chromium:
         try:
             self._pw = sync_playwright().start()
             self._browser = self._pw.chromium.launch(
-                executable_path=CHROMIUM, headless=True,
-                args=CHROMIUM_ARGS if self.allow_remote
-                else [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND"],
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS if self.allow_remote else [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND"],
             )
         except PlaywrightError as err:
             self.__exit__(None, None, None)
@@ -147,8 +155,7 @@ class Chromium:
             raise BrowserUnavailable(msg) from err
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         if self._browser is not None:
             self._browser.close()
             self._browser = None
@@ -170,16 +177,25 @@ class Chromium:
             self.blocked.append(url)
             route.abort("blockedbyclient")
 
-    def shoot(self, html_file: Path, out: Path, fmt: Literal["png", "pdf"], width: int, height: int,
-              timeout_s: float = 30.0, before: Callable[[object], None] | None = None) -> None:
+    def shoot(
+        self,
+        html_file: Path,
+        out: Path,
+        fmt: Literal["png", "pdf"],
+        width: int,
+        height: int,
+        timeout_s: float = 30.0,
+        before: Callable[[object], None] | None = None,
+    ) -> None:
         """Load ``html_file`` (file://), wait for ``window.__mapReady``, write a PNG or PDF to ``out``."""
         if self._browser is None:
             msg = "Chromium.shoot() called outside `with Chromium() as b:`"
             raise RuntimeError(msg)
         from playwright.sync_api import Error as PlaywrightError
 
-        ctx = self._browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                        service_workers="block")
+        ctx = self._browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=1, service_workers="block"
+        )
         try:
             ctx.route("**/*", self._route)
             page = ctx.new_page()
@@ -194,8 +210,14 @@ class Chromium:
                 page.screenshot(path=str(out), full_page=False, type="png")
             else:
                 page.emulate_media(media="screen")
-                page.pdf(path=str(out), width=f"{width}px", height=f"{height}px", print_background=True,
-                         page_ranges="1", margin={"top": "0", "bottom": "0", "left": "0", "right": "0"})
+                page.pdf(
+                    path=str(out),
+                    width=f"{width}px",
+                    height=f"{height}px",
+                    print_background=True,
+                    page_ranges="1",
+                    margin={"top": "0", "bottom": "0", "left": "0", "right": "0"},
+                )
         except PlaywrightError as err:
             msg = f"Chromium could not render the map: {str(err).splitlines()[0]}"
             raise BrowserUnavailable(msg) from err
@@ -238,26 +260,35 @@ def write(
             tmp.write_text(render.to_html(spec), encoding="utf-8")
             used = "folium"
         elif fmt == "geojson":
-            from mapapp.geo import userfiles as mio
+            from mapapp.render import export as mio
 
             tmp.write_text(mio.to_geojson(spec), encoding="utf-8")
             used = "geojson"
         elif fmt == "kml":
-            from mapapp.geo import userfiles as mio
+            from mapapp.render import export as mio
 
             tmp.write_text(mio.to_kml(spec), encoding="utf-8")
             used = "simplekml"
         else:
-            used, blocked = _picture(spec, tmp, "pdf" if fmt == "pdf" else "png", width, height, renderer,
-                                     browser)
+            used, blocked = _picture(spec, tmp, "pdf" if fmt == "pdf" else "png", width, height, renderer, browser)
     return SnapshotResult(out, fmt, used, time.perf_counter() - t0, blocked)
 
 
-def _picture(spec: MapSpec, tmp: Path, fmt: Literal["png", "pdf"], width: int, height: int,
-             renderer: Renderer, browser: Chromium | None) -> tuple[str, list[str]]:
+def _picture(
+    spec: MapSpec,
+    tmp: Path,
+    fmt: Literal["png", "pdf"],
+    width: int,
+    height: int,
+    renderer: Renderer,
+    browser: Chromium | None,
+) -> tuple[str, list[str]]:
     if renderer == "auto" and browser is None and not chromium_available():
-        print(f"mapapp: note: Chromium not found at {CHROMIUM}; drawing the snapshot with matplotlib "
-              "(install chromium for the exact app look).", file=sys.stderr)
+        print(
+            f"mapapp: note: Chromium not found at {CHROMIUM}; drawing the snapshot with matplotlib "
+            "(install chromium for the exact app look).",
+            file=sys.stderr,
+        )
         renderer = "matplotlib"
     if renderer == "matplotlib":
         from mapapp.render import mpl as render_mpl

@@ -56,10 +56,34 @@ class _TextOnly(HTMLParser):
     """Collects the text a browser would show, the ``<title>`` and the ``<meta>`` fields."""
 
     _SKIP = frozenset({"script", "style", "head", "noscript", "template", "svg", "iframe", "object"})
-    _BLOCK = frozenset({
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-        "section", "article", "header", "footer", "blockquote", "pre", "hr", "figcaption", "dd", "dt",
-    })
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "table",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "blockquote",
+            "pre",
+            "hr",
+            "figcaption",
+            "dd",
+            "dt",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -150,7 +174,7 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
         if ":" in line and not line.lstrip().startswith("#"):
             k, v = line.split(":", 1)
             fields[k.strip().lower()] = v.strip().strip("'\"")
-    return fields, text[m.end():]
+    return fields, text[m.end() :]
 
 
 def _read_json(path: Path) -> dict[str, object]:
@@ -227,5 +251,4 @@ def read_article(path: str | Path) -> Article:
                 origin = "file name"
             except ValueError:
                 published = None
-    return Article(text=text, published=published, source=source, title=title, path=str(p),
-                   published_from=origin)
+    return Article(text=text, published=published, source=source, title=title, path=str(p), published_from=origin)

@@ -139,14 +139,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "dmy_range",
         re.compile(
-            r"\b(?P<d1>\d{1,2})\s*(?:-|–|to|and)\s*(?P<d2>\d{1,2})\s+" + _MONTH_RE.format(g="mon")
+            r"\b(?P<d1>\d{1,2})\s*(?:-|–|to|and)\s*(?P<d2>\d{1,2})\s+"
+            + _MONTH_RE.format(g="mon")
             + r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?\b"
         ),
     ),
     (
         "dmy",
         re.compile(
-            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE.format(g="mon")
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+            + _MONTH_RE.format(g="mon")
             + r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?(?![\w])"
         ),
     ),
@@ -161,24 +163,57 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "wd_range",
         re.compile(
-            r"\b(?P<w1>" + _WD + r")" + _PART + r"\s+(?:into|to|and|through|until)\s+(?:early\s+)?(?P<w2>"
-            + _WD + r")" + _PART + r"\b"
+            r"\b(?P<w1>"
+            + _WD
+            + r")"
+            + _PART
+            + r"\s+(?:into|to|and|through|until)\s+(?:early\s+)?(?P<w2>"
+            + _WD
+            + r")"
+            + _PART
+            + r"\b"
         ),
     ),
     ("overnight_into", re.compile(r"\bovernight\s+(?:into|on|to)\s+(?P<w2>" + _WD + r")\b", re.I)),
-    ("weekday", re.compile(r"\b(?:(?P<rel>last|this|next|on|early|late)\s+)?(?P<w>" + _WD + r")"
-                           + _PART + r"\b")),
-    ("ago", re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+"
-                       r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I)),
-    ("rel_period", re.compile(r"\b(?P<earlier>earlier\s+)?(?P<rel>last|this|next|past)\s+"
-                              r"(?P<unit>week|month|year|weekend)\b", re.I)),
-    ("rel_day", re.compile(r"\b(?P<w>today|tonight|yesterday|last night|this morning|this evening"
-                           r"|this afternoon|overnight|tomorrow)\b", re.I)),
-    ("month", re.compile(r"\b(?P<prep>in|since|during|by|until|through|from|of|last|this|next|early|mid|"
-                         r"late|and|to|between)\s+(?:(?:early|mid|late)[\s-])?"
-                         + _MONTH_RE.format(g="mon") + r"(?![\w])")),
-    ("year", re.compile(r"\b(?P<prep>in|since|during|by|until|through|of|early|late)\s+"
-                        r"(?P<y>(?:19|20)\d{2})\b(?!\s*(?:km|miles|troops|people))")),
+    ("weekday", re.compile(r"\b(?:(?P<rel>last|this|next|on|early|late)\s+)?(?P<w>" + _WD + r")" + _PART + r"\b")),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+"
+            r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
+            re.I,
+        ),
+    ),
+    (
+        "rel_period",
+        re.compile(
+            r"\b(?P<earlier>earlier\s+)?(?P<rel>last|this|next|past)\s+"
+            r"(?P<unit>week|month|year|weekend)\b",
+            re.I,
+        ),
+    ),
+    (
+        "rel_day",
+        re.compile(
+            r"\b(?P<w>today|tonight|yesterday|last night|this morning|this evening"
+            r"|this afternoon|overnight|tomorrow)\b",
+            re.I,
+        ),
+    ),
+    (
+        "month",
+        re.compile(
+            r"\b(?P<prep>in|since|during|by|until|through|from|of|last|this|next|early|mid|"
+            r"late|and|to|between)\s+(?:(?:early|mid|late)[\s-])?" + _MONTH_RE.format(g="mon") + r"(?![\w])"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"\b(?P<prep>in|since|during|by|until|through|of|early|late)\s+"
+            r"(?P<y>(?:19|20)\d{2})\b(?!\s*(?:km|miles|troops|people))"
+        ),
+    ),
 ]
 
 
@@ -231,9 +266,7 @@ def find_dates(
     return out
 
 
-def _resolve(
-    kind: str, m: re.Match[str], pub: dt.date | None, future: bool, ctx: str
-) -> DateValue | None:
+def _resolve(kind: str, m: re.Match[str], pub: dt.date | None, future: bool, ctx: str) -> DateValue | None:  # noqa: C901 (one branch per date expression form)
     t = m.group(0)
     g = m.groupdict()
     if kind == "iso":
@@ -284,8 +317,7 @@ def _resolve(
         else:
             d = _weekday_on_or_before(pub, w)
         if t.lower().endswith("night") and not future:
-            return _dv(d, d + dt.timedelta(days=1) if d < pub else d, "day" if d >= pub else "range",
-                       "inferred", t)
+            return _dv(d, d + dt.timedelta(days=1) if d < pub else d, "day" if d >= pub else "range", "inferred", t)
         return _dv(d, d, "day", "inferred", t)
     if kind == "ago":
         n_raw = g["n"].lower()
@@ -353,12 +385,16 @@ def _resolve(
         months_before = (pub.year - y) * 12 + pub.month - mon
         name = calendar.month_name[mon]
         if back:
-            note = (f"year not stated; {name} {y} is the latest {name} on or before publication ({pub}),"
-                    f" but the text refers back ({back!r}), so the year may be earlier")
+            note = (
+                f"year not stated; {name} {y} is the latest {name} on or before publication ({pub}),"
+                f" but the text refers back ({back!r}), so the year may be earlier"
+            )
             return _dv(a, b, "month", "uncertain", t, note)
         if months_before > RECENT_MONTHS:
-            note = (f"year not stated; {name} {y} assumed ({months_before} months before "
-                    f"publication {pub}), may be another year")
+            note = (
+                f"year not stated; {name} {y} assumed ({months_before} months before "
+                f"publication {pub}), may be another year"
+            )
             return _dv(a, b, "month", "uncertain", t, note)
         return _dv(a, b, "month", "inferred", t, f"year not stated; {y} inferred from publication date {pub}")
     return None

@@ -78,23 +78,23 @@ class _Country:
 
 
 def _cap(name: str, gid: int, lon: float, lat: float, cc: str) -> Place:
-    return Place(id=f"gn:{gid}", name=name, kind="city", lon=lon, lat=lat, country_code=cc,
-                 geonameid=gid, feature_code="PPLC")
+    return Place(
+        id=f"gn:{gid}", name=name, kind="city", lon=lon, lat=lat, country_code=cc, geonameid=gid, feature_code="PPLC"
+    )
 
 
 #: Canonical actor name -> country facts (capital coordinates from GeoNames, lon/lat).
 COUNTRIES: dict[str, _Country] = {
     "Russia": _Country("Russia", "RU", _cap("Moscow", 524901, 37.61781, 55.75204, "RU"), (100.0, 60.0)),
     "Ukraine": _Country("Ukraine", "UA", _cap("Kyiv", 703448, 30.5238, 50.45466, "UA"), (32.0, 49.0)),
-    "United States": _Country("United States", "US",
-                              _cap("Washington", 4140963, -77.03637, 38.89511, "US"), (-98.5, 39.76)),
-    "North Korea": _Country("North Korea", "KP",
-                            _cap("Pyongyang", 1871859, 125.75432, 39.03385, "KP"), (127.0, 40.0)),
+    "United States": _Country(
+        "United States", "US", _cap("Washington", 4140963, -77.03637, 38.89511, "US"), (-98.5, 39.76)
+    ),
+    "North Korea": _Country("North Korea", "KP", _cap("Pyongyang", 1871859, 125.75432, 39.03385, "KP"), (127.0, 40.0)),
     "Belarus": _Country("Belarus", "BY", _cap("Minsk", 625144, 27.56653, 53.90019, "BY"), (28.0, 53.5)),
     "Iran": _Country("Iran", "IR", _cap("Tehran", 112931, 51.42151, 35.69439, "IR"), (53.0, 32.0)),
     "China": _Country("China", "CN", _cap("Beijing", 1816670, 116.39723, 39.9075, "CN"), (105.0, 35.0)),
-    "United Kingdom": _Country("United Kingdom", "GB",
-                               _cap("London", 2643743, -0.12574, 51.50853, "GB"), (-2.0, 54.0)),
+    "United Kingdom": _Country("United Kingdom", "GB", _cap("London", 2643743, -0.12574, 51.50853, "GB"), (-2.0, 54.0)),
     "France": _Country("France", "FR", _cap("Paris", 2988507, 2.3488, 48.85341, "FR"), (2.0, 46.0)),
     "Germany": _Country("Germany", "DE", _cap("Berlin", 2950159, 13.41053, 52.52437, "DE"), (10.5, 51.0)),
     "Poland": _Country("Poland", "PL", _cap("Warsaw", 756135, 21.01178, 52.22977, "PL"), (19.5, 52.0)),
@@ -119,13 +119,36 @@ _alias("Russia", "person", "Putin", "Vladimir Putin", "Shoigu", "Belousov", "Ger
 _alias("Russia", "body", "Kremlin")
 _alias("Ukraine", "country", "Ukraine", "Ukrainian", "Ukrainians")
 _alias("Ukraine", "capital", "Kyiv", "Kiev")
-_alias("Ukraine", "person", "Zelenskyy", "Zelensky", "Zelenskiy", "Volodymyr Zelenskyy", "Syrskyi",
-       "Umerov", "Sybiha", "Kuleba")
-_alias("United States", "country", "United States", "U.S.", "US", "USA", "America", "American",
-       "Americans")
+_alias(
+    "Ukraine",
+    "person",
+    "Zelenskyy",
+    "Zelensky",
+    "Zelenskiy",
+    "Volodymyr Zelenskyy",
+    "Syrskyi",
+    "Umerov",
+    "Sybiha",
+    "Kuleba",
+)
+_alias("United States", "country", "United States", "U.S.", "US", "USA", "America", "American", "Americans")
 _alias("United States", "capital", "Washington")
-_alias("United States", "person", "Biden", "Joe Biden", "Trump", "Donald Trump", "Harris", "Blinken",
-       "Lloyd Austin", "Jake Sullivan", "Vance", "JD Vance", "Rubio", "Hegseth")
+_alias(
+    "United States",
+    "person",
+    "Biden",
+    "Joe Biden",
+    "Trump",
+    "Donald Trump",
+    "Harris",
+    "Blinken",
+    "Lloyd Austin",
+    "Jake Sullivan",
+    "Vance",
+    "JD Vance",
+    "Rubio",
+    "Hegseth",
+)
 _alias("United States", "body", "Pentagon", "White House", "State Department")
 _alias("North Korea", "country", "North Korea", "North Korean", "North Koreans", "DPRK")
 _alias("North Korea", "capital", "Pyongyang")
@@ -154,7 +177,8 @@ _alias("Israel", "person", "Netanyahu")
 _alias("NATO", "body", "NATO", "Nato")
 
 _ALIAS_RE = re.compile(
-    r"(?<![\w.])(?:" + "|".join(re.escape(a) for a in sorted(ACTOR_ALIASES, key=len, reverse=True))
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(a) for a in sorted(ACTOR_ALIASES, key=len, reverse=True))
     + r")(?![\w-])(?:['’]s)?"
 )
 
@@ -163,10 +187,49 @@ _ALIAS_RE = re.compile(
 
 _ABBREV = frozenset(
     [
-        "mr", "mrs", "ms", "dr", "sen", "rep", "gen", "lt", "col", "maj", "capt", "sgt", "st", "gov",
-        "pres", "prof", "jr", "sr", "vs", "etc", "inc", "corp", "co", "ltd", "jan", "feb", "mar",
-        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "adm", "cmdr", "gov", "fig",
-        "approx", "dept", "est",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sen",
+        "rep",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "st",
+        "gov",
+        "pres",
+        "prof",
+        "jr",
+        "sr",
+        "vs",
+        "etc",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "adm",
+        "cmdr",
+        "gov",
+        "fig",
+        "approx",
+        "dept",
+        "est",
     ]
 )
 _END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
@@ -234,10 +297,14 @@ def _clauses(s: str) -> list[tuple[int, int]]:
 # Triggers
 
 _TROOPS = r"(?:troops|soldiers|forces|units|servicemen|personnel|brigades?|battalions?|fighters|army)"
-_WEAPON_AIR = (r"(?:drones?|UAVs?|Shaheds?|air ?strikes?|airstrikes?|bombs?|bomb(?:ed|ing)|aircraft|jets|"
-               r"warplanes)")
-_WEAPON_FIRE = (r"(?:missiles?|rockets?|artillery|shell(?:s|ed|ing)|mortars?|ATACMS|HIMARS|ballistic|cruise|"
-                r"Iskanders?|Storm Shadows?|munitions)")
+_WEAPON_AIR = (
+    r"(?:drones?|UAVs?|Shaheds?|air ?strikes?|airstrikes?|bombs?|bomb(?:ed|ing)|aircraft|jets|"
+    r"warplanes)"
+)
+_WEAPON_FIRE = (
+    r"(?:missiles?|rockets?|artillery|shell(?:s|ed|ing)|mortars?|ATACMS|HIMARS|ballistic|cruise|"
+    r"Iskanders?|Storm Shadows?|munitions)"
+)
 _WEAPON_IED = r"(?:IEDs?|landmines?|mines|explosive devices?|car bombs?)"
 _WEAPON_RE = re.compile(rf"\b(?:{_WEAPON_AIR}|{_WEAPON_FIRE}|{_WEAPON_IED})\b", re.I)
 
@@ -255,27 +322,57 @@ def _t(rx: str, et: str, st: str, needs: str = "") -> _Trig:
 
 
 _TRIGGERS: list[_Trig] = [
-    _t(r"authori[sz](?:e|es|ed|ing)|approv(?:e|es|ed|ing)|signed off|signs? off|sign off|green-?lit|"
-       r"green-?light(?:s|ed)?|allow(?:s|ed)?|permit(?:s|ted)?|gave permission|lift(?:s|ed)? (?:the )?"
-       r"(?:ban|restrictions?)", "Policy decision", "Authorization"),
+    _t(
+        r"authori[sz](?:e|es|ed|ing)|approv(?:e|es|ed|ing)|signed off|signs? off|sign off|green-?lit|"
+        r"green-?light(?:s|ed)?|allow(?:s|ed)?|permit(?:s|ted)?|gave permission|lift(?:s|ed)? (?:the )?"
+        r"(?:ban|restrictions?)",
+        "Policy decision",
+        "Authorization",
+    ),
     _t(r"(?:imposed|announced|introduced) (?:new )?sanctions|sanctioned", "Policy decision", "Sanctions"),
-    _t(r"arriv(?:e|es|ed|ing)|deploy(?:s|ed|ing)?|sent|sending|send|dispatch(?:es|ed|ing)?|"
-       r"station(?:s|ed|ing)|mass(?:ed|ing)|transferred", "Strategic developments", "Troop deployment",
-       "troops"),
-    _t(r"agreed (?:to|on)|signed (?:an? |the )?(?:deal|agreement|treaty|ceasefire)|ceasefire|"
-       r"prisoner (?:exchange|swap)|swapped prisoners", "Strategic developments", "Agreement"),
-    _t(r"(?:established|set up|opened) (?:an? |the )?(?:\w+ )?(?:base|headquarters|outpost)",
-       "Strategic developments", "Headquarters or base established"),
-    _t(r"withdr[ae]w(?:n)? from|handed over|pulled out of|retreated from", "Strategic developments",
-       "Non-violent transfer of territory"),
+    _t(
+        r"arriv(?:e|es|ed|ing)|deploy(?:s|ed|ing)?|sent|sending|send|dispatch(?:es|ed|ing)?|"
+        r"station(?:s|ed|ing)|mass(?:ed|ing)|transferred",
+        "Strategic developments",
+        "Troop deployment",
+        "troops",
+    ),
+    _t(
+        r"agreed (?:to|on)|signed (?:an? |the )?(?:deal|agreement|treaty|ceasefire)|ceasefire|"
+        r"prisoner (?:exchange|swap)|swapped prisoners",
+        "Strategic developments",
+        "Agreement",
+    ),
+    _t(
+        r"(?:established|set up|opened) (?:an? |the )?(?:\w+ )?(?:base|headquarters|outpost)",
+        "Strategic developments",
+        "Headquarters or base established",
+    ),
+    _t(
+        r"withdr[ae]w(?:n)? from|handed over|pulled out of|retreated from",
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
     _t(r"shot down|intercept(?:s|ed|ing)|downed", "Strategic developments", "Disrupted weapons use"),
-    _t(r"recaptur(?:e|es|ed|ing)|retook|retak(?:e|es|ing)|regain(?:s|ed|ing)?|reclaim(?:s|ed|ing)?|"
-       r"liberat(?:e|es|ed|ing)", "Battles", "Government regains territory"),
-    _t(r"seiz(?:e|es|ed|ing)|captur(?:e|es|ed|ing)|took control|clash(?:es|ed)?|fought|battl(?:e|es|ed|ing)|"
-       r"advanc(?:e|es|ed|ing)|offensive|counteroffensive|counter-offensive|incursion|storm(?:ed|ing)|"
-       r"repel(?:led|s)?|repuls(?:ed|es)|assaults?|attack(?:s|ed|ing)?", "Battles", "Armed clash"),
-    _t(r"strik(?:e|es|ing)|struck|shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|airstrikes?|"
-       r"air strikes?|explosions?|blasts?", "Explosions/Remote violence", ""),
+    _t(
+        r"recaptur(?:e|es|ed|ing)|retook|retak(?:e|es|ing)|regain(?:s|ed|ing)?|reclaim(?:s|ed|ing)?|"
+        r"liberat(?:e|es|ed|ing)",
+        "Battles",
+        "Government regains territory",
+    ),
+    _t(
+        r"seiz(?:e|es|ed|ing)|captur(?:e|es|ed|ing)|took control|clash(?:es|ed)?|fought|battl(?:e|es|ed|ing)|"
+        r"advanc(?:e|es|ed|ing)|offensive|counteroffensive|counter-offensive|incursion|storm(?:ed|ing)|"
+        r"repel(?:led|s)?|repuls(?:ed|es)|assaults?|attack(?:s|ed|ing)?",
+        "Battles",
+        "Armed clash",
+    ),
+    _t(
+        r"strik(?:e|es|ing)|struck|shell(?:ed|ing)|bomb(?:ed|ing|ardment|ardments)|airstrikes?|"
+        r"air strikes?|explosions?|blasts?",
+        "Explosions/Remote violence",
+        "",
+    ),
     _t(r"us(?:ed|es|ing)|fir(?:ed|es|ing)|launch(?:ed|es|ing)?", "Explosions/Remote violence", "", "weapon"),
     _t(r"executed|massacr(?:e|es|ed)|tortur(?:e|ed)", "Violence against civilians", "Attack"),
     _t(r"abduct(?:s|ed)|kidnap(?:s|ped)", "Violence against civilians", "Abduction/forced disappearance"),
@@ -289,11 +386,13 @@ _PURPOSE_RE = re.compile(
 )
 _FACTUAL_TO_RE = re.compile(
     r"\b(?:began|begun|started|continued|managed|compelled|forced|decided|moved|voted|went on|"
-    r"proceeded)\s+to\s+\w*\s*$", re.I
+    r"proceeded)\s+to\s+\w*\s*$",
+    re.I,
 )
 _PLAN_RE = re.compile(
     r"\b(?:planning|plans?|planned|preparing|prepares|prepared|intends?|intending|threaten(?:s|ed|ing)?|"
-    r"expected|expects|set|poised|gearing up for|readying|looming|imminent|upcoming|will)\b", re.I
+    r"expected|expects|set|poised|gearing up for|readying|looming|imminent|upcoming|will)\b",
+    re.I,
 )
 _ANAPHOR_RE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:\w+\s+)?$", re.I)
 _BACKREF_RE = re.compile(r"\b(?:reported|said|wrote|noted) at the time\b|\bat the time\b", re.I)
@@ -303,40 +402,139 @@ _HEDGE_RE = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed|claim
 # Figures and outlets
 
 _NUM_WORDS: dict[str, int] = {
-    w: i for i, w in enumerate(
+    w: i
+    for i, w in enumerate(
         [
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-            "nineteen", "twenty",
-        ])
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
 }
-_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                   "ninety": 90, "a dozen": 12, "dozen": 12, "a hundred": 100, "hundred": 100})
+_NUM_WORDS.update(
+    {
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "seventy": 70,
+        "eighty": 80,
+        "ninety": 90,
+        "a dozen": 12,
+        "dozen": 12,
+        "a hundred": 100,
+        "hundred": 100,
+    }
+)
 _NUMW_RE = "|".join(sorted((re.escape(w) for w in _NUM_WORDS), key=len, reverse=True))
-_NUM = (rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMW_RE})(?:-(?:one|two|three|four|five|six|"
-        r"seven|eight|nine))?)(?:\s+(?P<mult>hundred|thousand|million))?")
-_QUAL = (r"(?:(?P<qual>more than|over|at least|about|around|nearly|almost|up to|some|roughly|"
-         r"approximately|fewer than|less than|as many as)\s+)?")
-_COUNTED = (r"(?P<noun>troops|soldiers|servicemen|fighters|people|persons|civilians|children|residents|"
-            r"drones|missiles|rockets|shells|tanks|prisoners|POWs|homes|buildings|casualties)")
+_NUM = (
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUMW_RE})(?:-(?:one|two|three|four|five|six|"
+    r"seven|eight|nine))?)(?:\s+(?P<mult>hundred|thousand|million))?"
+)
+_QUAL = (
+    r"(?:(?P<qual>more than|over|at least|about|around|nearly|almost|up to|some|roughly|"
+    r"approximately|fewer than|less than|as many as)\s+)?"
+)
+_COUNTED = (
+    r"(?P<noun>troops|soldiers|servicemen|fighters|people|persons|civilians|children|residents|"
+    r"drones|missiles|rockets|shells|tanks|prisoners|POWs|homes|buildings|casualties)"
+)
 _CASUALTY = r"(?P<verb>killed|dead|died|injured|wounded|hurt|captured|missing)"
-_FIG_A = re.compile(rf"(?i:\b{_QUAL}){_NUM}\s+(?:[\w’'-]+\s+){{0,3}}?{_COUNTED}\b"
-                    rf"(?:\s+(?:were|was|have been|had been|are|have|had)?\s*{_CASUALTY}\b)?", re.I)
-_FIG_B = re.compile(rf"\b(?P<verb>killed|killing|injured|injuring|wounded|wounding)\s+{_QUAL}{_NUM}\b"
-                    rf"(?!\s*(?:%|km|miles|kilometers|kilometres))", re.I)
+_FIG_A = re.compile(
+    rf"(?i:\b{_QUAL}){_NUM}\s+(?:[\w’'-]+\s+){{0,3}}?{_COUNTED}\b"
+    rf"(?:\s+(?:were|was|have been|had been|are|have|had)?\s*{_CASUALTY}\b)?",
+    re.I,
+)
+_FIG_B = re.compile(
+    rf"\b(?P<verb>killed|killing|injured|injuring|wounded|wounding)\s+{_QUAL}{_NUM}\b"
+    rf"(?!\s*(?:%|km|miles|kilometers|kilometres))",
+    re.I,
+)
 _FIG_C = re.compile(rf"\b{_QUAL}{_NUM}\s+(?P<verb>dead|killed|injured|wounded)\b", re.I)
-_VERB_LABEL = {"killed": "killed", "killing": "killed", "dead": "killed", "died": "killed",
-               "injured": "injured", "injuring": "injured", "wounded": "injured", "wounding": "injured",
-               "hurt": "injured", "captured": "captured", "missing": "missing"}
+_VERB_LABEL = {
+    "killed": "killed",
+    "killing": "killed",
+    "dead": "killed",
+    "died": "killed",
+    "injured": "injured",
+    "injuring": "injured",
+    "wounded": "injured",
+    "wounding": "injured",
+    "hurt": "injured",
+    "captured": "captured",
+    "missing": "missing",
+}
 
 _MEDIA_WORDS = frozenset(
     [
-        "News", "Times", "Post", "Journal", "Guardian", "Telegraph", "Reuters", "Press", "Agency",
-        "Tribune", "Herald", "Economist", "Pravda", "Independent", "Monitor", "Insider", "Politico",
-        "Axios", "Bloomberg", "CNN", "BBC", "NPR", "AP", "AFP", "TASS", "RIA", "Interfax", "Ukrinform",
-        "Meduza", "Forbes", "Wire", "Gazette", "Observer", "Chronicle", "Express", "Mail", "Standard",
-        "Radio", "TV", "Television", "Kommersant", "Vedomosti", "Izvestia", "Suspilne", "Hromadske",
-        "Sky", "Al", "Jazeera", "ISW", "Institute",
+        "News",
+        "Times",
+        "Post",
+        "Journal",
+        "Guardian",
+        "Telegraph",
+        "Reuters",
+        "Press",
+        "Agency",
+        "Tribune",
+        "Herald",
+        "Economist",
+        "Pravda",
+        "Independent",
+        "Monitor",
+        "Insider",
+        "Politico",
+        "Axios",
+        "Bloomberg",
+        "CNN",
+        "BBC",
+        "NPR",
+        "AP",
+        "AFP",
+        "TASS",
+        "RIA",
+        "Interfax",
+        "Ukrinform",
+        "Meduza",
+        "Forbes",
+        "Wire",
+        "Gazette",
+        "Observer",
+        "Chronicle",
+        "Express",
+        "Mail",
+        "Standard",
+        "Radio",
+        "TV",
+        "Television",
+        "Kommersant",
+        "Vedomosti",
+        "Izvestia",
+        "Suspilne",
+        "Hromadske",
+        "Sky",
+        "Al",
+        "Jazeera",
+        "ISW",
+        "Institute",
     ]
 )
 _OUTLET_NAME = r"(?P<o>(?:[Tt]he\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+)?[A-Z][\w.&'’-]*){0,4})"
@@ -443,8 +641,9 @@ def _country_place(actor: str) -> Place | None:
     c = COUNTRIES.get(actor)
     if c is None or not c.iso2:
         return None
-    return Place(id=f"cc:{c.iso2}", name=c.name, kind="country", lon=c.centroid[0], lat=c.centroid[1],
-                 country_code=c.iso2)
+    return Place(
+        id=f"cc:{c.iso2}", name=c.name, kind="country", lon=c.centroid[0], lat=c.centroid[1], country_code=c.iso2
+    )
 
 
 def _items(sent: Sentence, mentions: Sequence[Mention]) -> list[_Item]:
@@ -479,10 +678,29 @@ def _items(sent: Sentence, mentions: Sequence[Mention]) -> list[_Item]:
         loc, target = _locative(s[:a])
         if role == "country":
             place = _country_place(actor)
-            is_name = surface in ("Russia", "Ukraine", "United States", "U.S.", "US", "USA", "America",
-                                  "North Korea", "Belarus", "Iran", "China", "United Kingdom", "U.K.",
-                                  "UK", "Britain", "France", "Germany", "Poland", "Israel", "DPRK",
-                                  "Russian Federation")
+            is_name = surface in (
+                "Russia",
+                "Ukraine",
+                "United States",
+                "U.S.",
+                "US",
+                "USA",
+                "America",
+                "North Korea",
+                "Belarus",
+                "Iran",
+                "China",
+                "United Kingdom",
+                "U.K.",
+                "UK",
+                "Britain",
+                "France",
+                "Germany",
+                "Poland",
+                "Israel",
+                "DPRK",
+                "Russian Federation",
+            )
             as_place = loc and is_name and not m.group(0).endswith(("'s", "’s"))
             items.append(_Item(a, b, actor if (not as_place or target) else "", place, as_place))
         elif role == "capital":
@@ -557,9 +775,13 @@ def _find_triggers(s: str, clause: tuple[int, int]) -> list[_Draft]:
                     et = "Explosions/Remote violence"
                 if et == "Explosions/Remote violence":
                     st = _remote_sub_type(text)
-            anaphoric = bool(_ANAPHOR_RE.search(before)) and et in VIOLENT_TYPES and m.group(0).islower() \
-                and not planned and m.group(0).lower().rstrip("s") in ("attack", "assault", "strike",
-                                                                        "shelling", "explosion", "blast")
+            anaphoric = (
+                bool(_ANAPHOR_RE.search(before))
+                and et in VIOLENT_TYPES
+                and m.group(0).islower()
+                and not planned
+                and m.group(0).lower().rstrip("s") in ("attack", "assault", "strike", "shelling", "explosion", "blast")
+            )
             found.append(_Draft(a, b, m.group(0), et, st, clause, planned, False, anaphoric=anaphoric))
     found.sort(key=lambda d: d.trig_start)
     # one event per type and clause: later triggers of the same type join the first
@@ -645,9 +867,11 @@ def extract_events(
         drafts: list[_Draft] = []
         for clause in _clauses(s):
             ds = _find_triggers(s, clause)
-            ctext = s[clause[0]:clause[1]]
-            dates = [DateMatch(d.start + clause[0], d.end + clause[0], d.value)
-                     for d in find_dates(ctext, pub, future=False, back_reference=back)]
+            ctext = s[clause[0] : clause[1]]
+            dates = [
+                DateMatch(d.start + clause[0], d.end + clause[0], d.value)
+                for d in find_dates(ctext, pub, future=False, back_reference=back)
+            ]
             for dm in dates:
                 if ds:
                     nearest = min(ds, key=lambda d, dm=dm: _distance(d, dm))  # type: ignore[misc]
@@ -659,16 +883,17 @@ def extract_events(
             drafts.extend(ds)
         real = [d for d in drafts if not (d.anaphoric and d.date is None and last_violent is not None)]
         if not real:
-            if last_violent is not None and (figures or any(d.anaphoric for d in drafts)) and (
-                any(lbl in ("killed", "injured") for _, lbl, _, _ in figures) or drafts
+            if (
+                last_violent is not None
+                and (figures or any(d.anaphoric for d in drafts))
+                and (any(lbl in ("killed", "injured") for _, lbl, _, _ in figures) or drafts)
             ):
                 ev = events[last_violent]
                 events[last_violent] = _attach(ev, figures, outlets, sent)
             continue
         for i, d in enumerate(real):
             seg_a = real[i - 1].trig_end if i > 0 and real[i - 1].clause == d.clause else d.clause[0]
-            seg_b = real[i + 1].trig_start if i + 1 < len(real) and real[i + 1].clause == d.clause \
-                else d.clause[1]
+            seg_b = real[i + 1].trig_start if i + 1 < len(real) and real[i + 1].clause == d.clause else d.clause[1]
             ev = _build(d, sent, items, seg_a, seg_b, figures, real, outlets, pub, source, hedged)
             events.append(ev)
             if ev.event_type in VIOLENT_TYPES and not ev.planned:
@@ -689,13 +914,19 @@ def _attach(ev: Event, figures: list[tuple[int, str, int, str]], outlets: list[s
             quals.append(qual)
     extra = dict(ev.extra)
     extra["supporting_sentences"] = ";".join(
-        x for x in (extra.get("supporting_sentences", ""), f"{sent.start}-{sent.end}") if x)
-    return replace(ev, figures=tuple(figs), figure_qualifiers=tuple(quals),
-                   outlets=tuple(dict.fromkeys([*ev.outlets, *outlets])), extra=extra,
-                   confidence=min(0.95, ev.confidence + (0.05 if outlets else 0.0)))
+        x for x in (extra.get("supporting_sentences", ""), f"{sent.start}-{sent.end}") if x
+    )
+    return replace(
+        ev,
+        figures=tuple(figs),
+        figure_qualifiers=tuple(quals),
+        outlets=tuple(dict.fromkeys([*ev.outlets, *outlets])),
+        extra=extra,
+        confidence=min(0.95, ev.confidence + (0.05 if outlets else 0.0)),
+    )
 
 
-def _build(
+def _build(  # noqa: C901 (one branch per event field assembled)
     d: _Draft,
     sent: Sentence,
     items: list[_Item],
@@ -714,7 +945,7 @@ def _build(
     seg_items = [i for i in items if seg_a <= i.start < seg_b]
     actors: list[str] = [agent] if agent else []
     for i in seg_items:
-        gap = len(sent.text[d.trig_end:i.start].split())
+        gap = len(sent.text[d.trig_end : i.start].split())
         if i.actor and i.actor not in actors and i.start >= d.trig_start and gap <= 6:
             actors.append(i.actor)
     if not actors:
@@ -744,8 +975,14 @@ def _build(
     date = d.date
     notes: list[str] = []
     if date is None and d.planned and pub is not None:
-        date = DateValue(pub.isoformat(), pub.isoformat(), "day", "inferred", "",
-                         f"planned as of the publication date {pub}; the text gives no date for it")
+        date = DateValue(
+            pub.isoformat(),
+            pub.isoformat(),
+            "day",
+            "inferred",
+            "",
+            f"planned as of the publication date {pub}; the text gives no date for it",
+        )
     if date is not None and date.note:
         notes.append(date.note)
     if d.planned:
@@ -848,8 +1085,15 @@ def _combine(a: Event, b: Event) -> Event:
     if primary.event_type != "Policy decision" or not places:
         places = _prune_places([*primary.places, *other.places])
     extra = {**other.extra, **primary.extra}
-    merged = [x for x in (primary.extra.get("merged_spans", ""), other.extra.get("merged_spans", ""),
-                          f"{other.sentence_start}-{other.sentence_end}") if x]
+    merged = [
+        x
+        for x in (
+            primary.extra.get("merged_spans", ""),
+            other.extra.get("merged_spans", ""),
+            f"{other.sentence_start}-{other.sentence_end}",
+        )
+        if x
+    ]
     extra["merged_spans"] = ";".join(dict.fromkeys(";".join(merged).split(";")))
     sources = tuple(dict.fromkeys([*primary.sources, *other.sources]))
     bonus = 0.1 if len(sources) > len(primary.sources) else 0.03
@@ -917,15 +1161,20 @@ def event_to_dict(e: Event) -> dict[str, object]:
         "id": e.id,
         "event_type": e.event_type,
         "sub_event_type": e.sub_event_type,
-        "date": None if e.date is None else {
-            "start": e.date.start, "end": e.date.end, "precision": e.date.precision,
-            "status": e.date.status, "text": e.date.text, "note": e.date.note,
+        "date": None
+        if e.date is None
+        else {
+            "start": e.date.start,
+            "end": e.date.end,
+            "precision": e.date.precision,
+            "status": e.date.status,
+            "text": e.date.text,
+            "note": e.date.note,
         },
         "places": [p.to_dict() for p in e.places],
         "actors": list(e.actors),
         "figures": [
-            {"label": f[0], "value": f[1],
-             "qualifier": e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""}
+            {"label": f[0], "value": f[1], "qualifier": e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""}
             for i, f in enumerate(e.figures)
         ],
         "planned": e.planned,

@@ -56,9 +56,7 @@ MAX_TEXT_CHARS = 25_000_000
 #: Texts longer than this are geoparsed in pieces (split at line breaks) to keep the cost linear.
 CHUNK_CHARS = 100_000
 
-_AP_RE = "|".join(
-    re.escape(a) for a in sorted([*AP_STATE_ABBREVIATIONS, "W. Va."], key=len, reverse=True)
-)
+_AP_RE = "|".join(re.escape(a) for a in sorted([*AP_STATE_ABBREVIATIONS, "W. Va."], key=len, reverse=True))
 _TOKEN_RE = re.compile(
     rf"(?:{_AP_RE})(?![A-Za-z])"  # AP state abbreviations: "Alexandria, Va."
     r"|(?:[A-Z]\.){2,}"  # U.S. / U.K. / D.C.
@@ -80,9 +78,25 @@ _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|explained|asked|wrote|note
 _SPEECH_BEFORE = re.compile(r"\b(said|says|told|according to)\s+$")
 _DISEASE_RE = re.compile(r"[- ]?(virus|fever|disease|flu|encephalitis|strain|ebolavirus)\b")
 _COMPASS = frozenset(
-    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
-     "southeastern", "southwestern"}
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+    }
 )
 _MAX_CANDIDATES = 15
 _NEAR_KM = 100.0
@@ -235,7 +249,7 @@ class Geoparser:
         except InputError:
             return []
 
-    def recognise(self, text: str) -> list[_Cand]:
+    def recognise(self, text: str) -> list[_Cand]:  # noqa: C901 (the recognition scan: one branch per token case)
         """Spans that name places (before resolution)."""
         toks = _tokenize(text)
         n = len(toks)
@@ -260,11 +274,7 @@ class Geoparser:
                 # an AP state abbreviation: a qualifier ("Alexandria, Va."), a party tag ("D-S.C."),
                 # or one that cannot be a word ("S.C. Highway Patrol")
                 before = text[max(0, t.start - 2) : t.start]
-                if (
-                    text[: t.start].rstrip().endswith(",")
-                    or before in ("D-", "R-", "I-")
-                    or t.text.count(".") >= 2
-                ):
+                if text[: t.start].rstrip().endswith(",") or before in ("D-", "R-", "I-") or t.text.count(".") >= 2:
                     ap = self._ap_state(t.text)
                     if ap:
                         cands.append(_Cand(t.start, t.end, t.text, "ap:" + t.text, ap, False))
@@ -273,8 +283,10 @@ class Geoparser:
             # extent of the run of name-like tokens starting here
             j = i + 1
             limit = min(n, i + self.max_n)
-            while j < limit and _gap_ok(text, toks[j - 1], toks[j]) and (
-                toks[j].cap or toks[j].text.lower() in CONNECTORS
+            while (
+                j < limit
+                and _gap_ok(text, toks[j - 1], toks[j])
+                and (toks[j].cap or toks[j].text.lower() in CONNECTORS)
             ):
                 j += 1
             # longest gazetteer name from here: extend one token at a time while some name continues
@@ -320,7 +332,7 @@ class Geoparser:
                     out.add(last)
         return out
 
-    def _vet(
+    def _vet(  # noqa: C901 (one branch per context rule (people, organisations, streets, ...))
         self,
         text: str,
         toks: Sequence[_Tok],
@@ -375,19 +387,23 @@ class Geoparser:
             return None, k  # "Native American", "First Nations": peoples, not the country
         big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
         admin_level = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
-        named_admin = any(p.kind in ("country", "continent", "admin1", "region") and nt != "alternate"
-                          for p, nt in places)
+        named_admin = any(
+            p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
+        )
         major = admin_level or big >= 100_000
         # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
         # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
         if prev is not None and prev.cap and not demonym_only:
             pl = prev.text.lower().rstrip(".")
-            if pl in PERSON_TITLES or pl in FIRST_NAMES or (
-                not headline
-                and
-pl not in MODIFIERS
-                and not major
-                and not (prev.sent_start and pl not in FIRST_NAMES)
+            if (
+                pl in PERSON_TITLES
+                or pl in FIRST_NAMES
+                or (
+                    not headline
+                    and pl not in MODIFIERS
+                    and not major
+                    and not (prev.sent_start and pl not in FIRST_NAMES)
+                )
             ):
                 return None, k
         after = text[last.end : last.end + 24].lower()
@@ -428,8 +444,10 @@ pl not in MODIFIERS
             if (first.sent_start or headline) and zipf >= 4.3 and not admin_level and big < 500_000:
                 return None, k
             # a person: "Turner said", "said Welch"
-            if not admin_level and (_SPEECH_AFTER.match(text, last.end) or _SPEECH_BEFORE.search(
-                    text, max(0, first.start - 12), first.start)):
+            if not admin_level and (
+                _SPEECH_AFTER.match(text, last.end)
+                or _SPEECH_BEFORE.search(text, max(0, first.start - 12), first.start)
+            ):
                 return None, k
             # a common word mid-sentence, a common name, or only tiny places: needs the article's support
             if not major and (zipf >= 4.5 or big < 2_000 or low in FIRST_NAMES or low in SURNAMES):
@@ -477,7 +495,7 @@ pl not in MODIFIERS
             s += 0.2
         return s + _NAME_TYPE_PRIOR.get(name_type, 0.0)
 
-    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:
+    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:  # noqa: C901 (the soft-voting resolution, kept in one place to read as one algorithm)
         """Choose a place for every recognised span.
 
         Each distinct name starts with a distribution over its candidates from the priors. Then,
@@ -540,8 +558,7 @@ pl not in MODIFIERS
         n_keys = len(keys)
         cc_codes = [p.country_code for p in plist]
         st_codes = [
-            f"{p.country_code}.{p.admin1_code}" if p.kind in _SUBNATIONAL and p.admin1_code else ""
-            for p in plist
+            f"{p.country_code}.{p.admin1_code}" if p.kind in _SUBNATIONAL and p.admin1_code else "" for p in plist
         ]
         cc_idx = _index(cc_codes)
         st_idx = _index(st_codes)
@@ -563,9 +580,12 @@ pl not in MODIFIERS
             support_near = near @ prob
             score = (
                 prior
-                + 2.4 * np.minimum(support_cc, 1.0) + 0.6 * np.log1p(support_cc)
-                + 1.5 * np.minimum(support_state, 1.0) + 0.5 * np.log1p(support_state)
-                + 1.2 * np.minimum(support_near, 1.0) + 0.4 * np.log1p(support_near)
+                + 2.4 * np.minimum(support_cc, 1.0)
+                + 0.6 * np.log1p(support_cc)
+                + 1.5 * np.minimum(support_state, 1.0)
+                + 0.5 * np.log1p(support_state)
+                + 1.2 * np.minimum(support_near, 1.0)
+                + 0.4 * np.log1p(support_near)
             )
             prob = _softmax_by(score, own, n_keys)
 
@@ -636,9 +656,7 @@ def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
     return np.asarray([table.setdefault(c, len(table)) for c in codes], dtype=np.int64)
 
 
-def _softmax_by(
-    score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: int
-) -> npt.NDArray[np.float64]:
+def _softmax_by(score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.float64]:
     """Softmax of ``score`` within each group of ``own``."""
     mx = np.full(n, -np.inf)
     np.maximum.at(mx, own, score)
