@@ -55,6 +55,8 @@ __all__ = ["Geoparser", "geoparse"]
 MAX_TEXT_CHARS = 25_000_000
 #: Texts longer than this are geoparsed in pieces (split at line breaks) to keep the cost linear.
 CHUNK_CHARS = 100_000
+#: Distinct names resolved together (one context); more are resolved in consecutive blocks.
+BLOCK_NAMES = 200
 
 _AP_RE = "|".join(re.escape(a) for a in sorted([*AP_STATE_ABBREVIATIONS, "W. Va."], key=len, reverse=True))
 _TOKEN_RE = re.compile(
@@ -495,7 +497,7 @@ class Geoparser:
             s += 0.2
         return s + _NAME_TYPE_PRIOR.get(name_type, 0.0)
 
-    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:  # noqa: C901 (the soft-voting resolution, kept in one place to read as one algorithm)
+    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:
         """Choose a place for every recognised span.
 
         Each distinct name starts with a distribution over its candidates from the priors. Then,
@@ -503,6 +505,10 @@ class Geoparser:
         put on the same country, the same admin-1 region, and on places within 100 km; explicit
         qualifiers ("Paris, Texas") add a large bonus. The final distribution gives the choice,
         its confidence and the runner-up candidates.
+
+        Memory and time are linear in the number of names: the names are resolved in blocks of
+        at most :data:`BLOCK_NAMES` distinct names (in text order), each block its own context,
+        and nearness is computed in row chunks, never as a full candidates x candidates matrix.
         """
         if not cands:
             return []
@@ -516,68 +522,86 @@ class Geoparser:
         for c in cands:
             for q in c.qualified_by:
                 qualifiers[c.key].append(cands[q].places)
+        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        for b0 in range(0, len(keys), BLOCK_NAMES):
+            block = keys[b0 : b0 + BLOCK_NAMES]
+            chosen.update(self._resolve_block(block, first, qualifiers))
+        out: list[Mention] = []
+        for c in cands:
+            pick = chosen[c.key]
+            if pick is None:
+                continue
+            p, conf, alts = pick
+            out.append(Mention(c.start, c.end, c.surface, p, conf, c.associative, alts))
+        return out
 
-        # candidate table for the whole article
+    def _candidate_rows(
+        self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]
+    ) -> list[tuple[float, Place, bool]]:
+        """The best-scored candidates of one name: (prior score, place, qualified), best first."""
+        admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
+        seats = {
+            p.country_code
+            for p, _ in c.places
+            if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
+        }
+        best: dict[str, tuple[float, Place, bool]] = {}
+        # "Mexico" names the country before Mexico City, whatever the article says around it
+        country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
+        for p, nt in c.places:
+            sc = self._prior(p, nt)
+            if country_named and p.kind == "city":
+                sc -= 2.5
+            # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
+            if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
+                sc -= _KIND_PRIOR["admin1"] + 0.5
+            if c.prefer_admin and p.kind == "admin1":
+                sc += 3.0
+            q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
+            if q:
+                sc += 6.0
+            if p.id not in best or best[p.id][0] < sc:
+                best[p.id] = (sc, p, q)
+        return sorted(best.values(), key=lambda t: (-t[0], t[1].id))[:_MAX_CANDIDATES]
+
+    def _resolve_block(
+        self,
+        keys: list[str],
+        first: dict[str, _Cand],
+        qualifiers: dict[str, list[list[tuple[Place, str]]]],
+    ) -> dict[str, tuple[Place, float, tuple[Place, ...]] | None]:
+        """Soft voting over the candidates of ``keys`` (one block of an article's names)."""
         owner: list[int] = []
         plist: list[Place] = []
         base: list[float] = []
         qual: list[bool] = []
         for ki, key in enumerate(keys):
-            c = first[key]
-            admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
-            seats = {
-                p.country_code
-                for p, _ in c.places
-                if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
-            }
-            best: dict[str, tuple[float, Place, bool]] = {}
-            # "Mexico" names the country before Mexico City, whatever the article says around it
-            country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
-            for p, nt in c.places:
-                sc = self._prior(p, nt)
-                if country_named and p.kind == "city":
-                    sc -= 2.5
-                # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
-                if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
-                    sc -= _KIND_PRIOR["admin1"] + 0.5
-                if c.prefer_admin and p.kind == "admin1":
-                    sc += 3.0
-                q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
-                if q:
-                    sc += 6.0
-                if p.id not in best or best[p.id][0] < sc:
-                    best[p.id] = (sc, p, q)
-            top = sorted(best.values(), key=lambda t: (-t[0], t[1].id))[:_MAX_CANDIDATES]
-            for sc, p, q in top:
+            for sc, p, q in self._candidate_rows(key, first[key], qualifiers):
                 owner.append(ki)
                 plist.append(p)
                 base.append(sc)
                 qual.append(q)
-        own = np.asarray(owner)
-        prior = np.asarray(base)
+        own = np.asarray(owner, dtype=np.int64)
+        prior = np.asarray(base, dtype=np.float64)
         n_keys = len(keys)
-        cc_codes = [p.country_code for p in plist]
+        cc_idx = _index([p.country_code for p in plist])
         st_codes = [
             f"{p.country_code}.{p.admin1_code}" if p.kind in _SUBNATIONAL and p.admin1_code else "" for p in plist
         ]
-        cc_idx = _index(cc_codes)
         st_idx = _index(st_codes)
-        local = np.asarray([p.kind in _SUBNATIONAL and p.kind != "admin1" for p in plist])
+        no_state = np.asarray([s == "" for s in st_codes], dtype=bool)
+        local = np.asarray([p.kind in _SUBNATIONAL and p.kind != "admin1" for p in plist], dtype=bool)
         lon = np.radians([p.lon for p in plist])
         lat = np.radians([p.lat for p in plist])
-        near = _near_matrix(lon, lat, local, _NEAR_KM)
-        same_owner = own[:, None] == own[None, :]
-        near[same_owner] = 0.0
 
         score = prior.copy()
         prob = _softmax_by(score, own, n_keys)
-        support_state = np.zeros_like(score)
-        support_near = np.zeros_like(score)
+        support_cc = support_state = support_near = np.zeros_like(score)
         for _ in range(2):
-            support_cc = _others_mass(prob, own, cc_idx, n_keys)
-            support_state = _others_mass(prob, own, st_idx, n_keys)
-            support_state[np.asarray([s == "" for s in st_codes])] = 0.0
-            support_near = near @ prob
+            support_cc = _others_mass(prob, own, cc_idx)
+            support_state = _others_mass(prob, own, st_idx)
+            support_state[no_state] = 0.0
+            support_near = _near_support(lon, lat, local, own, prob, _NEAR_KM)
             score = (
                 prior
                 + 2.4 * np.minimum(support_cc, 1.0)
@@ -590,8 +614,9 @@ class Geoparser:
             prob = _softmax_by(score, own, n_keys)
 
         chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        starts = np.searchsorted(own, np.arange(n_keys + 1))
         for ki, key in enumerate(keys):
-            idx = np.flatnonzero(own == ki)
+            idx = np.arange(starts[ki], starts[ki + 1])
             # what matters is where: candidates within 50 km of each other (a city, its region, the
             # strip it names) pool their probability; the best-scored member of the best pool wins
             mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
@@ -604,15 +629,8 @@ class Geoparser:
                 chosen[key] = None
                 continue
             alts = tuple(plist[int(j)] for j in order[1:4])
-            chosen[key] = (plist[b], float(mass[centre]), alts)
-        out: list[Mention] = []
-        for c in cands:
-            pick = chosen[c.key]
-            if pick is None:
-                continue
-            p, conf, alts = pick
-            out.append(Mention(c.start, c.end, c.surface, p, conf, c.associative, alts))
-        return out
+            chosen[key] = (plist[b], min(1.0, float(mass[centre])), alts)
+        return chosen
 
     @staticmethod
     def _qualifies(p: Place, qplaces: Iterable[tuple[Place, str]]) -> bool:
@@ -667,44 +685,70 @@ def _softmax_by(score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: i
 
 
 def _others_mass(
-    prob: npt.NDArray[np.float64], own: npt.NDArray[np.int64], code: npt.NDArray[np.int64], n_keys: int
+    prob: npt.NDArray[np.float64], own: npt.NDArray[np.int64], code: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
-    """For each candidate: probability mass the *other* names put on its code (country, region)."""
-    n_codes = int(code.max()) + 1 if len(code) else 0
-    total = np.zeros(n_codes)
-    np.add.at(total, code, prob)
-    mine = np.zeros((n_keys, n_codes))
-    np.add.at(mine, (own, code), prob)
-    return np.asarray(total[code] - mine[own, code])
+    """For each candidate: probability mass the *other* names put on its code (country, region).
+
+    Linear in the number of candidates: sums per code and per (name, code) pair by bincount.
+    """
+    if len(code) == 0:
+        return np.zeros(0)
+    n_codes = int(code.max()) + 1
+    total = np.bincount(code, weights=prob, minlength=n_codes)
+    pair = own * n_codes + code
+    _, inv = np.unique(pair, return_inverse=True)
+    mine = np.bincount(inv, weights=prob)
+    return np.asarray(total[code] - mine[inv])
+
+
+def _haversine_km(
+    lon1: npt.NDArray[np.float64],
+    lat1: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Great-circle distances (km) between every row point 1 and every column point 2 (radians)."""
+    dlat = lat1[:, None] - lat2[None, :]
+    dlon = lon1[:, None] - lon2[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat1)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2
+    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
 def _pooled_mass(
     lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], prob: npt.NDArray[np.float64], km: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """For each candidate: the probability of all candidates of the same name within ``km`` of it,
-    and the (n, n) matrix of which candidates lie within ``km`` of which."""
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    within = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) < km
+    and the (n, n) matrix of which candidates lie within ``km`` of which (n <= 15: one name)."""
+    within = _haversine_km(lon, lat, lon, lat) < km
     return np.asarray(within.astype(float) @ prob), within
 
 
-def _near_matrix(
-    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], local: npt.NDArray[np.bool_], km: float
+#: Rows of the nearness computation done at once (memory: rows x local candidates floats).
+_NEAR_ROWS = 256
+
+
+def _near_support(
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    local: npt.NDArray[np.bool_],
+    own: npt.NDArray[np.int64],
+    prob: npt.NDArray[np.float64],
+    km: float,
 ) -> npt.NDArray[np.float64]:
-    """1.0 where two local candidates lie within ``km`` of each other (great circle), else 0."""
-    n = len(lon)
-    out = np.zeros((n, n))
+    """For each local candidate: the probability other names put on local places within ``km``.
+
+    Computed in chunks of :data:`_NEAR_ROWS` rows, so memory stays linear in the candidates.
+    """
+    out = np.zeros(len(lon))
     idx = np.flatnonzero(local)
     if len(idx) < 2:
         return out
-    la, lo = lat[idx], lon[idx]
-    dlat = la[:, None] - la[None, :]
-    dlon = lo[:, None] - lo[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-    d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    out[np.ix_(idx, idx)] = (d < km).astype(float)
+    la, lo, ow, pr = lat[idx], lon[idx], own[idx], prob[idx]
+    for r0 in range(0, len(idx), _NEAR_ROWS):
+        rows = slice(r0, r0 + _NEAR_ROWS)
+        close = _haversine_km(lo[rows], la[rows], lo, la) < km
+        close &= ow[rows, None] != ow[None, :]
+        out[idx[rows]] = close.astype(float) @ pr
     return out
 
 
