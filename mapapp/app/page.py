@@ -230,22 +230,29 @@ def _add_place_cb() -> None:
     if not query:
         _flash("warning", "Type a place name to add it as a launch point.")
         return
+    from mapapp.data.resolver import resolve
+
     try:
-        hits = _gazetteer().search(query, limit=5)  # type: ignore[attr-defined]
-    except InputError as err:
+        res = resolve(query, prefer="point")
+    except MapAppError as err:
         _flash("warning", f"{err}")
         return
-    if not hits:
-        _flash("warning", f"No place called {query!r} in the gazetteer; check the spelling.")
-        return
-    p = hits[0]
+    p = res.place
     lp = LaunchPoint(p.name, p.lon, p.lat)
     ss["extra_points"][lp.name] = lp
     if lp.name not in ss["launch_names"]:
         ss["launch_names"] = [*ss["launch_names"], lp.name]
     ss["place_query"] = ""
+    others = ""
+    if res.ambiguous:
+        others = (
+            " Other places of that name: "
+            + "; ".join(c.label for c in res.candidates[1:4])
+            + " — add a qualifier (e.g. 'Pokrovsk, Donetsk') to choose."
+        )
     _flash(
-        "success", f"Added launch point {p.name} ({p.kind}, {p.country_code or '—'}; {format_latlon(p.lat, p.lon, 3)})."
+        "success",
+        f"Added launch point {res.candidates[0].label}; {format_latlon(p.lat, p.lon, 3)}.{others}",
     )
 
 

@@ -605,15 +605,12 @@ def _day(v: dt.date | str | None, what: str) -> dt.date | None:
 
 
 def resolve_center(center: str | Sequence[float]) -> tuple[float, float]:
-    """(lon, lat) of a place name (gazetteer best match), ``"lon,lat"`` text, or a (lon, lat) pair."""
+    """(lon, lat) of a place query (through :func:`mapapp.data.resolver.resolve`: a city before the
+    region of the same name), ``"lon,lat"`` text, or a (lon, lat) pair."""
     if isinstance(center, str):
-        m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", center)
-        if m:
-            return (float(m.group(1)), float(m.group(2)))
-        from mapapp.data.gazetteer import get_gazetteer
+        from mapapp.data.resolver import resolve
 
-        p = get_gazetteer().search(center, limit=1)[0]
-        return (p.lon, p.lat)
+        return tuple(resolve(center, prefer="point", order="lonlat").lonlat)  # type: ignore[return-value]
     if len(center) != 2:
         msg = f"Centre {center!r} is not (lon, lat); give two numbers or a place name."
         raise GeometryError(msg)
