@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mapapp import settings
 from mapapp.app import mapview as appmap
 from mapapp.errors import InputError, MapAppError
 from mapapp.maps import model as appmodel
@@ -112,7 +112,7 @@ def _init_session() -> None:
         return
     seeds = appstate.seed_files(appstate.seed_dir())
     params = st.query_params.to_dict()
-    start = os.environ.get("MAPAPP_ARTICLE")
+    start = settings.get("MAPAPP_ARTICLE")
     if start and "article" not in params:
         params["article"] = start
     state, warnings = appstate.from_query(params, seeds)

@@ -45,6 +45,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mapapp import settings
 from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
 from mapapp.model import DateValue, Event, Place
 
@@ -445,7 +446,7 @@ class EventStore:
         for ds in DATASETS:
             (self.root / ds).mkdir(exist_ok=True)
             os.replace(tmp / f"{ds}.parquet", self.root / ds / f"part-{batch_id}.parquet")
-        crash = os.environ.get(CRASH_ENV)
+        crash = settings.get(CRASH_ENV)
         if crash and self._published_here >= int(crash):
             os._exit(75)  # testing hook: die after moving the parts, before the commit
         man = self._manifest()

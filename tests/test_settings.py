@@ -1,0 +1,30 @@
+"""One settings module: every MAPAPP_* variable the code names is declared, with a default and help."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from mapapp import settings
+
+PKG = Path(__file__).resolve().parent.parent / "mapapp"
+
+
+def test_every_variable_the_code_names_is_declared() -> None:
+    named = set()
+    for f in PKG.rglob("*.py"):
+        named |= set(re.findall(r"\bMAPAPP_[A-Z0-9_]+\b", f.read_text(encoding="utf-8")))
+    declared = {s.name for s in settings.SETTINGS}
+    assert named <= declared, f"declare these in mapapp/settings.py: {sorted(named - declared)}"
+    assert all(s.help for s in settings.SETTINGS)
+
+
+def test_environment_wins_over_default_and_blank_means_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPAPP_LIBRARY_MAX_MB", "5")
+    assert settings.get("MAPAPP_LIBRARY_MAX_MB") == "5"
+    monkeypatch.setenv("MAPAPP_LIBRARY_MAX_MB", "  ")
+    assert settings.get("MAPAPP_LIBRARY_MAX_MB") == "200"
+    with pytest.raises(KeyError):
+        settings.get("MAPAPP_NOT_A_SETTING")
