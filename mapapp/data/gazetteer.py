@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -429,6 +430,36 @@ class Gazetteer:
     def _big_names(self) -> list[str]:
         big = np.flatnonzero(self._score >= 5.0)
         return sorted({self._keys[int(j)] for j in big} - {k for k in self._keys if k.startswith(SKELETON_PREFIX)})
+
+    # ------------------------------------------------------------------ airfields
+    @functools.cached_property
+    def _airfield_rows(self) -> npt.NDArray[np.int64]:
+        return np.flatnonzero(pc.equal(self._kind, "airfield").to_numpy(zero_copy_only=False))
+
+    def airfields(self) -> list[Place]:
+        """Every airfield: the built-in ones (OurAirports, airportsdata) and the user's own."""
+        return [self._place(int(i)) for i in self._airfield_rows] + [
+            p for p in self._user_places if p.kind == "airfield"
+        ]
+
+    def airfields_near(self, lon: float, lat: float, km: float) -> list[Place]:
+        """Airfields within ``km`` (great circle) of (lon, lat) degrees, nearest first."""
+        rows = self._airfield_rows
+        lo, la = np.radians(self._lon[rows]), np.radians(self._lat[rows])
+        x, y = np.radians(lon), np.radians(lat)
+        h = np.sin((la - y) / 2) ** 2 + np.cos(la) * np.cos(y) * np.sin((lo - x) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        near = [(float(d[k]), self._place(int(rows[k]))) for k in np.flatnonzero(d <= km)]
+        for p in self._user_places:
+            if p.kind == "airfield":
+                hu = (
+                    np.sin((np.radians(p.lat) - y) / 2) ** 2
+                    + np.cos(np.radians(p.lat)) * np.cos(y) * np.sin((np.radians(p.lon) - x) / 2) ** 2
+                )
+                du = float(2 * 6371.0088 * np.arcsin(np.sqrt(min(1.0, hu))))
+                if du <= km:
+                    near.append((du, p))
+        return [p for _, p in sorted(near, key=lambda t: (t[0], t[1].id))]
 
     # ------------------------------------------------------------------ tables
     def cities(self, min_population: int = 0) -> pd.DataFrame:

@@ -137,7 +137,11 @@ def _read_csv(out: UserPlaces, text: str) -> None:
             "(optional: aliases, kind, country_code)."
         )
         raise InputError(msg)
-    alias_c, kind_c, cc_c = _pick(header, ("aliases", "alias")), _pick(header, ("kind",)), _pick(header, ("country_code",))
+    alias_c, kind_c, cc_c = (
+        _pick(header, ("aliases", "alias")),
+        _pick(header, ("kind",)),
+        _pick(header, ("country_code",)),
+    )
     for row in reader:
         if None in row:
             out.problems.append(f"{out.path}:{reader.line_num}: more fields than the header has; skipped")

@@ -15,6 +15,7 @@ Coordinates are (lon, lat) in :class:`~mapapp.model.Place`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -26,10 +27,12 @@ import numpy as np
 import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
-from mapapp.data.names import normalize
+from mapapp.data.names import ARABIC_ARTICLES, is_cyrillic, normalize
 from mapapp.data.resolver import KIND_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
+from mapapp.text.geoparse.context import Pick as _Pick
+from mapapp.text.geoparse.context import unknown_placed, unresolve_far_namesakes
 from mapapp.text.geoparse.lexicon import (
     AP_STATE_ABBREVIATIONS,
     CONNECTORS,
@@ -120,12 +123,23 @@ class _Cand:
     associative: bool
     prefer_admin: bool = False
     weak: bool = False  # a common word or a tiny place: kept only with support from the article
+    variant: bool = False  # matched by spelling variant (Arabic skeleton): needs the country's support
     qualifier_of: list[int] = field(default_factory=list)  # indices of mentions this qualifies
     qualified_by: list[int] = field(default_factory=list)
 
 
+#: Words that turn a place name into an airfield's name ("Engels airbase", "Saki Air Base").
+AIRFIELD_WORDS = frozenset({"air", "base", "airbase", "airfield", "field", "aerodrome", "airport", "ab"})
 #: Lower-case words the recogniser looks at; other lower-case words only separate names.
-_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS
+_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS | AIRFIELD_WORDS | ARABIC_ARTICLES
+_RUN_LOWER = CONNECTORS | AIRFIELD_WORDS | ARABIC_ARTICLES
+_AIRFIELD_AFTER = re.compile(r"\s+(?:air\s*base|airfield|air\s+field|aerodrome|AB)\b", re.IGNORECASE)
+#: Least similarity (difflib ratio of the keys) of a skeleton match to the place's own name.
+_VARIANT_RATIO = 0.55
+#: Below this similarity to the place's name, a single-word alternate name is weak evidence.
+_ALIEN_ALT_RATIO = 0.45
+#: Radius (km) in which "X airfield" looks for the airfield of the place X.
+AIRFIELD_NEAR_KM = 30.0
 
 
 def _tokenize(text: str) -> list[_Tok]:
@@ -218,6 +232,7 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
+        self._gaz_version = getattr(self.gaz, "version", 0)
         # load now what the first article would otherwise pay for: word frequencies, the id index
         common_word_zipf("the")
         self._ap_state("Va.")
@@ -225,6 +240,10 @@ class Geoparser:
     # ------------------------------------------------------------------ recognition
     def _lookup(self, key: str) -> list[tuple[Place, str]]:
         """Candidates of a normalised name (cached: the same names recur across articles)."""
+        if self._gaz_version != getattr(self.gaz, "version", 0):
+            self._cache.clear()  # user places were merged since: look-ups may have changed
+            self._gaz_version = getattr(self.gaz, "version", 0)
+            self.max_n = max(self.max_n, min(8, getattr(self.gaz, "max_name_tokens", 5)))
         got = self._cache.get(key)
         if got is None:
             if len(self._cache) > 200_000:
@@ -241,11 +260,16 @@ class Geoparser:
         except InputError:
             return []
 
-    def recognise(self, text: str) -> list[_Cand]:  # noqa: C901 (the recognition scan: one branch per token case)
+    def recognise(self, text: str) -> list[_Cand]:
         """Spans that name places (before resolution)."""
+        return self._recognise(text)[0]
+
+    def _recognise(self, text: str) -> tuple[list[_Cand], list[_Tok], set[int]]:  # noqa: C901 (the recognition scan: one branch per token case)
+        """Candidates, the tokens, and the start offsets of every gazetteer hit (also rejected ones)."""
         toks = _tokenize(text)
         n = len(toks)
         cands: list[_Cand] = []
+        hit_starts: set[int] = set()
         surnames = self._person_surnames(text, toks)
         i = 0
         while i < n:
@@ -278,7 +302,7 @@ class Geoparser:
             while (
                 j < limit
                 and _gap_ok(text, toks[j - 1], toks[j])
-                and (toks[j].cap or toks[j].text.lower() in CONNECTORS)
+                and (toks[j].cap or toks[j].text.lower() in _RUN_LOWER)
             ):
                 j += 1
             # longest gazetteer name from here: extend one token at a time while some name continues
@@ -286,7 +310,8 @@ class Geoparser:
             key = _norm(t.text)
             k = i + 1
             while True:
-                if toks[k - 1].cap and self.gaz.has_name(key):
+                last_ok = toks[k - 1].cap or (k - 1 > i and toks[k - 1].text.lower() in AIRFIELD_WORDS)
+                if last_ok and self.gaz.has_name(key):
                     places = self._lookup(key)
                     if places:
                         hit = (k, places)
@@ -295,16 +320,92 @@ class Geoparser:
                     k += 1
                 else:
                     break
+            variant = False
+            if hit is None or (hit[0] == i + 1 and j > i + 1):
+                # another spelling, when nothing or only the first word matched ("Ayn Issa")
+                alt = self._variant_hit(text, toks, i, j)
+                if alt is not None and (hit is None or alt[0] > hit[0]):
+                    hit, variant = alt, True
             if hit is None:
                 i += 1
                 continue
             k, places = hit
             cand, skip_to = self._vet(text, toks, i, k, places, surnames)
+            if skip_to < 0:
+                # a longer capitalised name that is no gazetteer place ("Malaya Loknya", "Boko Haram"):
+                # left to the unknown-name pass, which places it only in a place context
+                i = -skip_to
+                continue
+            hit_starts.add(t.start)
             if cand is not None:
+                if variant:
+                    cand.variant = True
+                self._airfield_of(text, cand)
                 cands.append(cand)
             i = max(k, skip_to)
         self._link_qualifiers(text, cands)
-        return cands
+        return cands, toks, hit_starts
+
+    def _variant_hit(
+        self, text: str, toks: Sequence[_Tok], i: int, j: int
+    ) -> tuple[int, list[tuple[Place, str]]] | None:
+        """A name the gazetteer has in another spelling: a Cyrillic name by its standard
+        romanisations ("Роботине" -> Robotyne), a Latin rendering of an Arabic name by its
+        skeleton ("Dayr az Zawr" -> Deir ez-Zor). Longest run first; None when nothing matches."""
+        first = toks[i].text
+        if is_cyrillic(first):
+            for k in range(j, i, -1):
+                if not toks[k - 1].cap:
+                    continue
+                got = self.gaz.transliterated_candidates(text[toks[i].start : toks[k - 1].end])
+                if got:
+                    return k, got
+            return None
+        if len(first) < 3 or not first.isascii() or common_word_zipf(first.lower()) >= 3.0:
+            return None
+        hit: tuple[int, list[tuple[Place, str]]] | None = None
+        key = _norm(first)
+        k = i + 1
+        while True:
+            if toks[k - 1].cap and self.gaz.has_skeleton(key):
+                # the skeleton is lossy: keep the places whose name is also spelt alike
+                alike = [
+                    (p, nt)
+                    for p, nt in self.gaz.skeleton_candidates(key)
+                    if difflib.SequenceMatcher(None, key, _norm(p.name)).ratio() >= _VARIANT_RATIO
+                ]
+                if alike:
+                    hit = (k, alike)
+            if k < j and self.gaz.has_skeleton_prefix(key):
+                key = f"{key} {_norm(toks[k].text)}"
+                k += 1
+            else:
+                break
+        return hit
+
+    def _airfield_of(self, text: str, cand: _Cand) -> None:
+        """ "X airbase" where the gazetteer knows X but not "X airbase": the airfield nearest X.
+
+        Rewrites ``cand`` in place to span the airfield words and to hold the airfields within
+        :data:`AIRFIELD_NEAR_KM` of X's candidates (nothing changes when there is none)."""
+        m = _AIRFIELD_AFTER.match(text, cand.end)
+        if m is None or any(p.kind == "airfield" for p, _ in cand.places):
+            return
+        fields: list[tuple[Place, str]] = []
+        seen: set[str] = set()
+        for p, _ in cand.places[:_MAX_CANDIDATES]:
+            if p.kind not in ("city", "landmark"):
+                continue
+            for f in self.gaz.airfields_near(p.lon, p.lat, AIRFIELD_NEAR_KM):
+                if f.id not in seen:
+                    seen.add(f.id)
+                    fields.append((f, "alternate"))
+        if fields:
+            cand.end = m.end()
+            cand.surface = text[cand.start : cand.end]
+            cand.key = normalize(cand.surface)
+            cand.places = fields
+            cand.weak = False
 
     def _person_surnames(self, text: str, toks: Sequence[_Tok]) -> set[str]:
         """Last words of person names ("First [M.] Last", "Title Last") seen in this text."""
@@ -335,7 +436,9 @@ class Geoparser:
     ) -> tuple[_Cand | None, int]:
         """Apply the context rules to a gazetteer hit toks[i:k].
 
-        Returns the candidate (None when it is not a place) and the token index to go on from.
+        Returns the candidate (None when it is not a place) and the token index to go on from;
+        a negative index -(j) says the hit is only the start of a longer non-gazetteer name that
+        ends before token j (the caller leaves that name to the unknown-name pass).
         """
         first, last = toks[i], toks[k - 1]
         surface = text[first.start : last.end]
@@ -419,6 +522,17 @@ class Geoparser:
             and (nxt.text.lower() in SURNAMES if admin_level else not self._lookup(_norm(nxt.text)))
         ):
             return None, k
+        if single and not admin_level and not headline and self._name_goes_on(nxt, big):
+            return None, -(k + 1)  # negative: the whole longer name is not this place
+        # "the Duma", "the Rada": a bare city name after "the" is an institution ("the Hague" is a name)
+        if (
+            single
+            and prev is not None
+            and prev.text.lower() == "the"
+            and all(p.kind == "city" for p, _ in places)
+            and not self.gaz.has_name(f"the {low}")
+        ):
+            return None, k
         weak = False
         if single and not demonym_only:
             zipf = common_word_zipf(low)
@@ -444,6 +558,14 @@ class Geoparser:
             # a common word mid-sentence, a common name, or only tiny places: needs the article's support
             if not major and (zipf >= 4.5 or big < 2_000 or low in FIRST_NAMES or low in SURNAMES):
                 weak = True
+            # only an alternate name unlike the place's own ("Rashid" for Raqqa): needs support too
+            if only_alternate and all(
+                p.kind != "country"
+                and not (p.kind == "city" and p.population >= 100_000)
+                and difflib.SequenceMatcher(None, low, _norm(p.name)).ratio() < _ALIEN_ALT_RATIO
+                for p, _ in places
+            ):
+                weak = True
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
         start = first.start
         if first.text == "The" and k - i >= 2 and all(p.kind == "landmark" for p, _ in places):
@@ -463,6 +585,19 @@ class Geoparser:
             surface = text[start : last.end]
         key = normalize(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
+
+    def _name_goes_on(self, nxt: _Tok | None, big: int) -> bool:
+        """True when the capitalised word after a city makes the two one non-place name: a
+        surname ("Kobe Bryant") or, after a small place, a foreign word ("Boko Haram")."""
+        if nxt is None or not nxt.cap or not nxt.text.isalpha():
+            return False
+        nl = nxt.text.lower()
+        if nl in PLACE_HEAD_WORDS or nl in AIRFIELD_WORDS or nl in _COMPASS:
+            return False
+        if any(p.kind != "city" or p.population >= 100_000 for p, _ in self._lookup(_norm(nxt.text))):
+            return False  # "Kobe Osaka": the next word is a place of note itself
+        z = common_word_zipf(nl)
+        return (nl in SURNAMES and z < 4.0) or (z < 3.5 and big < 100_000 and nxt.text.isascii())
 
     def _link_qualifiers(self, text: str, cands: list[_Cand]) -> None:
         """Mark "X, Y" pairs where Y (a region or country) may qualify X."""
@@ -505,17 +640,19 @@ class Geoparser:
         for c in cands:
             for q in c.qualified_by:
                 qualifiers[c.key].append(cands[q].places)
-        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        chosen: dict[str, _Pick | None] = {}
         for b0 in range(0, len(keys), BLOCK_NAMES):
             block = keys[b0 : b0 + BLOCK_NAMES]
             chosen.update(self._resolve_block(block, first, qualifiers))
+        unresolve_far_namesakes(self.gaz, chosen, first, cands)
         out: list[Mention] = []
         for c in cands:
             pick = chosen[c.key]
             if pick is None:
                 continue
-            p, conf, alts = pick
-            out.append(Mention(c.start, c.end, c.surface, p, conf, c.associative, alts))
+            out.append(
+                Mention(c.start, c.end, c.surface, pick.place, pick.conf, c.associative, pick.alts, pick.precision)
+            )
         return out
 
     def _candidate_rows(
@@ -552,7 +689,7 @@ class Geoparser:
         keys: list[str],
         first: dict[str, _Cand],
         qualifiers: dict[str, list[list[tuple[Place, str]]]],
-    ) -> dict[str, tuple[Place, float, tuple[Place, ...]] | None]:
+    ) -> dict[str, _Pick | None]:
         """Soft voting over the candidates of ``keys`` (one block of an article's names)."""
         owner: list[int] = []
         plist: list[Place] = []
@@ -596,8 +733,9 @@ class Geoparser:
             )
             prob = _softmax_by(score, own, n_keys)
 
-        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        chosen: dict[str, _Pick | None] = {}
         starts = np.searchsorted(own, np.arange(n_keys + 1))
+        pop = np.asarray([p.population for p in plist], dtype=np.float64)
         for ki, key in enumerate(keys):
             idx = np.arange(starts[ki], starts[ki + 1])
             # what matters is where: candidates within 50 km of each other (a city, its region, the
@@ -607,12 +745,23 @@ class Geoparser:
             pool_first = np.where(within[centre], 1, 0)
             order = idx[np.lexsort((np.arange(len(idx)), -score[idx], -pool_first))]
             b = int(order[0])
-            supported = bool(qual[b] or support_state[b] >= 0.5 or support_near[b] >= 0.5)
-            if first[key].weak and not supported:
+            local_support = max(float(support_state[b]), float(support_near[b]))
+            c = first[key]
+            if not qual[b] and local_support < 0.5 and plist[b].kind == "city" and not c.prefer_admin:
+                # a well-known city beats a village namesake unless the text points to the village
+                big = [int(j) for j in order if plist[int(j)].kind == "city" and pop[j] >= max(300_000, 30 * pop[b])]
+                if big:
+                    b = big[0]
+                    order = np.asarray([b, *[j for j in order if int(j) != b]])
+                    centre = int(np.flatnonzero(idx == b)[0])
+            supported = bool(qual[b] or local_support >= 0.5 or (c.variant and support_cc[b] >= 0.5))
+            if (c.weak or c.variant) and not supported:
                 chosen[key] = None
                 continue
             alts = tuple(plist[int(j)] for j in order[1:4])
-            chosen[key] = (plist[b], min(1.0, float(mass[centre])), alts)
+            conf = min(1.0, float(mass[centre]))
+            support = max(local_support, float(support_cc[b]))
+            chosen[key] = _Pick(plist[b], conf, alts, bool(qual[b]), support)
         return chosen
 
     @staticmethod
@@ -634,7 +783,7 @@ class Geoparser:
         """
         _check_text(text)
         if len(text) <= CHUNK_CHARS:
-            return self.resolve(text, self.recognise(text))
+            return self._parse_piece(text)
         out: list[Mention] = []
         start = 0
         while start < len(text):
@@ -645,10 +794,30 @@ class Geoparser:
                     cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
                 end = cut + 1 if cut >= 0 else end
             piece = text[start:end]
-            for m in self.resolve(piece, self.recognise(piece)):
+            for m in self._parse_piece(piece):
                 out.append(replace(m, start=m.start + start, end=m.end + start))
             start = end
         return out
+
+    def _parse_piece(self, text: str) -> list[Mention]:
+        """Recognise, resolve, then place the names the gazetteer lacks at their container."""
+        cands, toks, hit_starts = self._recognise(text)
+        mentions = self.resolve(text, cands)
+        resolved = [m for m in mentions if m.resolved]
+        unresolved = [m for m in mentions if not m.resolved]
+        # names the gazetteer lacks, and unresolved ones (their span may go on: "Malaya Loknya")
+        extra = unknown_placed(
+            self.gaz,
+            text,
+            [(t.start, t.end, t.text, t.cap, t.sent_start) for t in toks],
+            hit_starts - {m.start for m in unresolved},
+            resolved,
+        )
+        if not extra and not unresolved:
+            return mentions
+        redone = {m.start for m in extra}
+        keep = [m for m in unresolved if m.start not in redone]
+        return sorted([*resolved, *keep, *extra], key=lambda m: (m.start, m.end))
 
 
 def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
