@@ -482,8 +482,10 @@ def get_gazetteer() -> Gazetteer:
     """
     import os
 
+    from mapapp import settings
+
     gaz = Gazetteer.load()
-    for path in filter(None, os.environ.get(PLACES_ENV, "").split(os.pathsep)):
+    for path in filter(None, settings.get(PLACES_ENV).split(os.pathsep)):
         add_user_places(path, gaz)
     return gaz
 

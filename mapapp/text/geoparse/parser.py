@@ -566,6 +566,8 @@ class Geoparser:
                 for p, _ in places
             ):
                 weak = True
+        if any(nt == "user" for _, nt in places):
+            weak = False  # the analyst's own list: no support needed
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
         start = first.start
         if first.text == "The" and k - i >= 2 and all(p.kind == "landmark" for p, _ in places):
