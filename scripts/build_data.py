@@ -628,7 +628,8 @@ AIRFIELD_SUFFIX_RE = re.compile(
     r"aerodrome|airport|heliport|airstrip|ab)\s*$",
     re.I,
 )
-AIRFIELD_FORMS = ("Air Base", "airbase", "airfield", "air field", "aerodrome", "Airport", "AB")
+# (not "<stem> Airport": "Beirut airport" is the city of Beirut to the news corpora and their readers)
+AIRFIELD_FORMS = ("Air Base", "airbase", "airfield", "air field", "aerodrome", "AB")
 CYR_AIRFIELD_WORD = re.compile(r"^(аэродром|аеродром|аэропорт|аеропорт)\s+", re.I)
 
 
@@ -697,7 +698,7 @@ def add_airfields(b: Builder, a1_rows: list[dict], stats: dict[str, object]) -> 
                 b.add_name(pid, kw, "alternate")
                 for latin in romanizations(kw[m.end() :], r["iso_country"]):
                     add_airfield_forms(b, pid, f"{latin} Air Base")
-            elif " " in kw or AIRFIELD_SUFFIX_RE.search(kw):
+            elif AIRFIELD_SUFFIX_RE.search(kw) and not re.search(r"\bairport\s*$", kw, re.I):
                 b.add_name(pid, kw, "alternate")
                 add_airfield_forms(b, pid, kw)
     stats["airfields_ourairports"] = n
@@ -743,7 +744,7 @@ def add_airportsdata(b: Builder, iso_to_a1: dict[str, str]) -> int:
 
 
 def add_airfield_forms(b: Builder, pid: str, name: str) -> None:
-    """"Engels Air Base" -> "Engels airbase", "Engels airfield", "Engels AB", ... (the ways news writes it)."""
+    """ "Engels Air Base" -> "Engels airbase", "Engels airfield", "Engels AB", ... (the ways news writes it)."""
     m = AIRFIELD_SUFFIX_RE.search(name)
     if m is None:
         return

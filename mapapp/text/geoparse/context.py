@@ -71,6 +71,15 @@ _NEAR_AFTER = re.compile(
     r"|,\s+(?=[A-ZА-ЯІЇЄҐ])",
     re.IGNORECASE,
 )
+_IN_BEFORE = re.compile(r"\bin\s+$")
+#: Last words that make a capitalised name a facility, street or organisation, not a settlement.
+_NOT_SETTLEMENT = frozenset(
+    {"school", "elementary", "high", "middle", "academy", "college", "university", "hospital", "clinic", "center",
+     "centre", "church", "park", "mall", "airport", "station", "hall", "hotel", "condominiums", "apartments",
+     "building", "stadium", "arena", "field", "farm", "farms", "ranch", "plaza", "tower", "towers", "bridge",
+     "dam", "lake", "creek", "river", "mountain", "hills", "heights", "estates", "club", "company", "inc",
+     "band", "lips", "news", "post", "times"}
+)  # fmt: skip
 _SPEECH_AFTER = re.compile(r"\s+(?:said|says|told|added|wrote|stated)\b")
 
 
@@ -188,10 +197,11 @@ def _named_container(gaz: Gazetteer, name: str, mentions: Sequence[Mention], sta
     return None
 
 
-def _reference_after(gaz: Gazetteer, after: str, e: int, mentions: Sequence[Mention]) -> Place | None:
-    """The region of the resolved place right after a name ("X near Kupiansk", "Karrada, Baghdad")."""
+def _reference_after(gaz: Gazetteer, after: str, e: int, mentions: Sequence[Mention], after_in: bool) -> Place | None:
+    """The region of the resolved place right after a name ("X near Kupiansk"; after "in": "in
+    Karrada, Baghdad" -- a bare comma alone is no place context: "said Joe Scholl, Helena")."""
     m = _NEAR_AFTER.match(after)
-    if m is None:
+    if m is None or (not after_in and m.group(0).strip() == ","):
         return None
     at = e + m.end()
     for men in mentions:
@@ -273,8 +283,11 @@ def unknown_placed(
             continue
         before = text[max(0, s - 40) : s]
         after = text[e : e + 80]
+        if toks[j - 1][2].lower() in _NOT_SETTLEMENT or (j < n and toks[j][2].lower() in _NOT_SETTLEMENT):
+            i = j  # "North Avenue", "Cassens Elementary", "Sparrow Condominiums"
+            continue
         m_cont = _CONTAINER_AFTER.match(after)
-        ref = _reference_after(gaz, after, e, mentions)
+        ref = _reference_after(gaz, after, e, mentions, bool(_IN_BEFORE.search(before)))
         cue = bool(_CUE_BEFORE.search(before) or _KIND_AFTER.match(after) or m_cont or ref)
         if not cue or _SPEECH_AFTER.match(after) or (j - i == 1 and tok[2].lower() in SURNAMES and ref and not m_cont):
             i = j

@@ -129,11 +129,16 @@ class _Cand:
 
 
 #: Words that turn a place name into an airfield's name ("Engels airbase", "Saki Air Base").
-AIRFIELD_WORDS = frozenset({"air", "base", "airbase", "airfield", "field", "aerodrome", "airport", "ab"})
+AIRFIELD_WORDS = frozenset({"air", "base", "airbase", "airfield", "field", "aerodrome", "ab"})
 #: Lower-case words the recogniser looks at; other lower-case words only separate names.
 _KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS | AIRFIELD_WORDS | ARABIC_ARTICLES
 _RUN_LOWER = CONNECTORS | AIRFIELD_WORDS | ARABIC_ARTICLES
 _AIRFIELD_AFTER = re.compile(r"\s+(?:air\s*base|airfield|air\s+field|aerodrome|AB)\b", re.IGNORECASE)
+# what follows "the <X>" when X is an institution ("the Duma voted", "the Rada's vote", "the Duma.")
+_INSTITUTION_AFTER = re.compile(
+    r"\s*(?:[.,;:!?)]|['’]s\b|$)|\s+(?:has|have|had|is|was|were|are|will|would|voted|votes|passed|approved|adopted|"
+    r"ratified|rejected|said|says|announced)\b"
+)
 #: Least similarity (difflib ratio of the keys) of a skeleton match to the place's own name.
 _VARIANT_RATIO = 0.55
 #: Below this similarity to the place's name, a single-word alternate name is weak evidence.
@@ -330,6 +335,13 @@ class Geoparser:
                 i += 1
                 continue
             k, places = hit
+            if (
+                k - i >= 2
+                and toks[k - 1].text.lower() == "airport"
+                and all(p.kind == "airfield" and p.feature_code == "AIRP" for p, _ in places)
+            ):
+                # "Long Beach Airport", "Domodedovo Airport": the place the airport is named after
+                k, places = self._place_prefix(toks, i, k) or (k, places)
             cand, skip_to = self._vet(text, toks, i, k, places, surnames)
             if skip_to < 0:
                 # a longer capitalised name that is no gazetteer place ("Malaya Loknya", "Boko Haram"):
@@ -383,6 +395,16 @@ class Geoparser:
                 break
         return hit
 
+    def _place_prefix(self, toks: Sequence[_Tok], i: int, k: int) -> tuple[int, list[tuple[Place, str]]] | None:
+        """The longest name of a place (not an airfield) that toks[i:k] starts with, if any."""
+        for kk in range(k - 1, i, -1):
+            key = " ".join(_norm(t.text) for t in toks[i:kk])
+            if toks[kk - 1].cap and self.gaz.has_name(key):
+                places = [(p, nt) for p, nt in self._lookup(key) if p.kind != "airfield"]
+                if places:
+                    return kk, places
+        return None
+
     def _airfield_of(self, text: str, cand: _Cand) -> None:
         """ "X airbase" where the gazetteer knows X but not "X airbase": the airfield nearest X.
 
@@ -396,7 +418,7 @@ class Geoparser:
         for p, _ in cand.places[:_MAX_CANDIDATES]:
             if p.kind not in ("city", "landmark"):
                 continue
-            for f in self.gaz.airfields_near(p.lon, p.lat, AIRFIELD_NEAR_KM):
+            for f in self.gaz.airfields_near(p.lon, p.lat, AIRFIELD_NEAR_KM)[:1]:  # the airfield *at* X
                 if f.id not in seen:
                     seen.add(f.id)
                     fields.append((f, "alternate"))
@@ -530,6 +552,7 @@ class Geoparser:
             and prev is not None
             and prev.text.lower() == "the"
             and all(p.kind == "city" for p, _ in places)
+            and _INSTITUTION_AFTER.match(text, last.end)
             and not self.gaz.has_name(f"the {low}")
         ):
             return None, k
@@ -667,6 +690,8 @@ class Geoparser:
             for p, _ in c.places
             if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
         }
+        # a city of 50,000+ inside the region of the same name ("Kherson" in Kherson Oblast)
+        towns = {(p.country_code, p.admin1_code) for p, _ in c.places if p.kind == "city" and p.population >= 50_000}
         best: dict[str, tuple[float, Place, bool]] = {}
         # "Mexico" names the country before Mexico City, whatever the article says around it
         country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
@@ -675,7 +700,11 @@ class Geoparser:
             if country_named and p.kind == "city":
                 sc -= 2.5
             # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
-            if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
+            if (
+                p.kind == "admin1"
+                and not c.prefer_admin
+                and (p.country_code in seats or (p.country_code, p.admin1_code) in towns)
+            ):
                 sc -= KIND_PRIOR["admin1"] + 0.5
             if c.prefer_admin and p.kind == "admin1":
                 sc += 3.0
@@ -749,14 +778,21 @@ class Geoparser:
             b = int(order[0])
             local_support = max(float(support_state[b]), float(support_near[b]))
             c = first[key]
-            if not qual[b] and local_support < 0.5 and plist[b].kind == "city" and not c.prefer_admin:
+            if (
+                not qual[b]
+                and max(local_support, float(support_cc[b])) < 0.5
+                and plist[b].kind == "city"
+                and not c.prefer_admin
+            ):
                 # a well-known city beats a village namesake unless the text points to the village
                 big = [int(j) for j in order if plist[int(j)].kind == "city" and pop[j] >= max(300_000, 30 * pop[b])]
                 if big:
                     b = big[0]
                     order = np.asarray([b, *[j for j in order if int(j) != b]])
                     centre = int(np.flatnonzero(idx == b)[0])
-            supported = bool(qual[b] or local_support >= 0.5 or (c.variant and support_cc[b] >= 0.5))
+            # a spelling variant of one word needs a neighbour; of several words, its country named
+            country_ok = c.variant and " " in c.key and support_cc[b] >= 0.5
+            supported = bool(qual[b] or local_support >= 0.5 or country_ok)
             if (c.weak or c.variant) and not supported:
                 chosen[key] = None
                 continue
