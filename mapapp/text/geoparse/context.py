@@ -31,6 +31,7 @@ from mapapp.text.geoparse.lexicon import (
     GENERIC_WORDS,
     MONTHS_AND_DAYS,
     PERSON_TITLES,
+    STREET_SUFFIXES,
     SURNAMES,
     common_word_zipf,
 )
@@ -54,7 +55,7 @@ _AREA_WORDS = r"region|oblast|province|governorate|district|raion|rayon|krai|rep
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:villages?|towns?|settlements?|hamlets?|city|cities|outskirts)\s+(?:of\s+)?"
     r"|\b(?:near|outside|around|towards?|nearby|approaching|entered|liberated|captured|recaptured|"
-    r"shelled|struck|hit|attacked|bombed|stormed|seized|advanced\s+on)\s+"
+    r"shelled|bombed|stormed|seized|advanced\s+on)\s+"
     r"(?:the\s+)?(?:(?:village|town|settlement|city)\s+(?:of\s+)?)?)$",
     re.IGNORECASE,
 )
@@ -72,6 +73,9 @@ _NEAR_AFTER = re.compile(
     re.IGNORECASE,
 )
 _IN_BEFORE = re.compile(r"\bin\s+$")
+_PERSON_BEFORE = re.compile(
+    r"\b(?:with|by|for|told|said|says|asked|met|named|called|visited|against|arrested)\s+$", re.I
+)
 #: Last words that make a capitalised name a facility, street or organisation, not a settlement.
 _NOT_SETTLEMENT = frozenset(
     {"school", "elementary", "high", "middle", "academy", "college", "university", "hospital", "clinic", "center",
@@ -283,8 +287,12 @@ def unknown_placed(
             continue
         before = text[max(0, s - 40) : s]
         after = text[e : e + 80]
-        if toks[j - 1][2].lower() in _NOT_SETTLEMENT or (j < n and toks[j][2].lower() in _NOT_SETTLEMENT):
+        last, following = toks[j - 1][2].lower(), toks[j][2].lower() if j < n else ""
+        if last in _NOT_SETTLEMENT or following in _NOT_SETTLEMENT or following in STREET_SUFFIXES:
             i = j  # "North Avenue", "Cassens Elementary", "Sparrow Condominiums"
+            continue
+        if after[:2] in ("'s", "’s") or _PERSON_BEFORE.search(before):
+            i = j  # "outside Chaudhry's home", "caught up with Bakari near Atlanta": a person
             continue
         m_cont = _CONTAINER_AFTER.match(after)
         ref = _reference_after(gaz, after, e, mentions, bool(_IN_BEFORE.search(before)))

@@ -375,11 +375,12 @@ class Geoparser:
             return None
         if len(first) < 3 or not first.isascii() or common_word_zipf(first.lower()) >= 3.0:
             return None
+        one_word_ok = "-" in first and first.split("-")[0].lower() in ARABIC_ARTICLES  # "Al-Raqqa"
         hit: tuple[int, list[tuple[Place, str]]] | None = None
         key = _norm(first)
         k = i + 1
         while True:
-            if toks[k - 1].cap and self.gaz.has_skeleton(key):
+            if toks[k - 1].cap and (k > i + 1 or one_word_ok) and self.gaz.has_skeleton(key):
                 # the skeleton is lossy: keep the places whose name is also spelt alike
                 alike = [
                     (p, nt)
@@ -544,7 +545,7 @@ class Geoparser:
             and (nxt.text.lower() in SURNAMES if admin_level else not self._lookup(_norm(nxt.text)))
         ):
             return None, k
-        if single and not admin_level and not headline and self._name_goes_on(nxt, big):
+        if single and not admin_level and not headline and self._name_goes_on(text, first, nxt, big):
             return None, -(k + 1)  # negative: the whole longer name is not this place
         # "the Duma", "the Rada": a bare city name after "the" is an institution ("the Hague" is a name)
         if (
@@ -583,8 +584,7 @@ class Geoparser:
                 weak = True
             # only an alternate name unlike the place's own ("Rashid" for Raqqa): needs support too
             if only_alternate and all(
-                p.kind != "country"
-                and not (p.kind == "city" and p.population >= 100_000)
+                p.kind in ("admin1", "admin2", "region")
                 and difflib.SequenceMatcher(None, low, _norm(p.name)).ratio() < _ALIEN_ALT_RATIO
                 for p, _ in places
             ):
@@ -611,18 +611,27 @@ class Geoparser:
         key = normalize(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
-    def _name_goes_on(self, nxt: _Tok | None, big: int) -> bool:
+    def _name_goes_on(self, text: str, first: _Tok, nxt: _Tok | None, big: int) -> bool:
         """True when the capitalised word after a city makes the two one non-place name: a
-        surname ("Kobe Bryant") or, after a small place, a foreign word ("Boko Haram")."""
+        surname the text also uses alone ("Kobe Bryant ... Bryant said"), or, after a small
+        place, a foreign word or another small place's name ("Boko Haram", "Malaya Loknya")."""
         if nxt is None or not nxt.cap or not nxt.text.isalpha():
             return False
         nl = nxt.text.lower()
         if nl in PLACE_HEAD_WORDS or nl in AIRFIELD_WORDS or nl in _COMPASS:
             return False
-        if any(p.kind != "city" or p.population >= 100_000 for p, _ in self._lookup(_norm(nxt.text))):
+        others = self._lookup(_norm(nxt.text))
+        if any(p.kind != "city" or p.population >= 100_000 for p, _ in others):
             return False  # "Kobe Osaka": the next word is a place of note itself
         z = common_word_zipf(nl)
-        return (nl in SURNAMES and z < 4.0) or (z < 3.5 and big < 100_000 and nxt.text.isascii())
+        if nl in SURNAMES and z < 4.0:
+            alone = len(re.findall(rf"(?<!{re.escape(first.text)} )\b{re.escape(nxt.text)}\b", text))
+            if alone >= 1:
+                return True
+        if big >= 100_000 or not nxt.text.isascii():
+            return False
+        plural = nl.endswith("s") and common_word_zipf(nl[:-1]) >= 2.5
+        return (z < 2.5 and not plural) or (bool(others) and z < 3.5)
 
     def _link_qualifiers(self, text: str, cands: list[_Cand]) -> None:
         """Mark "X, Y" pairs where Y (a region or country) may qualify X."""
