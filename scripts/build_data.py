@@ -758,8 +758,12 @@ def add_airfield_forms(b: Builder, pid: str, name: str) -> None:
 def add_features(b: Builder, stats: dict[str, object]) -> None:
     """Seas, rivers, lakes, mountain ranges, deserts: hand-entered label points (features.csv)."""
     n = 0
+    taken = {key for (pid, key) in b.names if b.places[pid]["kind"] in ("region", "landmark")}
     for r in read_csv(SRC / "data_src" / "features.csv"):
         pid = "ft:" + re.sub(r"[^a-z0-9]+", "-", normalize(r["name"])).strip("-")
+        clash = [x for x in [r["name"], *r["alternates"].split("|")] if x and normalize(x) in taken]
+        if clash:
+            die(f"features.csv: {r['name']!r}: {clash} already name a region or landmark (regions.csv, landmarks.csv)")
         b.add_place(
             pid,
             name=r["name"],

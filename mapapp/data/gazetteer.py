@@ -205,7 +205,9 @@ class Gazetteer:
         return self._by_key(normalize(name))
 
     # ------------------------------------------------------------------ spelling variants
-    def skeleton_key(self, norm: str) -> str:
+    @staticmethod
+    @functools.lru_cache(maxsize=65536)
+    def skeleton_key(norm: str) -> str:
         """The skeleton key of an already-normalized name ("" when it has too few letters)."""
         sk = arabic_skeleton(norm)
         return SKELETON_PREFIX + sk if len(sk.replace(" ", "")) >= 2 else ""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -260,7 +261,8 @@ def unknown_placed(
     nothing in the article places it. ``toks`` are (start, end, text, capitalised, sentence
     start) tuples; ``hit_starts`` the starts of tokens where a gazetteer name began.
     """
-    covered = [(m.start, m.end) for m in mentions]
+    covered = sorted((m.start, m.end) for m in mentions)
+    cov_starts = [a for a, _ in covered]
     out: list[Mention] = []
     context: Place | None = None
     context_done = False
@@ -269,7 +271,8 @@ def unknown_placed(
     while i < n:
         tok = toks[i]
         s = tok[0]
-        if s in hit_starts or any(a <= s < b for a, b in covered) or not _is_candidate_word(tok):
+        k = bisect_right(cov_starts, s) - 1
+        if s in hit_starts or (k >= 0 and covered[k][0] <= s < covered[k][1]) or not _is_candidate_word(tok):
             i += 1
             continue
         j = i + 1  # a name of up to three capitalised words ("Malaya Loknya", "Novo Hrodivka")

@@ -131,8 +131,10 @@ class _Cand:
 #: Words that turn a place name into an airfield's name ("Engels airbase", "Saki Air Base").
 AIRFIELD_WORDS = frozenset({"air", "base", "airbase", "airfield", "field", "aerodrome", "ab"})
 #: Lower-case words the recogniser looks at; other lower-case words only separate names.
-_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS | AIRFIELD_WORDS | ARABIC_ARTICLES
-_RUN_LOWER = CONNECTORS | AIRFIELD_WORDS | ARABIC_ARTICLES
+# the Arabic articles that are no English words ("Salah ad Din", "Dayr az Zawr"; not "as", "an", "at")
+_ARTICLES = ARABIC_ARTICLES - {"as", "an", "at", "en", "il", "ag", "aj", "ak", "ax", "ed", "er", "et", "es"}
+_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS | AIRFIELD_WORDS | _ARTICLES
+_RUN_LOWER = CONNECTORS | AIRFIELD_WORDS | _ARTICLES
 _AIRFIELD_AFTER = re.compile(r"\s+(?:air\s*base|airfield|air\s+field|aerodrome|AB)\b", re.IGNORECASE)
 # what follows "the <X>" when X is an institution ("the Duma voted", "the Rada's vote", "the Duma.")
 _INSTITUTION_AFTER = re.compile(
@@ -780,7 +782,10 @@ class Geoparser:
             idx = np.arange(starts[ki], starts[ki + 1])
             # what matters is where: candidates within 50 km of each other (a city, its region, the
             # strip it names) pool their probability; the best-scored member of the best pool wins
-            mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
+            if len(idx) == 1:
+                mass, within = prob[idx], np.ones((1, 1), dtype=bool)
+            else:
+                mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
             centre = int(np.lexsort((np.arange(len(idx)), -score[idx], -np.round(mass, 6)))[0])
             pool_first = np.where(within[centre], 1, 0)
             order = idx[np.lexsort((np.arange(len(idx)), -score[idx], -pool_first))]
