@@ -46,6 +46,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from mapapp.data.names import ARABIC_COUNTRIES as ARABIC_COUNTRIES_NAMES  # noqa: E402
 from mapapp.data.names import arabic_skeleton, normalize, romanizations, script_ok  # noqa: E402
 
 NPM_PACKAGES = {
@@ -61,10 +62,7 @@ AIRPORTSDATA_VERSION = "20260905"
 TRANSLIT_COUNTRIES = {"UA", "RU", "BY"}
 # Countries where Arabic is an official language: their places get spelling-independent keys
 # for Latin-letter renderings of Arabic names ("Deir ez-Zor" = "Dayr az Zawr"); see arabic_skeleton.
-ARABIC_COUNTRIES = {
-    "AE", "BH", "DJ", "DZ", "EG", "EH", "IQ", "JO", "KM", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA",
-    "SA", "SD", "SO", "SY", "TD", "TN", "YE",
-}  # fmt: skip
+ARABIC_COUNTRIES = set(ARABIC_COUNTRIES_NAMES)
 SKELETON_PREFIX = "~"  # keys of skeleton rows start with this (normalize() never produces it)
 SIMPLIFY_DEG = 0.01  # ~1.1 km in latitude; see SOURCES.md
 SRC = ROOT / "scripts"

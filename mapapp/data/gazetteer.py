@@ -60,6 +60,14 @@ _PLACE_COLUMNS = [
 _NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
 
 
+def _codes(arr: pa.Array) -> tuple[npt.NDArray[np.int32], list[str | None]]:
+    """(codes, values) of a string column: ``values[codes[i]]`` is row i's value (None for null)."""
+    enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
+    values: list[str | None] = [*enc.dictionary.to_pylist(), None]
+    codes = enc.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int32)
+    return codes, values
+
+
 def _read(path: Path, name: str, columns: list[str]) -> pa.Table:
     try:
         table = pq.read_table(path, columns=columns)
@@ -83,6 +91,8 @@ class Gazetteer:
         self._cc: pa.Array = places.column("country_code").combine_chunks()
         self._a1: pa.Array = places.column("admin1_code").combine_chunks()
         self._fcode: pa.Array = places.column("feature_code").combine_chunks()
+        # few distinct values: codes + a Python list each, so building a Place reads no Arrow scalar
+        self._small = [_codes(a) for a in (self._kind, self._cc, self._a1, self._fcode)]
         self._lat = places.column("lat").to_numpy()
         self._lon = places.column("lon").to_numpy()
         self._pop = places.column("population").to_numpy()
@@ -148,17 +158,18 @@ class Gazetteer:
         p = self._cache.get(i)
         if p is None:
             gid = int(self._gid[i])
+            (kc, kv), (cc, cv), (ac, av), (fc, fv) = self._small
             p = Place(
                 id=self._ids[i].as_py(),
                 name=self._pname[i].as_py(),
-                kind=cast(PlaceKind, self._kind[i].as_py()),
+                kind=cast(PlaceKind, kv[kc[i]]),
                 lon=float(self._lon[i]),
                 lat=float(self._lat[i]),
-                country_code=self._cc[i].as_py() or "",
-                admin1_code=self._a1[i].as_py() or "",
+                country_code=cv[cc[i]] or "",
+                admin1_code=av[ac[i]] or "",
                 geonameid=gid if gid >= 0 else None,
                 population=int(self._pop[i]),
-                feature_code=self._fcode[i].as_py() or "",
+                feature_code=fv[fc[i]] or "",
             )
             self._cache[i] = p
         return p
@@ -193,6 +204,10 @@ class Gazetteer:
         hi = bisect_right(self._keys, key, lo)
         out.extend((self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]]) for j in range(lo, hi))
         return out
+
+    def candidates_by_key(self, norm: str) -> list[tuple[Place, str]]:
+        """:meth:`candidates` of an already-normalized name (skips normalising it again)."""
+        return self._by_key(norm)
 
     def candidates(self, name: str) -> list[tuple[Place, str]]:
         """Every place called ``name`` (any surface form) with the name type that matched.

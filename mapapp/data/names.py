@@ -176,6 +176,13 @@ def romanizations(name: str, country_code: str = "") -> list[str]:
 
 
 # --------------------------------------------------------------------------- Arabic in Latin letters
+#: Countries where Arabic is an official language (ISO 3166-1 alpha-2): their places' Latin names
+#: get skeleton keys, and a text naming one of them is searched for Latin spellings of Arabic names.
+ARABIC_COUNTRIES = frozenset(
+    {"AE", "BH", "DJ", "DZ", "EG", "EH", "IQ", "JO", "KM", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA",
+     "SA", "SD", "SO", "SY", "TD", "TN", "YE"}
+)  # fmt: skip
+
 #: The Arabic article as romanised before a word, with its assimilated forms ("ar-Raqqa", "ez-Zor").
 ARABIC_ARTICLES = frozenset(
     {"al", "el", "il", "ul", "ar", "er", "as", "es", "ad", "ed", "az", "ez", "an", "en", "at", "et",

@@ -53,13 +53,30 @@ UNRESOLVED_CONF = 0.2
 
 _AREA_WORDS = r"region|oblast|province|governorate|district|raion|rayon|krai|republic|county|state"
 # a place context before the name: "near", "the village of", "outside the town of" ...
-_CUE_BEFORE = re.compile(
-    r"(?:\b(?:villages?|towns?|settlements?|hamlets?|city|cities|outskirts)\s+(?:of\s+)?"
-    r"|\b(?:near|outside|around|towards?|nearby|approaching|entered|liberated|captured|recaptured|"
-    r"shelled|bombed|stormed|seized|advanced\s+on)\s+"
-    r"(?:the\s+)?(?:(?:village|town|settlement|city)\s+(?:of\s+)?)?)$",
-    re.IGNORECASE,
-)
+_CUE_WORDS = frozenset(
+    {"near", "outside", "around", "towards", "toward", "nearby", "approaching", "entered", "liberated",
+     "captured", "recaptured", "shelled", "bombed", "stormed", "seized"}
+)  # fmt: skip
+_KIND_WORDS = frozenset({"village", "villages", "town", "towns", "settlement", "settlements", "hamlet", "hamlets",
+                         "city", "cities", "outskirts"})  # fmt: skip
+
+
+def _cue_before(before: str) -> bool:
+    """True when the words before a name put it in a place context ("near", "the village of")."""
+    if not before.endswith((" ", "\n")):
+        return False
+    w = before.lower().split()[-4:]
+    if not w:
+        return False
+    if w[-1] == "of":
+        w = w[:-1]
+    if w and w[-1] in _KIND_WORDS:
+        return True
+    if w and w[-1] == "the":
+        w = w[:-1]
+    return bool(w) and (w[-1] in _CUE_WORDS or (len(w) >= 2 and w[-2:] == ["advanced", "on"]))
+
+
 # a container after the name: "X, Donetsk region", "X in the Kursk region", "X (Kursk oblast)"
 _CONTAINER_AFTER = re.compile(
     r"(?:\s*,\s*(?:in\s+)?|\s+in\s+|\s*\(\s*)(?:the\s+)?"
@@ -272,7 +289,7 @@ def unknown_placed(
         tok = toks[i]
         s = tok[0]
         k = bisect_right(cov_starts, s) - 1
-        if s in hit_starts or (k >= 0 and covered[k][0] <= s < covered[k][1]) or not _is_candidate_word(tok):
+        if not tok[3] or s in hit_starts or (k >= 0 and covered[k][0] <= s < covered[k][1]):
             i += 1
             continue
         j = i + 1  # a name of up to three capitalised words ("Malaya Loknya", "Novo Hrodivka")
@@ -290,6 +307,15 @@ def unknown_placed(
             continue
         before = text[max(0, s - 40) : s]
         after = text[e : e + 80]
+        # a place context first (rare, a regex on a short window), the word's frequency after
+        near_m = _NEAR_AFTER.match(after)
+        near_ok = near_m is not None and (near_m.group(0).strip() != "," or bool(_IN_BEFORE.search(before)))
+        if not (near_ok or _cue_before(before) or _KIND_AFTER.match(after) or _CONTAINER_AFTER.match(after)):
+            i += 1
+            continue
+        if not _is_candidate_word(tok):
+            i += 1
+            continue
         last, following = toks[j - 1][2].lower(), toks[j][2].lower() if j < n else ""
         if last in _NOT_SETTLEMENT or following in _NOT_SETTLEMENT or following in STREET_SUFFIXES:
             i = j  # "North Avenue", "Cassens Elementary", "Sparrow Condominiums"
@@ -299,7 +325,7 @@ def unknown_placed(
             continue
         m_cont = _CONTAINER_AFTER.match(after)
         ref = _reference_after(gaz, after, e, mentions, bool(_IN_BEFORE.search(before)))
-        cue = bool(_CUE_BEFORE.search(before) or _KIND_AFTER.match(after) or m_cont or ref)
+        cue = bool(_cue_before(before) or _KIND_AFTER.match(after) or m_cont or ref)
         if not cue or _SPEECH_AFTER.match(after) or (j - i == 1 and tok[2].lower() in SURNAMES and ref and not m_cont):
             i = j
             continue

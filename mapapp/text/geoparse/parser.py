@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
-from mapapp.data.names import ARABIC_ARTICLES, is_cyrillic, normalize
+from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, normalize
 from mapapp.data.resolver import KIND_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
@@ -239,10 +239,24 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
+        self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
+        # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
+        countries = sorted({re.escape(self.gaz.country(cc).name) for cc in ARABIC_COUNTRIES if self._has_country(cc)})
+        self._arabic_hint = re.compile(
+            r"\b(?:[Aa][lrsdzn]|[Ee][lzsdr]|[Aa]sh)-[A-Z]|\b(?:al|el|ar|ad|az|ez|ash)\s+[A-Z]"
+            + (rf"|\b(?:{'|'.join(countries)})" if countries else "")
+        )
         # load now what the first article would otherwise pay for: word frequencies, the id index
         common_word_zipf("the")
         self._ap_state("Va.")
+
+    def _has_country(self, cc: str) -> bool:
+        try:
+            self.gaz.country(cc)
+        except InputError:
+            return False
+        return True
 
     # ------------------------------------------------------------------ recognition
     def _lookup(self, key: str) -> list[tuple[Place, str]]:
@@ -255,7 +269,8 @@ class Geoparser:
         if got is None:
             if len(self._cache) > 200_000:
                 self._cache.clear()
-            got = self._cache[key] = self.gaz.candidates(key)
+            by_key = getattr(self.gaz, "candidates_by_key", None)
+            got = self._cache[key] = by_key(key) if by_key is not None else self.gaz.candidates(key)
         return got
 
     def _ap_state(self, surface: str) -> list[tuple[Place, str]]:
@@ -277,6 +292,8 @@ class Geoparser:
         n = len(toks)
         cands: list[_Cand] = []
         hit_starts: set[int] = set()
+        # Latin spellings of Arabic names are looked for only where the text hints at them
+        arabic = bool(self._arabic_hint.search(text))
         surnames = self._person_surnames(text, toks)
         i = 0
         while i < n:
@@ -328,7 +345,7 @@ class Geoparser:
                 else:
                     break
             variant = False
-            if hit is None or (hit[0] == i + 1 and j > i + 1):
+            if (arabic or t.text[0] > "\u0400") and (hit is None or (hit[0] == i + 1 and j > i + 1)):
                 # another spelling, when nothing or only the first word matched ("Ayn Issa")
                 alt = self._variant_hit(text, toks, i, j)
                 if alt is not None and (hit is None or alt[0] > hit[0]):
@@ -375,11 +392,16 @@ class Geoparser:
                 if got:
                     return k, got
             return None
-        if len(first) < 3 or not first.isascii() or common_word_zipf(first.lower()) >= 3.0:
+        if len(first) < 3 or not first.isascii():
             return None
         one_word_ok = "-" in first and first.split("-")[0].lower() in ARABIC_ARTICLES  # "Al-Raqqa"
-        hit: tuple[int, list[tuple[Place, str]]] | None = None
         key = _norm(first)
+        # cheap tests first (bisects), the word frequency last
+        if not (j > i + 1 and self.gaz.has_skeleton_prefix(key)) and not (one_word_ok and self.gaz.has_skeleton(key)):
+            return None
+        if common_word_zipf(first.lower()) >= 3.0:
+            return None
+        hit: tuple[int, list[tuple[Place, str]]] | None = None
         k = i + 1
         while True:
             if toks[k - 1].cap and (k > i + 1 or one_word_ok) and self.gaz.has_skeleton(key):
@@ -505,11 +527,7 @@ class Geoparser:
                 j += 1
         if demonym_only and prev is not None and prev.cap and prev.text.lower() in ("native", "first"):
             return None, k  # "Native American", "First Nations": peoples, not the country
-        big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
-        admin_level = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
-        named_admin = any(
-            p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
-        )
+        big, admin_level, named_admin = self._facts(places)
         major = admin_level or big >= 100_000
         # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
         # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
@@ -613,6 +631,21 @@ class Geoparser:
         key = normalize(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
+    def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool]:
+        """(largest population, any admin-level place, any admin-level place by its own name) of a
+        candidate list (cached by the list's identity: look-ups return the same list per name)."""
+        got = self._facts_cache.get(id(places))
+        if got is None or got[0] is not places:
+            big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
+            admin = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
+            named = any(
+                p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
+            )
+            if len(self._facts_cache) > 100_000:
+                self._facts_cache.clear()
+            got = self._facts_cache[id(places)] = (places, (big, admin, named))
+        return got[1]
+
     def _name_goes_on(self, text: str, first: _Tok, nxt: _Tok | None, big: int) -> bool:
         """True when the capitalised word after a city makes the two one non-place name: a
         surname the text also uses alone ("Kobe Bryant ... Bryant said"), or, after a small
@@ -622,14 +655,14 @@ class Geoparser:
         nl = nxt.text.lower()
         if nl in PLACE_HEAD_WORDS or nl in AIRFIELD_WORDS or nl in _COMPASS:
             return False
-        others = self._lookup(_norm(nxt.text))
+        others = self._lookup(_norm(nxt.text)) if self.gaz.has_name(_norm(nxt.text)) else []
         if any(p.kind != "city" or p.population >= 100_000 for p, _ in others):
             return False  # "Kobe Osaka": the next word is a place of note itself
+        if big >= 100_000 and nl not in SURNAMES:
+            return False
         z = common_word_zipf(nl)
-        if nl in SURNAMES and z < 4.0:
-            alone = len(re.findall(rf"(?<!{re.escape(first.text)} )\b{re.escape(nxt.text)}\b", text))
-            if alone >= 1:
-                return True
+        if nl in SURNAMES and z < 4.0 and text.count(nxt.text) > text.count(f"{first.text} {nxt.text}"):
+            return True  # the surname stands alone elsewhere in the text
         if big >= 100_000 or not nxt.text.isascii():
             return False
         plural = nl.endswith("s") and common_word_zipf(nl[:-1]) >= 2.5
@@ -759,11 +792,12 @@ class Geoparser:
         score = prior.copy()
         prob = _softmax_by(score, own, n_keys)
         support_cc = support_state = support_near = np.zeros_like(score)
+        near = _Near(lon, lat, local, own, _NEAR_KM)
         for _ in range(2):
             support_cc = _others_mass(prob, own, cc_idx)
             support_state = _others_mass(prob, own, st_idx)
             support_state[no_state] = 0.0
-            support_near = _near_support(lon, lat, local, own, prob, _NEAR_KM)
+            support_near = near.support(prob)
             score = (
                 prior
                 + 2.4 * np.minimum(support_cc, 1.0)
@@ -900,6 +934,9 @@ def _others_mass(
     n_codes = int(code.max()) + 1
     total = np.bincount(code, weights=prob, minlength=n_codes)
     pair = own * n_codes + code
+    if int(own[-1] + 1) * n_codes <= 1_000_000:  # small: one bincount over all (name, code) cells
+        mine_cells = np.bincount(pair, weights=prob)
+        return np.asarray(total[code] - mine_cells[pair])
     _, inv = np.unique(pair, return_inverse=True)
     mine = np.bincount(inv, weights=prob)
     return np.asarray(total[code] - mine[inv])
@@ -931,29 +968,47 @@ def _pooled_mass(
 _NEAR_ROWS = 256
 
 
-def _near_support(
-    lon: npt.NDArray[np.float64],
-    lat: npt.NDArray[np.float64],
-    local: npt.NDArray[np.bool_],
-    own: npt.NDArray[np.int64],
-    prob: npt.NDArray[np.float64],
-    km: float,
-) -> npt.NDArray[np.float64]:
-    """For each local candidate: the probability other names put on local places within ``km``.
+class _Near:
+    """Which local candidates of different names lie within ``km`` of each other.
 
-    Computed in chunks of :data:`_NEAR_ROWS` rows, so memory stays linear in the candidates.
+    Small blocks keep a dense matrix (computed once, used by both voting rounds); large ones
+    recompute distances in chunks of :data:`_NEAR_ROWS` rows, so memory stays linear.
     """
-    out = np.zeros(len(lon))
-    idx = np.flatnonzero(local)
-    if len(idx) < 2:
+
+    DENSE_MAX = 1024
+
+    def __init__(
+        self,
+        lon: npt.NDArray[np.float64],
+        lat: npt.NDArray[np.float64],
+        local: npt.NDArray[np.bool_],
+        own: npt.NDArray[np.int64],
+        km: float,
+    ) -> None:
+        self.n = len(lon)
+        self.idx = np.flatnonzero(local)
+        self.lo, self.la, self.ow, self.km = lon[self.idx], lat[self.idx], own[self.idx], km
+        self.dense: npt.NDArray[np.float64] | None = None
+        if 2 <= len(self.idx) <= self.DENSE_MAX:
+            close = _haversine_km(self.lo, self.la, self.lo, self.la) < km
+            close &= self.ow[:, None] != self.ow[None, :]
+            self.dense = close.astype(float)
+
+    def support(self, prob: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """For each candidate: the probability other names put on local places within ``km``."""
+        out = np.zeros(self.n)
+        if len(self.idx) < 2:
+            return out
+        pr = prob[self.idx]
+        if self.dense is not None:
+            out[self.idx] = self.dense @ pr
+            return out
+        for r0 in range(0, len(self.idx), _NEAR_ROWS):
+            rows = slice(r0, r0 + _NEAR_ROWS)
+            close = _haversine_km(self.lo[rows], self.la[rows], self.lo, self.la) < self.km
+            close &= self.ow[rows, None] != self.ow[None, :]
+            out[self.idx[rows]] = close.astype(float) @ pr
         return out
-    la, lo, ow, pr = lat[idx], lon[idx], own[idx], prob[idx]
-    for r0 in range(0, len(idx), _NEAR_ROWS):
-        rows = slice(r0, r0 + _NEAR_ROWS)
-        close = _haversine_km(lo[rows], la[rows], lo, la) < km
-        close &= ow[rows, None] != ow[None, :]
-        out[idx[rows]] = close.astype(float) @ pr
-    return out
 
 
 def _check_text(text: object) -> None:
