@@ -22,6 +22,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -122,7 +123,7 @@ def _row(out: UserPlaces, where: str, name: object, aliases: object, lon: object
     out.places.append((place, names))
 
 
-def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
+def _pick(header: Sequence[str], names: tuple[str, ...]) -> str | None:
     lower = {h.strip().lower(): h for h in header}
     return next((lower[n] for n in names if n in lower), None)
 

@@ -21,7 +21,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -149,7 +149,7 @@ def _unresolved(pick: Pick, container: Place) -> Pick:
 
 
 def unresolve_far_namesakes(
-    gaz: Gazetteer, chosen: dict[str, Pick | None], first: dict[str, _CandLike], cands: Sequence[_CandLike]
+    gaz: Gazetteer, chosen: dict[str, Pick | None], first: Mapping[str, _CandLike], cands: Sequence[_CandLike]
 ) -> None:
     """Turn qualifier misses and far small namesakes into names located at their container (in place)."""
     for key, pick in chosen.items():
