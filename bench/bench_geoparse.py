@@ -51,12 +51,13 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def confidence_table(pairs: list[tuple[float, bool]]) -> None:
     """Accuracy@161 km of resolved toponyms (exact span in the gold) by confidence bucket."""
-    print("\n| confidence | toponyms | accuracy@161 |\n|---|---|---|")
+    print("\n| confidence | toponyms | mean confidence | accuracy@161 |\n|---|---|---|---|")
     for lo, hi in BUCKETS:
-        got = [ok for c, ok in pairs if lo <= c < hi]
-        acc = f"{sum(got) / len(got):.3f}" if got else "-"
+        got = [(c, ok) for c, ok in pairs if lo <= c < hi]
+        acc = f"{sum(ok for _, ok in got) / len(got):.3f}" if got else "-"
+        mean = f"{sum(c for c, _ in got) / len(got):.3f}" if got else "-"
         label = f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}"
-        print(f"| {label} | {len(got)} | {acc} |")
+        print(f"| {label} | {len(got)} | {mean} | {acc} |")
 
 
 def growth(sizes_kb: tuple[int, ...] = (1, 10, 100, 1000)) -> None:
