@@ -463,8 +463,13 @@ class Geoparser:
             if not a.cap or (al not in FIRST_NAMES and al not in PERSON_TITLES):
                 continue
             j = i + 1
-            # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance"
-            while j < n and toks[j].cap and text[toks[j - 1].end : toks[j].start] in (" ", ". ", "."):
+            # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance" (a dot only after an initial
+            # or a title: "Jackson. Madison." is two sentences; at most five words: linear time)
+            while j < n and j - i < 5 and toks[j].cap:
+                gap = text[toks[j - 1].end : toks[j].start]
+                prev = toks[j - 1].text
+                if not (gap == " " or (gap in (". ", ".") and (len(prev) == 1 or prev.lower() in PERSON_TITLES))):
+                    break
                 j += 1
             if j - i >= 2:
                 last = toks[j - 1].text
