@@ -230,3 +230,18 @@ def test_user_places_reader_reports_bad_rows_and_rejects_unusable_files(tmp_path
     with pytest.raises(InputError, match="unknown type"):
         (tmp_path / "t.txt").write_text("hi", encoding="utf-8")
         read_user_places(tmp_path / "t.txt")
+
+
+def test_user_places_merge_once_and_win_look_ups(tmp_path: Path) -> None:
+    from mapapp.data.gazetteer import add_user_places
+
+    g = Gazetteer.load()
+    f = tmp_path / "a.csv"
+    f.write_text("name,aliases,lat,lon\nSynkivka,Синьківка,49.73,37.65\n", encoding="utf-8")
+    copy = tmp_path / "b.csv"
+    copy.write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    assert add_user_places(f, g) == (1, [])
+    assert add_user_places(copy, g)[0] == 0  # the same place from another file is not added twice
+    (p, ntype) = g.candidates("Синьківка")[0]
+    assert ntype == "user" and km(p.lon, p.lat, 37.65, 49.73) < 1
+    assert g.search("Synkiv", limit=1)[0].id == p.id

@@ -278,6 +278,20 @@ class Gazetteer:
         self.version += 1
         return added
 
+    def _user_prefixed(self, key: str) -> list[Place]:
+        """The analyst's places with a name starting with ``key`` (exact names first)."""
+        lo = bisect_left(self._user_keys, key)
+        hits: list[tuple[bool, int]] = []
+        for j in range(lo, len(self._user_keys)):
+            if not self._user_keys[j].startswith(key):
+                break
+            hits.append((self._user_keys[j] != key, self._user_rows[j]))
+        out: list[Place] = []
+        for _, row in sorted(hits):
+            if self._user_places[row] not in out:
+                out.append(self._user_places[row])
+        return out
+
     @property
     def user_places(self) -> list[Place]:
         """The analyst's places merged so far (in the order added)."""
@@ -397,7 +411,7 @@ class Gazetteer:
         if not key:
             msg = f"Empty place query {query!r}; type a few letters of a place name."
             raise PlaceNotFound(msg)
-        user = [p for p, _ in self._by_key(key) if p.id.startswith("user:")]
+        user = self._user_prefixed(key)
         if not self._starts(self._keys, key) and is_cyrillic(query):
             # a Cyrillic name the data lack: its standard romanisations ("Роботине" -> "Robotyne")
             for latin in romanizations(query, "UA"):

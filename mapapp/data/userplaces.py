@@ -94,8 +94,9 @@ def _aliases(value: object) -> list[str]:
     return [a.strip() for a in re.split(r"[|;]", str(value or "")) if a.strip()]
 
 
-def _place(src: str, n: int, name: str, lon: float, lat: float, kind: object, cc: object) -> Place:
-    digest = hashlib.sha1(f"{src}:{normalize(name)}:{lon:.5f}:{lat:.5f}".encode()).hexdigest()[:10]
+def _place(name: str, lon: float, lat: float, kind: object, cc: object) -> Place:
+    # the id depends on the place only (not on the file): the same list merged twice adds nothing
+    digest = hashlib.sha1(f"{normalize(name)}:{lon:.5f}:{lat:.5f}:{_kind(kind)}".encode()).hexdigest()[:10]
     return Place(
         id=f"user:{digest}",
         name=name,
@@ -118,7 +119,7 @@ def _row(out: UserPlaces, where: str, name: object, aliases: object, lon: object
     except ValueError as err:
         out.problems.append(f"{where}: {err}")
         return
-    place = _place(out.path, len(out.places), nm, lo, la, kw.get("kind"), kw.get("country_code"))
+    place = _place(nm, lo, la, kw.get("kind"), kw.get("country_code"))
     names = [nm, *[a for a in _aliases(aliases) if normalize(a)]]
     out.places.append((place, names))
 
