@@ -512,6 +512,11 @@ class EventStore:
             msg = f"EventStore.{what}() needs the writer lock; call it inside `with store.writing():`."
             raise RuntimeError(msg)
 
+    def unlisted(self) -> list[Path]:
+        """Part files the manifest does not list (left by an interrupted writer; never read)."""
+        listed = {p for ds in DATASETS for p in self.files(ds)}
+        return [p for p in self._part_files() if p not in listed]
+
     # ------------------------------------------------------------------ writing
     def recover(self) -> list[Path]:
         """Remove what an interrupted writer left: ``.tmp/`` and part files the manifest does not list.
@@ -520,13 +525,10 @@ class EventStore:
         store with parts but no manifest raises instead of losing them).
         """
         self._require_lock("recover")
-        listed = {p for ds in DATASETS for p in self.files(ds)}
+        removed = self.unlisted()
         shutil.rmtree(self.root / TMP_DIR, ignore_errors=True)
-        removed = []
-        for p in self._part_files():
-            if p not in listed:
-                p.unlink()
-                removed.append(p)
+        for p in removed:
+            p.unlink()
         return removed
 
     def append(self, batch_id: str, tables: dict[str, pa.Table]) -> Batch:
