@@ -309,6 +309,12 @@ def _peak_rss_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+def unit_score(value: float) -> float:
+    """A score or confidence clamped to [0, 1] (sums of probabilities can end at 1.0000000000000002)."""
+    v = float(value)
+    return min(1.0, max(0.0, v)) if v == v else 0.0
+
+
 def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = None) -> BatchOut:
     """Geoparse and extract events for ``items``; return the store tables of the batch.
 
@@ -343,7 +349,7 @@ def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = N
                     "place_name": p.name if p else None,
                     "kind": p.kind if p else None,
                     "country_code": p.country_code if p else None,
-                    "score": float(m.score),
+                    "score": unit_score(m.score),
                     "associative": m.associative,
                     "published": it.published,
                     "lon": float(p.lon) if p else None,
@@ -354,7 +360,10 @@ def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = N
                 n, _, _ = counts.get(p.id, (0, p.lon, p.lat))
                 counts[p.id] = (n + 1, p.lon, p.lat)
         main = max(counts.values(), key=lambda v: v[0]) if counts else None
-        evs += [event_row(e, it.article_id, i, it.published) for i, e in enumerate(events)]
+        for i, e in enumerate(events):
+            row = event_row(e, it.article_id, i, it.published)
+            row["confidence"] = unit_score(e.confidence)
+            evs.append(row)
         arts.append(
             {
                 "article_id": it.article_id,

@@ -217,7 +217,7 @@ def check_values(table: pa.Table, path: Path, root: Path) -> None:
             fail(f"row {_bad_row(nan)} has {name} NaN (a missing place is null, not NaN)")
         bad = np.isfinite(arr) & (np.abs(arr) > limit) | np.isinf(arr)
         if bad.any():
-            fail(f"row {_bad_row(bad)} has {name} {arr[bad][0]!r}, outside -{limit:g}..{limit:g}")
+            fail(f"row {_bad_row(bad)} has {name} {float(arr[bad][0])!r}, outside -{limit:g}..{limit:g}")
     if lon is not None and lat is not None:
         half = np.isnan(lon) != np.isnan(lat)
         if half.any():
@@ -229,7 +229,7 @@ def check_values(table: pa.Table, path: Path, root: Path) -> None:
         if v is not None:
             bad = ~np.isnan(v) & ((v < 0) | (v > 1 + _SCORE_SLACK)) | np.isinf(v)
             if bad.any():
-                fail(f"row {_bad_row(bad)} has {name} {v[bad][0]!r}, outside 0..1")
+                fail(f"row {_bad_row(bad)} has {name} {float(v[bad][0])!r}, outside 0..1")
     for field in table.schema:
         if pa.types.is_date32(field.type):
             days = pc.cast(table.column(field.name), pa.int32())
