@@ -379,3 +379,14 @@ def test_ingest_connects_only_to_loopback(tmp_path: Path) -> None:
     assert inet, "the LocalCluster made no TCP connection at all?"
     bad = [x for x in inet if 'inet_addr("127.0.0.1")' not in x and 'inet_pton(AF_INET6, "::1"' not in x]
     assert not bad, bad[:5]
+
+
+def test_an_article_whose_reader_fails_costs_that_article_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_corpus(tmp_path / "src")
+    (src / "a00.txt.meta.json").write_text("[" * 100_000, encoding="utf-8")  # a hostile sidecar
+    assert main(["ingest", str(src), "--store", str(tmp_path / "s"), "--scheduler", "sync", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "1 input(s) failed" in err and "a00.txt" in err and "Traceback" not in err
+    assert open_store(tmp_path / "s").counts()["articles"] == len(ARTICLES) - 1

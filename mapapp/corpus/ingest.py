@@ -275,10 +275,14 @@ def iter_items(sources: Sequence[str | Path], default_date: dt.date | str | None
             yield from _jsonl_items(p, default)
             continue
         try:
-            yield _file_item(p, default)
+            item = _file_item(p, default)
         except InputError as err:
             reason = str(err)
             yield Failure(str(p), reason.replace(f"Article {str(p)!r} ", "").replace(f"{p}: ", ""))
+        except ARTICLE_ERRORS as err:  # a reader bug must cost one article, not the run
+            yield Failure(str(p), f"{type(err).__name__}: {str(err)[:200]}")
+        else:
+            yield item
 
 
 # ----------------------------------------------------------------------------------- workers
