@@ -79,9 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--checks", action="store_true", help="also time the store checks on the last store")
+    ap.add_argument("--checks-only", action="store_true", help="only time the checks (store of an earlier run)")
     a = ap.parse_args(argv)
     out = Path(a.out)
     corpus = out / f"corpus-{a.n}"
+    if a.checks_only:
+        print(json.dumps(check_costs(out / f"store-{a.n}-{a.workers[-1]}w", corpus)), flush=True)
+        return 0
     if not (corpus / "synth-000000.txt").is_file() or len(list(corpus.glob("*.txt"))) != a.n:
         shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
