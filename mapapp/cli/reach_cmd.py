@@ -49,10 +49,10 @@ def _point(text: str) -> tuple[tuple[float, float], str]:
 
 def _check_two_countries(a: str, b: str) -> None:
     """``--from-border A --into B`` needs two different countries (a country has no border with itself)."""
-    from mapapp.data.boundaries import country_geometry
+    from mapapp.data.countries import countries
     from mapapp.errors import InputError
 
-    if country_geometry(a).equals_exact(country_geometry(b), 0.0):
+    if countries().get(a).iso2 == countries().get(b).iso2:
         msg = (
             f"--from-border {a} and --into {b} are the same country; a land border is shared by two "
             f"countries: give the neighbour to reach into, e.g. --from-border UKR --into RUS."
