@@ -7,7 +7,8 @@ file (and line) and what to do:
 * syntax errors (with line and column);
 * ``NaN``/``Infinity`` (not JSON; Python's reader accepts them and its writer then emits invalid JSON);
 * nesting deeper than :data:`MAX_DEPTH` (``'[' * 100000`` would raise ``RecursionError``);
-* integers longer than :data:`MAX_INT_DIGITS` digits (Python refuses to convert > 4300 digits);
+* integers longer than Python converts (4300 digits; a bare ``ValueError`` otherwise), and numbers
+  that overflow to infinity (``1e999``);
 * strings with unpaired UTF-16 surrogates (``"\\ud800"``), which cannot be written as UTF-8.
 
 :func:`dumps` writes strict JSON (no NaN) with non-ASCII text kept as is.
@@ -24,18 +25,13 @@ import numpy as np
 
 from mapapp.errors import InputError
 
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "JSONInputError", "dumps", "loads", "read_json"]
+__all__ = ["MAX_DEPTH", "JSONInputError", "dumps", "loads", "read_json"]
 
 #: Deepest nesting of arrays/objects accepted. GeoJSON needs 6 (a MultiPolygon in a FeatureCollection).
 MAX_DEPTH = 64
-#: Longest integer literal accepted (digits). 64-bit ids have 20.
-MAX_INT_DIGITS = 100
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_OPEN = np.frombuffer(b"[{", dtype=np.uint8)
-_CLOSE = np.frombuffer(b"]}", dtype=np.uint8)
 
 
 class JSONInputError(InputError):
@@ -51,14 +47,6 @@ def _constant(name: str) -> object:
     raise _Reject(msg)
 
 
-def _int(text: str) -> int:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INT_DIGITS:
-        msg = f"a number with {digits:,} digits is too long (at most {MAX_INT_DIGITS}); quote it as a string"
-        raise _Reject(msg)
-    return int(text)
-
-
 def _float(text: str) -> float:
     v = float(text)
     if not math.isfinite(v):
@@ -67,16 +55,32 @@ def _float(text: str) -> float:
     return v
 
 
-_DECODER = json.JSONDecoder(parse_constant=_constant, parse_int=_int, parse_float=_float)
+_DECODER = json.JSONDecoder(parse_constant=_constant, parse_float=_float)
+#: Python's own message for an integer literal above its digit limit (4300 by default).
+_INT_LIMIT = re.compile(r"value has (\d+) digits")
 
 
 def _depth(text: str) -> int:
-    """Deepest nesting of ``[``/``{`` in ``text`` outside strings (vectorised: no recursion, linear)."""
-    if "[" not in text and "{" not in text:
-        return 0
-    bare = _STRING.sub("", text).encode("utf-8", "surrogatepass")
-    b = np.frombuffer(bare, dtype=np.uint8)
-    step = np.isin(b, _OPEN).astype(np.int64) - np.isin(b, _CLOSE).astype(np.int64)
+    """Deepest nesting of ``[``/``{`` outside strings in the valid JSON ``text`` (vectorised, linear).
+
+    Only the structural bytes (quotes and brackets) are looked at; a quote is escaped when an odd
+    run of backslashes precedes it.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return 0  # cannot be deeper than the limit
+    b = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    pos = np.flatnonzero((b == 34) | (b == 91) | (b == 93) | (b == 123) | (b == 125))  # " [ ] { }
+    kind = b[pos]
+    quote = kind == 34
+    for i in np.flatnonzero(quote & (pos > 0) & (b[np.maximum(pos - 1, 0)] == 92)):
+        j = int(pos[i]) - 1
+        while j >= 0 and b[j] == 92:
+            j -= 1
+        if (int(pos[i]) - 1 - j) % 2:  # an odd run of backslashes: an escaped quote
+            quote[i] = False
+    inside = np.bitwise_xor.accumulate(quote.astype(np.uint8)) == 1
+    step = ((kind == 91) | (kind == 123)).astype(np.int32) - ((kind == 93) | (kind == 125)).astype(np.int32)
+    step[inside | quote] = 0
     return int(np.cumsum(step).max(initial=0))
 
 
@@ -108,7 +112,8 @@ def loads(text: str | bytes, where: str) -> object:
     Raises
     ------
     JSONInputError
-        Not UTF-8, not JSON, NaN/Infinity, too deep, too long a number, or unpaired surrogates.
+        Not UTF-8, not JSON, NaN/Infinity, too deep, too long or too large a number, or unpaired
+        surrogates.
     """
     if isinstance(text, bytes):
         try:
@@ -125,10 +130,15 @@ def loads(text: str | bytes, where: str) -> object:
     except _Reject as err:
         msg = f"{where}: not valid JSON: {err}."
         raise JSONInputError(msg) from None
+    except ValueError as err:  # an integer literal longer than Python converts
+        m = _INT_LIMIT.search(str(err))
+        digits = f"{int(m.group(1)):,} digits" if m else "too many digits"
+        msg = f"{where}: a number with {digits} is too long to read; quote it as a string."
+        raise JSONInputError(msg) from None
     except RecursionError:
         msg = f"{where}: JSON nested deeper than {MAX_DEPTH} levels; this is not a mapapp input file."
         raise JSONInputError(msg) from None
-    # valid JSON from here on, so every string is closed and the string pattern runs in linear time
+    # valid JSON from here on: every string is closed, so quotes pair up
     if _depth(text) > MAX_DEPTH:
         msg = f"{where}: JSON nested deeper than {MAX_DEPTH} levels; this is not a mapapp input file."
         raise JSONInputError(msg)
