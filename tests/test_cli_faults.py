@@ -246,3 +246,17 @@ def test_a_deep_sidecar_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     (tmp_path / "a.txt.meta.json").write_text(DEEP, encoding="utf-8")
     assert main(["events", str(art)]) == 1
     _one_line_error(capsys, "nested deeper")
+
+
+def test_json_depth_counts_structure_not_brackets_in_strings() -> None:
+    from mapapp.jsonfiles import MAX_DEPTH, JSONInputError, loads
+
+    # brackets and escaped quotes inside strings are text, not nesting
+    ok = json.dumps({"s": "[" * 500 + '\\"' + "{" * 500, "t": ["]" * 300, 'a\\"["'], "u": [[[1]]]})
+    assert loads(ok, "ok.json")["u"] == [[[1]]]  # type: ignore[index]
+    at_limit = "[" * MAX_DEPTH + json.dumps('\\"[[[') + "]" * MAX_DEPTH
+    assert isinstance(loads(at_limit, "limit.json"), list)
+    # one level more is refused even when strings full of ']' would hide it from a naive count
+    over = "[" * (MAX_DEPTH + 1) + json.dumps("]" * 40 + '\\"') + "]" * (MAX_DEPTH + 1)
+    with pytest.raises(JSONInputError, match="nested deeper"):
+        loads(over, "over.json")
