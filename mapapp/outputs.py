@@ -93,13 +93,13 @@ def _check_target(out: Path) -> int | None:
     if stat.S_ISLNK(st.st_mode):
         target = os.readlink(out)
         msg = (
-            f"{str(out)!r} is a symbolic link (to {target!r}); mapapp does not write through or replace links. "
-            "Give the real path to write there, or remove the link."
+            f"Cannot write {str(out)!r}: it is a symbolic link (to {target!r}) and mapapp does not write "
+            "through or replace links; give the real path to write there, or remove the link."
         )
         raise OutputError(msg)
     if not stat.S_ISREG(st.st_mode):
         kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        msg = f"{str(out)!r} is {kind}; give the path of a file to write."
+        msg = f"Cannot write {str(out)!r}: it is {kind}; give the path of a file to write."
         raise OutputError(msg)
     return stat.S_IMODE(st.st_mode)
 
