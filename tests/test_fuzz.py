@@ -405,7 +405,7 @@ def _overflowing_zoom(params: dict[str, Any]) -> bool:
         return False
 
 
-@fuzz(200)
+@fuzz(150)
 @given(
     st.dictionaries(
         st.sampled_from(QUERY_KEYS) | st.text(max_size=6),
