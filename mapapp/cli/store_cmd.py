@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check = sub.add_parser(
         "check",
         help="check every file of an event store; --repair moves damaged batches aside",
-        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+        description=(__doc__ or "").split("\n\n", 1)[-1].replace("``", ""),
     )
     check.add_argument("store", metavar="STORE", help="event store directory (made by `mapapp ingest`)")
     check.add_argument(
