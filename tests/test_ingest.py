@@ -379,6 +379,9 @@ def test_ingest_connects_only_to_loopback(tmp_path: Path) -> None:
     assert inet, "the LocalCluster made no TCP connection at all?"
     bad = [x for x in inet if 'inet_addr("127.0.0.1")' not in x and 'inet_pton(AF_INET6, "::1"' not in x]
     assert not bad, bad[:5]
+    # it listens on free ports only (a fixed one such as the dashboard's 8787 may be taken)
+    fixed = [x for x in inet if "bind(" in x and "htons(0)" not in x]
+    assert not fixed, fixed[:5]
 
 
 def test_an_article_whose_reader_fails_costs_that_article_only(

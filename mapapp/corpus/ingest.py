@@ -9,7 +9,8 @@ of ``batch_size`` and runs :func:`process_batch` on Dask:
 * ``"processes"`` / ``"local"`` (default): the local multiprocessing scheduler, one process per core,
   over one process pool kept for the whole run;
 * ``"threads"``, ``"sync"``: local threads / no parallelism (debugging);
-* ``"local-cluster"``: a ``dask.distributed.LocalCluster`` on 127.0.0.1 (no dashboard);
+* ``"local-cluster"``: a ``dask.distributed.LocalCluster`` on 127.0.0.1 (no dashboard; every socket on
+  the loopback interface, on free ports);
 * ``"tcp://HOST:PORT"``: an existing ``dask.distributed`` scheduler. Its workers need ``mapapp`` and
   ``data/geo`` (their own ``MAPAPP_DATA_DIR``).
 
@@ -577,7 +578,14 @@ def _run_distributed(
     cluster = None
     if scheduler == "local-cluster":
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # no dashboard, and the scheduler's own HTTP routes on a free loopback port (not 8787, which
+            # another cluster or a notebook may hold)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         )
         client = Client(cluster)
         # the LocalCluster's worker processes are our children: they must not outlive this process
