@@ -234,12 +234,6 @@ def test_a_killed_writer_leaves_no_lasting_part_file(tmp_path: Path) -> None:
     assert sorted(x.name for x in tmp_path.iterdir()) == sorted([out.name, live.name])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="mapapp/text/article.py (not this helper's) reads the NAME.meta.json sidecar with json.loads; "
-    "_read_json should call mapapp.jsonfiles.read_json (also reached by `mapapp ingest` on a folder)",
-)
 def test_a_deep_sidecar_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     art = tmp_path / "a.txt"
     art.write_text("Shelling hit Kharkiv on Monday.\n", encoding="utf-8")
