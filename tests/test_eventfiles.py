@@ -58,7 +58,7 @@ def test_row_values_mapped_without_alteration() -> None:
     )
     assert (e1.places[0].lon, e1.places[0].lat, e1.places[0].name) == (30.5234, 50.4501, "Kyiv")
     assert e1.actors == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)")
-    assert e1.figures == (("fatalities", 5),)
+    assert [(f.label, f.value) for f in e1.figures] == [("fatalities", 5)]
     assert e1.notes == "Drones hit Kyiv.\nA second line of notes."
     assert e1.source == "Ukrainska Pravda;Kyiv Independent"
     assert e1.extra["disorder_type"] == "Political violence" and e1.extra["admin1"] == "Kyiv City"
@@ -207,7 +207,8 @@ def test_valid_mapapp_places_and_figures_load() -> None:
     assert res.errors == []
     e = res.events[0]
     assert e.places[0].lonlat == (30.5, 50.4) and e.places[0].name == "X"
-    assert e.figures == (("killed", 3),) and e.figure_qualifiers == ("at least",)
+    assert [(f.label, f.value, f.qualifier) for f in e.figures] == [("killed", 3, "at least")]
+    assert e.figure_qualifiers == ("at least",)
 
 
 def test_duplicate_header_names_are_an_input_error() -> None:

@@ -58,6 +58,10 @@ def names(e: Event) -> set[str]:
     return {p.name for p in e.places}
 
 
+def figs(e: Event) -> set[tuple[str, int]]:
+    return {(f.label, f.value) for f in e.figures}
+
+
 @pytest.fixture(scope="module")
 def seed_events() -> list[Event]:
     return extract_events(GOLD["text"], dt.date(2024, 11, 17), source="seed", mentions=gold_mentions())
@@ -81,8 +85,9 @@ def test_seed_north_korean_troops(seed_events: list[Event]) -> None:
     assert e.date.status == "inferred" and "year not stated" in e.date.note
     assert names(e) == {"Kursk Oblast"}
     assert e.actors[0] == "North Korea"
-    assert ("troops", 10000) in e.figures
-    assert e.figure_qualifiers[e.figures.index(("troops", 10000))] == "more than"
+    assert ("troops", 10000) in figs(e)
+    troops = e.figure("troops")
+    assert troops is not None and troops.qualifier == "more than"
 
 
 def test_seed_ukraine_seized_territory_in_august(seed_events: list[Event]) -> None:
@@ -113,7 +118,7 @@ def test_seed_strike_on_power_grid(seed_events: list[Event]) -> None:
     assert e.sub_event_type in ("Air/drone strike", "Shelling/artillery/missile attack")
     assert "Kyiv" in names(e)
     assert e.actors[:2] == ("Russia", "Ukraine")
-    assert ("killed", 5) in e.figures and "at least" in e.figure_qualifiers
+    assert ("killed", 5) in figs(e) and "at least" in e.figure_qualifiers
     assert "ABC News" in e.outlets
     assert {"drones", "missiles"} <= set(e.extra["weapons"].split(", "))
 
@@ -181,7 +186,7 @@ def test_other_article_shelling_on_tuesday_across_year_boundary() -> None:
     assert e.sub_event_type == "Shelling/artillery/missile attack"
     assert e.date is not None and e.date.start == "2024-12-31"
     assert names(e) == {"Kherson"} and e.actors[0] == "Russia"
-    assert ("killed", 3) in e.figures and ("injured", 12) in e.figures
+    assert ("killed", 3) in figs(e) and ("injured", 12) in figs(e)
     assert e.outlets == ("Reuters",)
     b = one(events, "Battles", planned=False)
     assert b.date is not None and (b.date.start, b.date.end) == ("2024-12-23", "2024-12-29")
@@ -202,7 +207,7 @@ def test_number_words_and_outlet_before_reported() -> None:
     e = one(events, "Explosions/Remote violence")
     assert e.sub_event_type == "Air/drone strike"
     assert e.date is not None and e.date.start == "2024-06-03"
-    assert ("killed", 7) in e.figures and "The Guardian" in e.outlets
+    assert ("killed", 7) in figs(e) and "The Guardian" in e.outlets
 
 
 def test_in_december_in_a_january_article_is_the_previous_year() -> None:

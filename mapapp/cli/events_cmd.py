@@ -19,11 +19,16 @@ from mapapp.errors import InputError
 
 
 def _date_arg(value: str) -> dt.date:
+    from mapapp.text.dates import coerce_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = coerce_date(value)
     except ValueError:
+        day = None
+    if day is None:
         msg = f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2024-11-17"
         raise argparse.ArgumentTypeError(msg) from None
+    return day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,9 +61,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mapapp.corpus.files import RowError, import_file, to_csv_text, to_geojson, write_text_atomic
+    from mapapp.corpus.schema import event_to_dict
     from mapapp.model import Event
     from mapapp.text.article import ARTICLE_SUFFIXES, read_article
-    from mapapp.text.events.extract import event_to_dict, extract_events, filter_by_date, merge_events
+    from mapapp.text.events.extract import extract_events, filter_by_date, merge_events
 
     if args.since and args.until and args.since > args.until:
         msg = f"--since {args.since} is after --until {args.until}; swap them."

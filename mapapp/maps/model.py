@@ -29,7 +29,7 @@ from mapapp.errors import MapAppError
 from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.maps.viewstate import DEFAULT_INTO, LaunchPoint
 from mapapp.model import Event, Mention, Place, Weapon
-from mapapp.text.events.extract import split_sentences
+from mapapp.text.sentences import split_sentences
 
 #: Cities at least this big are checked for reach besides the article's own places.
 REACH_CITY_MIN_POP = 250_000

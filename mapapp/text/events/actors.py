@@ -1,0 +1,262 @@
+"""Who acts in a sentence, and which names are places: states, their capitals used as metonyms,
+leaders and institutions, armed groups, and the geoparser's toponyms.
+
+:func:`sentence_items` turns the toponyms of one sentence (and the names of :data:`ACTOR_ALIASES`)
+into :class:`Item` values: an actor ("Russia" in "Russia launched ..."), a place ("in Kyiv"), or
+both (a target: "attacks on Ukraine"). A country or capital after a locative preposition ("in",
+"near", "inside", "the outskirts of") is a place; otherwise a country name, demonym or capital
+("Moscow said") is an actor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from mapapp.model import Mention, Place, Sentence
+
+__all__ = [
+    "ACTOR_ALIASES",
+    "COUNTRIES",
+    "GENERIC_ACTORS",
+    "Item",
+    "country_place",
+    "sentence_items",
+]
+
+
+@dataclass(frozen=True)
+class _Country:
+    name: str
+    iso2: str
+    capital: Place | None
+    centroid: tuple[float, float]  # (lon, lat)
+
+
+def _cap(name: str, gid: int, lon: float, lat: float, cc: str) -> Place:
+    return Place(
+        id=f"gn:{gid}", name=name, kind="city", lon=lon, lat=lat, country_code=cc, geonameid=gid, feature_code="PPLC"
+    )
+
+
+#: Canonical actor name -> country facts (capital coordinates from GeoNames, lon/lat).
+COUNTRIES: dict[str, _Country] = {
+    "Russia": _Country("Russia", "RU", _cap("Moscow", 524901, 37.61781, 55.75204, "RU"), (100.0, 60.0)),
+    "Ukraine": _Country("Ukraine", "UA", _cap("Kyiv", 703448, 30.5238, 50.45466, "UA"), (32.0, 49.0)),
+    "United States": _Country(
+        "United States", "US", _cap("Washington", 4140963, -77.03637, 38.89511, "US"), (-98.5, 39.76)
+    ),
+    "North Korea": _Country("North Korea", "KP", _cap("Pyongyang", 1871859, 125.75432, 39.03385, "KP"), (127.0, 40.0)),
+    "Belarus": _Country("Belarus", "BY", _cap("Minsk", 625144, 27.56653, 53.90019, "BY"), (28.0, 53.5)),
+    "Iran": _Country("Iran", "IR", _cap("Tehran", 112931, 51.42151, 35.69439, "IR"), (53.0, 32.0)),
+    "China": _Country("China", "CN", _cap("Beijing", 1816670, 116.39723, 39.9075, "CN"), (105.0, 35.0)),
+    "United Kingdom": _Country("United Kingdom", "GB", _cap("London", 2643743, -0.12574, 51.50853, "GB"), (-2.0, 54.0)),
+    "France": _Country("France", "FR", _cap("Paris", 2988507, 2.3488, 48.85341, "FR"), (2.0, 46.0)),
+    "Germany": _Country("Germany", "DE", _cap("Berlin", 2950159, 13.41053, 52.52437, "DE"), (10.5, 51.0)),
+    "Poland": _Country("Poland", "PL", _cap("Warsaw", 756135, 21.01178, 52.22977, "PL"), (19.5, 52.0)),
+    "Israel": _Country("Israel", "IL", _cap("Jerusalem", 281184, 35.21633, 31.76904, "IL"), (34.9, 31.5)),
+    "NATO": _Country("NATO", "", None, (0.0, 0.0)),
+}
+_BY_ISO2 = {c.iso2: c.name for c in COUNTRIES.values() if c.iso2}
+
+#: Surface form -> (actor, role). role: "country" (a name or demonym), "capital" (metonym when not
+#: used as a location), "person"/"body" (leaders, ministers and institutions), "group" (armed
+#: groups, which are actors and never places).
+ACTOR_ALIASES: dict[str, tuple[str, str]] = {}
+
+
+def _alias(actor: str, role: str, *forms: str) -> None:
+    for f in forms:
+        ACTOR_ALIASES[f] = (actor, role)
+
+
+_alias("Russia", "country", "Russia", "Russian", "Russians", "Russian Federation")
+_alias("Russia", "capital", "Moscow")
+_alias("Russia", "person", "Putin", "Vladimir Putin", "Shoigu", "Belousov", "Gerasimov", "Lavrov", "Peskov")
+_alias("Russia", "body", "Kremlin")
+_alias("Ukraine", "country", "Ukraine", "Ukrainian", "Ukrainians")
+_alias("Ukraine", "capital", "Kyiv", "Kiev")
+_alias("Ukraine", "person", "Zelenskyy", "Zelensky", "Zelenskiy", "Volodymyr Zelenskyy", "Syrskyi", "Umerov")
+_alias("Ukraine", "person", "Sybiha", "Kuleba")
+_alias("United States", "country", "United States", "U.S.", "US", "USA", "America", "American", "Americans")
+_alias("United States", "capital", "Washington")
+_alias("United States", "person", "Biden", "Joe Biden", "Trump", "Donald Trump", "Harris", "Blinken")
+_alias("United States", "person", "Lloyd Austin", "Jake Sullivan", "Vance", "JD Vance", "Rubio", "Hegseth")
+_alias("United States", "body", "Pentagon", "White House", "State Department")
+_alias("North Korea", "country", "North Korea", "North Korean", "North Koreans", "DPRK")
+_alias("North Korea", "capital", "Pyongyang")
+_alias("North Korea", "person", "Kim Jong Un", "Kim Jong-un")
+_alias("Belarus", "country", "Belarus", "Belarusian", "Belarusians")
+_alias("Belarus", "capital", "Minsk")
+_alias("Belarus", "person", "Lukashenko")
+_alias("Iran", "country", "Iran", "Iranian", "Iranians")
+_alias("Iran", "capital", "Tehran")
+_alias("China", "country", "China", "Chinese")
+_alias("China", "capital", "Beijing")
+_alias("China", "person", "Xi Jinping")
+_alias("United Kingdom", "country", "United Kingdom", "U.K.", "UK", "Britain", "British")
+_alias("United Kingdom", "capital", "London")
+_alias("United Kingdom", "person", "Starmer")
+_alias("France", "country", "France", "French")
+_alias("France", "capital", "Paris")
+_alias("France", "person", "Macron")
+_alias("Germany", "country", "Germany", "German", "Germans")
+_alias("Germany", "capital", "Berlin")
+_alias("Germany", "person", "Scholz")
+_alias("Poland", "country", "Poland", "Polish")
+_alias("Poland", "capital", "Warsaw")
+_alias("Israel", "country", "Israel", "Israeli", "Israelis")
+_alias("Israel", "person", "Netanyahu")
+_alias("NATO", "body", "NATO", "Nato")
+# armed groups (actors, never places); names as commonly transliterated in English-language news
+_alias("Taliban", "group", "Taliban", "Pakistani Taliban", "Tehrik-i-Taliban", "TTP")
+_alias("Islamic State", "group", "Islamic State", "ISIS", "ISIL", "Daesh", "IS militants", "Islamic State group")
+_alias("al-Qaeda", "group", "al-Qaeda", "al-Qaida", "Al Qaeda", "al Qaeda", "Al-Qaeda", "AQAP", "AQIM")
+_alias("al-Shabaab", "group", "al-Shabaab", "al-Shabab", "Al-Shabaab", "Al-Shabab", "Shabaab", "Shabab")
+_alias("Boko Haram", "group", "Boko Haram", "ISWAP")
+_alias("Hamas", "group", "Hamas")
+_alias("Hezbollah", "group", "Hezbollah", "Hizbollah", "Hizballah")
+_alias("Houthis", "group", "Houthis", "Houthi", "Ansar Allah")
+_alias("PKK", "group", "PKK", "Kurdistan Workers' Party", "Kurdistan Workers Party")
+_alias("YPG", "group", "YPG", "SDF", "Syrian Democratic Forces")
+_alias("Wagner Group", "group", "Wagner", "Wagner Group")
+_alias("FARC", "group", "FARC", "ELN")
+_alias("JNIM", "group", "JNIM")
+_alias("Hayat Tahrir al-Sham", "group", "Hayat Tahrir al-Sham", "HTS", "Nusra Front", "al-Nusra")
+_alias("Haqqani network", "group", "Haqqani network", "Haqqani")
+
+#: Nouns for actors the text does not name ("gunmen opened fire"): noun -> ACLED-style label.
+GENERIC_ACTORS: dict[str, str] = {
+    **dict.fromkeys(
+        ["gunman", "gunmen", "attacker", "attackers", "assailant", "assailants", "militant", "militants",
+         "insurgent", "insurgents", "rebel", "rebels", "jihadist", "jihadists", "extremist", "extremists",
+         "terrorist", "terrorists", "bomber", "bombers", "suicide bomber", "guerrillas", "militia",
+         "militiamen", "fighters", "shooter", "sniper"],
+        "Unidentified armed group",
+    ),
+    **dict.fromkeys(["police", "policemen", "police officers", "security forces"], "Police forces"),
+    **dict.fromkeys(["troops", "soldiers", "army", "military", "forces", "warplanes", "jets"], "Military forces"),
+}  # fmt: skip
+
+#: Country aliases that are names (usable as a location: "in Russia"), not demonyms.
+_COUNTRY_NAMES = frozenset(
+    {
+        "Russia", "Ukraine", "United States", "U.S.", "US", "USA", "America", "North Korea", "Belarus", "Iran",
+        "China", "United Kingdom", "U.K.", "UK", "Britain", "France", "Germany", "Poland", "Israel", "DPRK",
+        "Russian Federation",
+    }
+)  # fmt: skip
+
+_ALIAS_RE = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(a) for a in sorted(ACTOR_ALIASES, key=len, reverse=True))
+    + r")(?![\w-])(?:['’]s)?"
+)
+_LOC_PREP_RE = re.compile(
+    r"(?:\b(?:(?:inside|outside)\s+of|in|inside|into|within|across|near|at|over|outside|throughout|on|against|"
+    r"around|toward|towards|of|outskirts\s+of|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?eastern|north-?western|"
+    r"south-?eastern|south-?western|occupied|[\w-]+-occupied|[\w-]+-controlled|[\w-]+-held|restive|"
+    r"embattled|besieged|southeastern|northeastern|northwestern|southwestern)\s+)?)$",
+    re.I,
+)
+_OF_OK_RE = re.compile(
+    r"\b(?:region|regions|outskirts|city|town|village|part|parts|north|south|east|west|centre|center|"
+    r"province|oblast|territory|border|borders|capital|district|suburbs?|heart|edge)\s+of\s+(?:the\s+)?(?:\w+\s+)?$",
+    re.I,
+)
+_ORIGIN_RE = re.compile(r"-(?:supplied|made|provided|built|donated|designed|manufactured)\b")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A name in a sentence: offsets within the sentence, the actor it stands for ("" = none),
+    the place it names (None = none), and whether it is used as a location ("in Kyiv")."""
+
+    start: int
+    end: int
+    actor: str
+    place: Place | None
+    as_place: bool
+    role: str = ""
+
+
+def locative(before: str) -> tuple[bool, bool]:
+    """(is a location, is also a target actor) from the text right before a name."""
+    m = _LOC_PREP_RE.search(before[-48:])
+    if not m:
+        return False, False
+    prep = m.group(0).split()[0].lower()
+    if prep == "of" and not _OF_OK_RE.search(before[-60:]):
+        return False, False
+    return True, prep in ("on", "against")
+
+
+def country_place(actor: str) -> Place | None:
+    """The country :class:`Place` of an actor name of :data:`COUNTRIES` (None for other actors)."""
+    c = COUNTRIES.get(actor)
+    if c is None or not c.iso2:
+        return None
+    return Place(
+        id=f"cc:{c.iso2}", name=c.name, kind="country", lon=c.centroid[0], lat=c.centroid[1], country_code=c.iso2
+    )
+
+
+def capital_of(actor: str) -> Place | None:
+    """The capital of a country actor (where its policy decisions are placed), or None."""
+    c = COUNTRIES.get(actor)
+    return c.capital if c is not None else None
+
+
+def actor_of_country(p: Place) -> str:
+    """The actor name of a country place (``"RU"`` -> "Russia")."""
+    return _BY_ISO2.get(p.country_code, p.name)
+
+
+def _mention_items(s: str, sent: Sentence, mentions: Sequence[Mention]) -> list[Item]:
+    out: list[Item] = []
+    for mn in mentions:
+        if mn.place is None or mn.start < sent.start or mn.end > sent.end:
+            continue
+        a, b = mn.start - sent.start, mn.end - sent.start
+        loc, target = locative(s[max(0, a - 60) : a])
+        p = mn.place
+        if p.kind == "country":
+            actor = actor_of_country(p)
+            if mn.associative:
+                out.append(Item(a, b, actor, p, False, "country"))
+            else:
+                out.append(Item(a, b, actor if (not loc or target) else "", p, loc, "country"))
+        else:
+            metonym = ACTOR_ALIASES.get(mn.surface, ("", ""))
+            if metonym[1] == "capital" and not loc:
+                out.append(Item(a, b, metonym[0], p, False, "capital"))
+            else:
+                out.append(Item(a, b, "", p, True, "place"))
+    return out
+
+
+def sentence_items(sent: Sentence, mentions: Sequence[Mention]) -> list[Item]:
+    """Actors and places of one sentence (``mentions``: the toponyms inside it), in text order."""
+    s = sent.text
+    items = _mention_items(s, sent, mentions)
+    covered = [(i.start, i.end) for i in items]
+    for m in _ALIAS_RE.finditer(s):
+        a, b = m.span()
+        if any(a < y and x < b for x, y in covered):
+            continue
+        surface = re.sub(r"['’]s$", "", m.group(0))
+        actor, role = ACTOR_ALIASES[surface]
+        loc, target = locative(s[max(0, a - 60) : a])
+        if role == "country":
+            place = country_place(actor)
+            as_place = loc and surface in _COUNTRY_NAMES and not m.group(0).endswith(("'s", "’s"))
+            items.append(Item(a, b, actor if (not as_place or target) else "", place, as_place, "country"))
+        elif role == "capital":
+            items.append(Item(a, b, "" if loc else actor, capital_of(actor), loc, "capital"))
+        else:
+            items.append(Item(a, b, actor, None, False, role))
+    items = [replace(i, actor="") if _ORIGIN_RE.match(s, i.end) else i for i in items]
+    items.sort(key=lambda i: i.start)
+    return items

@@ -1,0 +1,188 @@
+"""Incidents, not sentences: merging reports of one event, and filtering by date.
+
+Two reports are the same incident (:func:`same_event`) when they have the same event type and
+status, the same first actor (when both name one), overlapping dates (within one article an
+undated report also joins a dated one) and compatible places (one contains the other, or they
+share a name or id). :func:`combine` keeps every sentence (``Event.sentences``), source, outlet,
+actor and place, the most specific sub-event type, the better-dated report as the primary one,
+and the range of each figure over the reports (:func:`.figures.merge_figures`).
+
+:func:`merge_events` compares each report only with the last :data:`WINDOW` kept events that
+share its type, status and a place key (or have no place), so merging is linear in the number of
+events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from mapapp.model import DateValue, Event, Place
+from mapapp.text.dates import coerce_date
+from mapapp.text.events.figures import merge_figures
+from mapapp.text.events.kinds import more_specific
+from mapapp.text.events.location import geo_precision, prune_places
+
+__all__ = ["WINDOW", "combine", "filter_by_date", "merge_events", "same_event"]
+
+#: How many earlier events (per type, status and place key) a report is compared with.
+WINDOW = 64
+
+_STATUS_RANK = {"reported": 0, "inferred": 1, "uncertain": 2}
+
+
+def _date_rank(e: Event) -> tuple[int, int, int]:
+    if e.date is None:
+        return (1, 9, 0)
+    span = (dt.date.fromisoformat(e.date.end) - dt.date.fromisoformat(e.date.start)).days
+    return (0, _STATUS_RANK[e.date.status], span)
+
+
+def _dates_overlap(a: DateValue, b: DateValue) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def _places_compatible(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
+    if not a or not b:
+        return True
+    if {p.id for p in a} & {p.id for p in b}:
+        return True
+    if {p.name.lower() for p in a} & {p.name.lower() for p in b}:
+        return True
+    cc_a = {p.country_code for p in a if p.kind == "country"}
+    cc_b = {p.country_code for p in b if p.kind == "country"}
+    return bool(cc_a & {p.country_code for p in b}) or bool(cc_b & {p.country_code for p in a})
+
+
+def same_event(a: Event, b: Event, same_article: bool) -> bool:
+    """Do ``a`` and ``b`` report one incident? (see the module docstring)"""
+    if a.event_type != b.event_type or a.status != b.status:
+        return False
+    if a.actors and b.actors:
+        if a.actors[0] != b.actors[0]:
+            return False
+    elif (a.actors or b.actors) and not same_article:
+        return False
+    if a.date is not None and b.date is not None:
+        if not _dates_overlap(a.date, b.date):
+            return False
+    elif (a.date is None) != (b.date is None) and not same_article:
+        return False
+    return _places_compatible(a.places, b.places)
+
+
+def _sentences(a: Event, b: Event) -> tuple:  # type: ignore[type-arg]
+    seen = {(s.source, s.start, s.text) for s in a.sentences}
+    extra = [s for s in b.sentences if (s.source, s.start, s.text) not in seen]
+    return (*a.sentences, *extra)
+
+
+def combine(a: Event, b: Event, *, keep_type: bool = False) -> Event:
+    """One event from two reports of it (see the module docstring).
+
+    ``keep_type``: ``a`` is the incident and ``b`` a report that refers back to it ("killed in
+    the assault"); ``a``'s type, status and primary sentence are kept.
+    """
+    if keep_type:
+        primary, other = a, b
+    else:
+        primary, other = (a, b) if _date_rank(a) <= _date_rank(b) else (b, a)
+    places = primary.places
+    if primary.event_type != "Policy decision" or not places:
+        places = prune_places([*primary.places, *other.places])
+    date = primary.date
+    if date is None or (keep_type and other.date is not None and _date_rank(other) < _date_rank(primary)):
+        date = other.date if date is None or _dates_overlap(date, other.date) else date  # type: ignore[arg-type]
+    extra = {**other.extra, **primary.extra}
+    weapons_words = ", ".join(
+        sorted({w for e in (primary, other) for w in e.extra.get("weapons", "").split(", ") if w})
+    )
+    if weapons_words:
+        extra["weapons"] = weapons_words
+    sub = primary.sub_event_type
+    if other.event_type == primary.event_type:
+        sub = more_specific(sub, other.sub_event_type)
+    sources = tuple(dict.fromkeys([*primary.sources, *other.sources]))
+    bonus = 0.1 if len(sources) > len(primary.sources) else 0.03
+    near = "near" in primary.extra.get("place_note", "") and places == primary.places
+    notes = "; ".join(dict.fromkeys(n for e in (primary, other) for n in e.notes.split("; ") if n))
+    return replace(
+        primary,
+        sub_event_type=sub,
+        date=date,
+        places=places,
+        geo_precision=geo_precision(places, near) if places != primary.places else primary.geo_precision,
+        actors=tuple(dict.fromkeys([*primary.actors, *other.actors])),
+        outlets=tuple(dict.fromkeys([*primary.outlets, *other.outlets])),
+        figures=merge_figures(primary.figures, other.figures),
+        figure_qualifiers=(),
+        sources=sources,
+        sentences=_sentences(primary, other),
+        weapons=tuple(dict.fromkeys([*primary.weapons, *other.weapons])),
+        confidence=round(min(0.95, max(primary.confidence, other.confidence) + bonus), 2),
+        notes=notes,
+        extra=extra,
+    )
+
+
+def _keys(e: Event) -> list[str]:
+    keys = [f"id:{p.id}" for p in e.places] + [f"n:{p.name.lower()}" for p in e.places]
+    keys += [f"cc:{p.country_code}" for p in e.places if p.country_code]
+    return keys or ["none"]
+
+
+def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list[Event]:
+    """Keep each incident once (see the module docstring); order of first report.
+
+    Within one article (``same_article=True``) an undated report ("Biden signed off on ...")
+    also joins a dated one and a report without an actor joins one with an actor.
+    """
+    kept: list[Event] = []
+    # (type, status) -> place key -> recent kept indices
+    index: dict[tuple[str, str], dict[str, deque[int]]] = defaultdict(lambda: defaultdict(lambda: deque(maxlen=WINDOW)))
+    for e in events:
+        bucket = index[(e.event_type, e.status)]
+        keys = _keys(e)
+        cand: dict[int, None] = {}
+        for k in [*keys, "none"] if keys != ["none"] else ["*recent"]:
+            for i in bucket.get(k, ()):
+                cand[i] = None
+        target = next((i for i in sorted(cand) if same_event(kept[i], e, same_article)), None)
+        if target is None:
+            kept.append(e)
+            target = len(kept) - 1
+        else:
+            kept[target] = combine(kept[target], e)
+        for k in [*_keys(kept[target]), "*recent"]:
+            if target not in bucket[k]:
+                bucket[k].append(target)
+    return kept
+
+
+def filter_by_date(
+    events: Iterable[Event],
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    *,
+    keep_undated: bool = False,
+) -> list[Event]:
+    """Events whose date range overlaps ``since``..``until`` (inclusive; either may be None).
+
+    Undated events are dropped unless ``keep_undated`` (and kept when no bound is given).
+    """
+    lo = coerce_date(since)
+    hi = coerce_date(until)
+    out: list[Event] = []
+    for e in events:
+        if e.date is None:
+            if keep_undated or (lo is None and hi is None):
+                out.append(e)
+            continue
+        if lo is not None and e.date.end < lo.isoformat():
+            continue
+        if hi is not None and e.date.start > hi.isoformat():
+            continue
+        out.append(e)
+    return out

@@ -1,0 +1,124 @@
+"""Weapons named in a report: the catalogue systems (linked by key to :mod:`mapapp.data.weapons`,
+so an event can show "this weapon's range from here") and the weapon classes that decide ACLED's
+sub-event type (air/drone, artillery/missile, explosive device, grenade, firearm).
+
+Catalogue names and aliases ("ATACMS", "Storm Shadow", "HIMARS", "Shahed", "Geran-2", "Kh-101",
+"Iskander") are matched whole-word, case-insensitively for names of four letters or more and
+exactly for shorter ones; hyphens and spaces are interchangeable.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["CLASS_WORDS", "catalogue_links", "weapon_classes", "weapon_words"]
+
+#: Weapon class -> words that name it (lower case).
+CLASS_WORDS: dict[str, tuple[str, ...]] = {
+    "air": (
+        "drone", "drones", "uav", "uavs", "airstrike", "airstrikes", "air strike", "air strikes", "air raid",
+        "air raids", "warplane", "warplanes", "jets", "fighter jets", "aircraft", "helicopter", "helicopters",
+        "gunship", "gunships", "aerial", "shahed", "shaheds", "geran", "bombers",
+    ),
+    "artillery": (
+        "missile", "missiles", "rocket", "rockets", "artillery", "shell", "shells", "shelling", "shelled",
+        "mortar", "mortars", "howitzer", "howitzers", "barrage", "mlrs", "grad", "ballistic", "cruise",
+        "atacms", "himars", "iskander", "iskanders", "kalibr", "storm shadow", "tomahawk", "kinzhal", "kh-101",
+        "munitions", "cluster munitions", "bombardment", "rocket-propelled",
+    ),
+    "ied": (
+        "ied", "ieds", "roadside bomb", "roadside bombs", "car bomb", "car bombs", "truck bomb", "explosive device",
+        "explosive devices", "improvised explosive device", "landmine", "landmines", "mine", "mines",
+        "booby trap", "booby-trap", "booby-trapped", "booby traps", "bomb", "bombs", "explosives", "explosive",
+        "detonated", "detonation", "parcel bomb", "pipe bomb", "sticky bomb", "magnetic bomb",
+    ),
+    "suicide": (
+        "suicide bomber", "suicide bombers", "suicide bombing", "suicide bombings", "suicide attack",
+        "suicide attacks", "suicide vest", "explosive vest", "blew himself up", "blew herself up",
+        "blew themselves up", "suicide car bomb", "self-detonated",
+    ),
+    "grenade": ("grenade", "grenades", "hand grenade", "rpg", "rpgs"),
+    "firearm": (
+        "gun", "guns", "gunfire", "gunmen", "gunman", "rifle", "rifles", "pistol", "pistols", "handgun",
+        "firearm", "firearms", "shot", "shooting", "opened fire", "shotgun", "ak-47", "kalashnikov", "sniper",
+        "bullets", "gunshot", "gunshots",
+    ),
+    "blade": ("knife", "knives", "machete", "machetes", "stabbed", "stabbing", "axe", "hacked"),
+}  # fmt: skip
+
+_WORD_CLASS = {w: c for c, ws in CLASS_WORDS.items() for w in ws}
+_CLASS_RE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(r"[\s-]".join(map(re.escape, w.split())) for w in sorted(_WORD_CLASS, key=len, reverse=True))
+    + r")(?![\w-])",
+    re.I,
+)
+#: Words reported in ``Event.extra["weapons"]`` (the named weapon types, lower case).
+_NAMED = frozenset(
+    {"drones", "drone", "missiles", "missile", "rockets", "rocket", "artillery", "shells", "mortars", "mortar",
+     "bombs", "bomb", "ied", "ieds", "landmines", "mines", "grenades", "grenade", "atacms", "himars", "iskander",
+     "storm shadow", "shahed", "kh-101", "car bomb", "roadside bomb", "explosive device", "explosives", "rifles",
+     "guns", "gun", "warplanes", "aircraft", "helicopters", "uavs", "uav", "tomahawk", "kalibr", "kinzhal"}
+)  # fmt: skip
+
+
+def weapon_classes(text: str) -> list[tuple[int, str, str]]:
+    """(offset, class, word) for every weapon-class word of ``text``, in text order."""
+    out: list[tuple[int, str, str]] = []
+    for m in _CLASS_RE.finditer(text):
+        w = re.sub(r"[\s-]+", " ", m.group(0).lower())
+        cls = _WORD_CLASS.get(w) or _WORD_CLASS.get(m.group(0).lower(), "")
+        if cls:
+            out.append((m.start(), cls, w))
+    return out
+
+
+def weapon_words(text: str) -> list[str]:
+    """The weapon types a text names ("drones", "missiles", "atacms"), sorted, each once."""
+    return sorted({w for _o, _c, w in weapon_classes(text) if w in _NAMED})
+
+
+@lru_cache(maxsize=4)
+def _catalogue_pattern(_stamp: int) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    from mapapp.data.weapons import load_catalogue
+    from mapapp.errors import MapAppError
+
+    try:
+        cat = load_catalogue()
+    except MapAppError:
+        return None, {}
+    names: dict[str, str] = {}
+    for w in cat:
+        for form in (w.name, w.key, *[a for a, k in cat.aliases.items() if k == w.key]):
+            f = re.sub(r"[\s_-]+", " ", form.strip()).lower()
+            if len(f) >= 3 and f not in names:
+                names[f] = w.key
+    if not names:
+        return None, {}
+    alts = "|".join(r"[\s-]?".join(map(re.escape, f.split())) for f in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + alts + r")(?:s|es)?(?![\w-])", re.I), names
+
+
+def catalogue_links(text: str) -> list[str]:
+    """Catalogue keys of the systems ``text`` names ("ATACMS" -> "atacms-m57"), in text order.
+
+    Short all-capital names (four letters or fewer) must be written in capitals ("IS" is not a
+    weapon). Catalogue rows come from :func:`mapapp.data.weapons.load_catalogue` (built-in plus
+    the user's files).
+    """
+    rx, names = _catalogue_pattern(0)
+    if rx is None:
+        return []
+    out: list[str] = []
+    for m in rx.finditer(text):
+        surf = m.group(0)
+        key_form = re.sub(r"[\s_-]+", " ", surf).lower()
+        key = names.get(key_form) or names.get(re.sub(r"(?:es|s)$", "", key_form))
+        if key is None:
+            continue
+        if len(key_form) <= 4 and not surf.isupper() and not surf[:-1].isupper():
+            continue
+        if key not in out:
+            out.append(key)
+    return out
