@@ -23,7 +23,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-__all__ = ["CATEGORIES", "CUES", "DOMAINS", "CueIndex", "scan"]
+__all__ = ["CATEGORIES", "CUES", "DOMAINS", "WEAK_CUES", "CueIndex", "scan"]
 
 _W = {
     "weapon": """
@@ -142,6 +142,16 @@ for _cat, _words in _W.items():
             CUES.setdefault(_w.lower().replace("-", " "), _cat)
 
 CATEGORIES = tuple(_W)
+#: Cue words too common to mark a domain alone ("scores died", "a car bomb"): a domain needs one
+#: other word of it, or two of these.
+WEAK_CUES = frozenset(
+    """scores score title final finals match matches season team teams cup fans stadium pitch opponent opponents
+    coach game's price prices index shares sales chart charts vote votes bill bills campaign campaigns ad ads
+    primary debate commercial commercials series character characters book books band director actor show scene
+    drama storm storms heat lightning weather car cars vehicle vehicles driver drivers truck trucks train trains
+    bus highway traffic intersection pickup workers worker staff employees union unions stroke surgery dog dogs
+    bear bears horse horses bull bulls animal animals accused comments remarks critics rally""".split()
+)
 #: Categories that make an ambiguous trigger non-violent.
 DOMAINS = frozenset(
     {"sport", "market", "election", "film", "weather", "health", "animal", "accident", "labour", "cyber", "speech"}
@@ -199,6 +209,14 @@ class CueIndex:
                 acc.append(acc[-1] + (c.category == cat))
             self._prefix[cat] = acc
         self.present = frozenset(c.category for c in cues)
+        strong: set[str] = set()
+        weak: dict[str, int] = {}
+        for c in cues:
+            if c.word in WEAK_CUES:
+                weak[c.category] = weak.get(c.category, 0) + 1
+            else:
+                strong.add(c.category)
+        self._domains = frozenset((strong | {cat for cat, n in weak.items() if n >= 2}) & DOMAINS)
 
     def count(self, category: str, a: int, b: int) -> int:
         """Number of ``category`` cues starting in ``a``..``b`` (sentence offsets, end exclusive)."""
@@ -216,5 +234,5 @@ class CueIndex:
         return [c.word for c in self.cues[i:j] if c.category == category]
 
     def domains(self) -> frozenset[str]:
-        """The non-violent domains this sentence speaks of."""
-        return self.present & DOMAINS
+        """The non-violent domains this sentence speaks of (one clear word, or two common ones)."""
+        return self._domains

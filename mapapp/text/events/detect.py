@@ -117,32 +117,33 @@ _IDIOM_PHRASES = re.compile(
 # --------------------------------------------------------------------------------------------
 # Status windows (text of the clause right before the trigger, at most ~80 characters)
 
-_NEG_RE = re.compile(
-    r"\b(?:not|never|no|n['’]t|without|nor|neither|none)\b(?:\s+\S+){0,2}?\s*$"
-    r"|\bno\s+(?:immediate\s+)?(?:reports?|word|sign|indication|evidence|claims?)\s+of\s+(?:any\s+)?$"
-    r"|\bden(?:y|ies|ied)\s+$|\b(?:foiled|thwarted|averted|prevented|stopped)\s+(?:\w+\s+){0,3}$",
-    re.I,
+# Words before a trigger that change its status, with how many words back they reach.
+_NEG_WORDS = frozenset("not never no without nor neither none cannot".split())
+_FOIL_WORDS = frozenset("foiled thwarted averted prevented stopped".split())
+_THREAT_WORDS = frozenset(
+    "threat threats threaten threatens threatened threatening vow vows vowed vowing warn warns warned warning "
+    "pledge pledges pledged pledging promise promises promised promising ultimatum".split()
 )
-_MODAL_RE = re.compile(
-    r"\b(?:could|would|might|may|can|cannot|should|must|shall)\b(?!\s+(?:have|not\s+have|also\s+have|"
-    r"have\s+been)\b)(?:\s+\S+){0,5}\s*$|\b(?:if|unless|whether|lest)\b(?:\s+\S+){0,8}\s*$",
-    re.I,
+_PLAN_WORDS = frozenset(
+    "planning plans plan planned plotting plot plots plotted preparing prepares intends intend intending aims "
+    "expected expects poised readying looming imminent impending upcoming anticipated will".split()
 )
-_THREAT_RE = re.compile(
-    r"\b(?:threat(?:en(?:s|ed|ing)?)?|vow(?:s|ed|ing)?|warn(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|"
-    r"promis(?:e|es|ed|ing)|ultimatum)\b(?:\s+\S+){0,4}\s*$",
-    re.I,
+_MODAL_WORDS = frozenset(
+    "could would might may can should must shall if unless whether lest future possible potential prospect "
+    "possibility risk fears fear danger hypothetical".split()
 )
-_PLAN_RE = re.compile(
-    r"\b(?:planning|plans?|planned|plotting|plots?|plotted|preparing|prepares|prepared\s+for|intends?|"
-    r"intending|aims?\s+to|expected|expects|set\s+to|poised|gearing\s+up\s+for|readying|looming|imminent|"
-    r"impending|upcoming|anticipated|will|going\s+to|next|future)\b(?:\s+\S+){0,3}\s*$",
-    re.I,
-)
+_REACH = {"negated": 3, "foiled": 5, "threatened": 6, "planned": 4, "hypothetical": 9}
+_HAVE = frozenset({"have", "'ve", "’ve"})
+_STRIP = "\"'“”‘’()[],.;:!?"
 _PURPOSE_RE = re.compile(
     r"(?:\bhelp(?:s|ed|ing)?\s+(?:\S+\s+)?|\bhopes?\s+of\s+|\baim\s+of\s+|\bability\s+to\s+|\bcapable\s+of\s+|"
     r"\brisk\s+of\s+|\bfears?\s+of\s+|\bpossible\s+|\bpotential\s+|\bprevent(?:s|ed|ing)?\s+(?:\S+\s+)?|"
     r"\bavoid(?:s|ed|ing)?\s+(?:\S+\s+)?|\bfrom\s+)$",
+    re.I,
+)
+_TO_VERB_RE = re.compile(
+    r"\bto\s+(?:launch|carry\s+out|conduct|stage|mount|commit|perpetrate|plan|prevent|stop|avoid|start|wage|"
+    r"unleash|order|resume|step\s+up|escalate)\s+(?:\S+\s+)?$",
     re.I,
 )
 _TO_RE = re.compile(r"\bto\s+(?:\S+\s+)?$", re.I)
@@ -153,6 +154,37 @@ _FACTUAL_TO_RE = re.compile(
 )
 _PROHIBIT_RE = re.compile(
     r"\b(?:prohibited|banned|barred|forbidden|refrained|restrained|stopped|kept|prevented)\s+from\s+(?:\S+\s+)?$",
+    re.I,
+)
+_HABITUAL_RE = re.compile(
+    r"\b(?:commonplace|common|frequent(?:ly)?|regular(?:ly)?|often|routine(?:ly)?|usually|typically|rarely|"
+    r"increasingly|every\s+(?:day|week|month|year)|each\s+(?:day|week|month|year)|sees|has\s+seen|have\s+seen|"
+    r"spate\s+of|wave\s+of|history\s+of|campaign\s+of|such\s+as|numerous|ubiquitous|endemic|rife)\b",
+    re.I,
+)
+_DETERMINED_RE = re.compile(r"\b(?:the|this|that|these|those|a|an|its|their|his|her|\d[\d,]*|one|two|three)\s+(?:\S+\s+)?$", re.I)
+_JUDICIAL_RE = re.compile(
+    r"\b(?:convicted|conviction|charges?|charged|sentenced?|trial|court|penalty|prison|jury|verdict|death\s+row|"
+    r"lethal\s+injection|hanged|firing\s+squad)\b",
+    re.I,
+)
+_EVENT_NOUNS = frozenset(
+    """attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings
+    raid raids ambush shooting shootings violence massacre massacres killing killings bombardment assassination
+    assassinations murder murders homicide homicides kidnapping kidnappings abduction abductions airstrike
+    airstrikes incident incidents rampage""".split()
+)
+_REFERENCE_BEFORE_RE = re.compile(
+    r"(?:\b(?:the|this|that|these|those|its|their|his|her|such)\s+(?:[\w’'-]+\s+){0,3}|['’]s\s+(?:[\w’'-]+\s+)?|"
+    r"\b(?:charged\s+with|accused\s+of|convicted\s+of|suspicion\s+of|charges?\s+(?:of|for)|crimes?\s+of|"
+    r"investigation\s+(?:into|for|of)|probe\s+into|responsibility\s+for|in\s+connection\s+with|related\s+to|"
+    r"linked\s+to|involved\s+in|behind|condemned|called|blamed\s+for|for\s+an?)\s+(?:an?\s+)?(?:[\w’'-]+\s+){0,3})$",
+    re.I,
+)
+_HAPPENED_AFTER_RE = re.compile(
+    r"^\s+(?:\w+\s+){0,2}?(?:took\s+place|occurred|happened|began|begin|started|continued|unfolded|came|"
+    r"was\s+carried\s+out|hit|struck|killed|wounded|injured|destroyed|damaged|left|tore|ripped|shattered|"
+    r"targeted|rocked|went\s+off|blew|caused|claimed|razed|flattened|set\s+off)\b",
     re.I,
 )
 _TERRITORY_RE = re.compile(
@@ -178,6 +210,8 @@ class Hit:
 
     ``needs_context``: a death or injury with no violent word in its sentence ("he died in
     hospital"); it reports violence only as part of an incident the article already reports.
+    ``reference``: a noun that names an incident without reporting anything about it ("opened a
+    probe into the explosion", "charged with murder", "responsibility for the attack").
     """
 
     start: int
@@ -188,6 +222,7 @@ class Hit:
     status: str
     evidence: frozenset[str]
     needs_context: bool = False
+    reference: bool = False
 
     @property
     def family(self) -> str:
@@ -203,6 +238,25 @@ def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tup
     return spans[i]
 
 
+def _word_status(words: list[str]) -> str:
+    """The status cue nearest the trigger among ``words`` (the clause's words before it)."""
+    n = len(words)
+    for dist in range(1, min(n, 9) + 1):
+        w = words[n - dist].lower().strip(_STRIP)
+        nxt = words[n - dist + 1].lower().strip(_STRIP) if dist > 1 else ""
+        if (w in _NEG_WORDS or w.endswith(("n't", "n’t"))) and dist <= _REACH["negated"]:
+            return "negated"
+        if w in _FOIL_WORDS and dist <= _REACH["foiled"]:
+            return "negated"
+        if w in _THREAT_WORDS and dist <= _REACH["threatened"]:
+            return "threatened"
+        if (w in _PLAN_WORDS or (w == "set" and nxt == "to")) and dist <= _REACH["planned"]:
+            return "planned"
+        if w in _MODAL_WORDS and nxt not in _HAVE and dist <= _REACH["hypothetical"]:
+            return "hypothetical"
+    return ""
+
+
 def _status(before: str, surface: str) -> str:
     """"occurred", "planned", "threatened", "hypothetical" or "negated" from the clause text
     right before the trigger (``before``: at most ~80 characters)."""
@@ -211,20 +265,19 @@ def _status(before: str, surface: str) -> str:
     def last(n: int) -> str:
         return " ".join(words[-n:]) + " " if words else ""
 
-    if _NEG_RE.search(last(4)) or _PROHIBIT_RE.search(last(4)):
+    if _PROHIBIT_RE.search(last(4)):
         return "negated"
-    if _THREAT_RE.search(last(6)):
-        return "threatened"
-    if _PLAN_RE.search(last(4)):
-        return "planned"
-    if _MODAL_RE.search(last(9)):
-        return "hypothetical"
+    found = _word_status(words)
+    if found:
+        return found
     low = surface.lower()
     if _PURPOSE_RE.search(last(3)) and not low.endswith(("ed", "s")):
         return "hypothetical"
     base_form = not low.endswith(("ed", "ing", "s", "ion", "ings"))  # "to attack", not "to the attacks"
     if base_form and _TO_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last(4)):
         return "hypothetical"
+    if _TO_VERB_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last(4)):
+        return "hypothetical"  # "to launch attacks", "to carry out bombings"
     return "occurred"
 
 
@@ -242,9 +295,12 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
     actor_on_place: bool,
     territory_word: bool = False,
     actor_before: bool = False,
+    judicial: bool = False,
 ) -> tuple[bool, bool]:
     """(kept, needs_context) for a violent-family trigger."""
     hard = bool(ev_sent & {"weapon", "armed"})
+    if surface.lower().startswith("execut") and judicial:
+        return False, False  # an execution by the state after a trial is not a conflict event
     if trig.strength >= 3:
         return not (domains & {"film", "judicial"}) or hard, False
     if trig.strength == 2:
@@ -261,21 +317,25 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
         return False, False
     if fam in ("territory", "regain") and territory_word and actor_before:
         return True, False
-    if fam in ("clash", "territory", "regain"):
+    if fam in ("territory", "regain"):
+        return bool(ev_clause & {"armed"}), False
+    if fam == "clash":
         low = surface.lower()
         if low.startswith(("advanc", "offensive", "combat", "fight", "fought")):
-            return bool(ev_clause & {"armed"}) or actor_on_place, False
-        return bool(ev_clause & {"armed", "weapon"}) or casualty_in_clause or actor_on_place, False
+            return bool(ev_clause & {"armed"}), False
+        return bool(ev_clause & {"armed", "weapon"}) or casualty_in_clause, False
     if fam == "casualty":
         return True, not (hard or casualty_in_clause)
     if fam == "damage":
-        return bool(ev_clause & {"weapon", "armed"}), not bool(ev_clause & {"weapon", "armed"})
+        return True, not bool(ev_clause & {"weapon", "armed"})
+    if fam == "suicide":
+        return bool(ev_clause & {"weapon", "target", "victim"}) or casualty_in_clause, False
     if fam == "explosion":
         return bool(ev_clause & {"weapon", "armed", "victim", "target"}) or casualty_in_clause, False
     if fam == "shooting":
         return bool(ev_clause & {"weapon", "armed", "police", "victim"}) or casualty_in_clause, False
     if fam == "weapon_use":
-        return bool(ev_clause & {"weapon"}), False
+        return bool(ev_clause & {"weapon"}) and (actor_before or bool(ev_clause & {"armed"})), False
     # attack family
     return bool(ev_clause & {"weapon", "armed"}) or casualty_in_clause or actor_on_place, False
 
@@ -328,14 +388,55 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             actor_on_place = _actor_on_place(actor_spans, ca, cb, a)
             actor_before = any(ca <= x < a and not is_place for x, _y, is_place in actor_spans)
             territory = bool(_TERRITORY_RE.search(s, ca, cb))
+            judicial = bool(_JUDICIAL_RE.search(s))
             kept, needs_context = _violence_supported(
-                trig, surface, ev_clause, ev_sent, domains, casualty_in_clause, actor_on_place, territory, actor_before
+                trig,
+                surface,
+                ev_clause,
+                ev_sent,
+                domains,
+                casualty_in_clause,
+                actor_on_place,
+                territory,
+                actor_before,
+                judicial,
             )
             if not kept:
                 continue
         status = _status(s[max(ca, a - 80) : a], surface)
-        hits.append(Hit(a, b, surface, trig, (ca, cb), status, ev_clause, needs_context))
+        if status == "occurred" and trig.family in VIOLENT_FAMILIES and _generic(s, a, b, ca, cb):
+            status = "hypothetical"  # a kind of event, not one that happened: "kidnappings are commonplace"
+        reference = surface.lower().split()[-1] in _EVENT_NOUNS and _names_only(s, a, b, ca)
+        hits.append(Hit(a, b, surface, trig, (ca, cb), status, ev_clause, needs_context, reference))
+    # a participle right after a generic plural is generic too ("numerous bombings targeted at ...")
+    for i, h in enumerate(hits[1:], 1):
+        prev = hits[i - 1]
+        if prev.status == "hypothetical" and h.clause == prev.clause and h.start - prev.end < 12:
+            if h.surface.lower().endswith(("ed", "ing")) and h.status == "occurred":
+                h.status = "hypothetical"
+    # a reference is a report after all when its clause also reports a toll or damage
+    toll_clauses = {h.clause for h in hits if h.family in ("casualty", "damage", "killing") and not h.reference}
+    for h in hits:
+        if h.reference and h.clause in toll_clauses:
+            h.reference = False
     return hits
+
+
+def _names_only(s: str, a: int, b: int, ca: int) -> bool:
+    """Is the event noun ``s[a:b]`` a reference to an incident ("the explosion", "charged with
+    murder") rather than a report of it ("the attack began", "an attack on a base")?"""
+    if not _REFERENCE_BEFORE_RE.search(s[max(ca, a - 60) : a]):
+        return False
+    return not _HAPPENED_AFTER_RE.match(s[b : b + 50])
+
+
+def _generic(s: str, a: int, b: int, ca: int, cb: int) -> bool:
+    """A bare plural ("bombings", "attacks") in a clause about what usually happens, with no
+    number or date that would pin one incident down."""
+    if not s[a:b].lower().endswith("s") or _DETERMINED_RE.search(s[max(ca, a - 30) : a]):
+        return False
+    clause = s[ca:cb]
+    return bool(_HABITUAL_RE.search(clause)) and not re.search(r"\d", clause)
 
 
 def _idiom(s: str, a: int, b: int) -> bool:
@@ -350,7 +451,8 @@ def _idiom(s: str, a: int, b: int) -> bool:
 
 
 def _actor_on_place(actor_spans: list[tuple[int, int, bool]], ca: int, cb: int, trig_start: int) -> bool:
-    """A state or armed group before the trigger and a place after it, in one clause."""
-    agent = any(ca <= a < trig_start and not is_place for a, _b, is_place in actor_spans)
-    patient = any(trig_start < a < cb for a, _b, _is_place in actor_spans)
+    """A state or armed group shortly before the trigger (at most 60 characters) and a place or
+    state shortly after it (at most 50), in one clause: "Russia attacked Kyiv"."""
+    agent = any(max(ca, trig_start - 60) <= a < trig_start and not is_place for a, _b, is_place in actor_spans)
+    patient = any(trig_start < a < min(cb, trig_start + 50) for a, _b, _is_place in actor_spans)
     return agent and patient

@@ -88,6 +88,14 @@ _POLICY_ANAPHOR_RE = re.compile(
 )
 _BACKREF_RE = re.compile(r"\b(?:reported|said|wrote|noted) at the time\b|\bat the time\b", re.I)
 _HEDGE_RE = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed|claimed)\b", re.I)
+_CAPTION_RE = re.compile(
+    r"\bimage\s+(?:caption|copyright)\b|^[\s\"“]*(?:FILE|PHOTO|VIDEO)\s*[-–—:]|^[\s\"“]*(?:Read\s+more|Related|"
+    r"Photo|Image|Picture|Watch|See\s+also)\s*:|\bis\s+seen\s+in\s+(?:this|a|an)\s+(?:\w+\s+)?(?:image|photo|picture|"
+    r"video)|\((?:AP|AFP|Reuters|Getty|EPA)\s*(?:Images|Photo)[^)]{0,60}\)",
+    re.I,
+)
+_LIST_RE = re.compile(r"(?:^|\s)[*•]\s|\s[*•]$")
+_HEADING_RE = re.compile(r"={2,4}[^=\n]{0,80}={2,4}")
 _CONTEXT_SENTENCES = 4  # how far back a referring sentence may reach for its incident
 
 
@@ -284,6 +292,9 @@ def _sentence_events(
     statuses: frozenset[str],
 ) -> None:
     s = sent.text
+    if _CAPTION_RE.search(s) or _LIST_RE.search(s):
+        return  # a photo caption, a link line or a list, not a report
+    s = _HEADING_RE.sub(lambda m: " " * len(m.group(0)), s)  # "== Attack ==" wiki headings
     items = sentence_items(sent, mentions)
     spans = [(i.start, i.end, i.as_place) for i in items if i.actor or i.as_place]
     hits = [h for h in detect(s, actor_spans=spans) if _keep(h, s, statuses)]
@@ -291,6 +302,12 @@ def _sentence_events(
     if not hits:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
             ctx.events[ctx.policy] = _add_sentence(ctx.events[ctx.policy], sent, outlets, ctx.source)
+        return
+    refs = [h for h in hits if h.violent and h.reference]
+    hits = [h for h in hits if not (h.violent and h.reference)]
+    if not hits:
+        if refs:
+            _attach_reference(ctx, sent, refs, outlets)
         return
     drafts = _group(hits, s)
     _segments(drafts)
@@ -337,6 +354,26 @@ def _link(ctx: _Context, idx: int, d: _Draft, ev: Event) -> None:
     if ev.status == "occurred":
         ctx.current = len(ctx.events) - 1
         ctx.current_sent = idx
+
+
+_REF_TYPES = {
+    "bombing": "Explosions/Remote violence", "bombings": "Explosions/Remote violence",
+    "explosion": "Explosions/Remote violence", "explosions": "Explosions/Remote violence",
+    "blast": "Explosions/Remote violence", "blasts": "Explosions/Remote violence",
+    "shelling": "Explosions/Remote violence", "airstrike": "Explosions/Remote violence",
+    "airstrikes": "Explosions/Remote violence", "bombardment": "Explosions/Remote violence",
+}  # fmt: skip
+
+
+def _attach_reference(ctx: _Context, sent: Sentence, refs: list[Hit], outlets: list[str]) -> None:
+    """A sentence that only names an incident ("a probe into the explosion") is one more mention
+    of the latest incident of that kind the article reports; it never makes an incident."""
+    want = _REF_TYPES.get(refs[0].surface.lower(), "")
+    for i in range(len(ctx.events) - 1, -1, -1):
+        ev = ctx.events[i]
+        if ev.event_type in VIOLENT_TYPES and ev.status == "occurred" and (not want or ev.event_type == want):
+            ctx.events[i] = _add_sentence(ev, sent, outlets, ctx.source)
+            return
 
 
 def _add_sentence(ev: Event, sent: Sentence, outlets: list[str], source: str) -> Event:

@@ -57,7 +57,8 @@ def _add(family: str, strength: int, forms: list[str], *, noun: bool = False) ->
 # --- explosions ------------------------------------------------------------------------------
 _add("suicide", 3, ["suicide bombing", "suicide bombings", "suicide attack", "suicide attacks", "suicide blast",
                     "suicide car bomb", "suicide car bombing", "suicide truck bomb"], noun=True)
-_add("suicide", 3, ["suicide bomber", "suicide bombers", "blew himself up", "blew herself up",
+_add("suicide", 1, ["suicide bomber", "suicide bombers", "suicide attacker", "suicide attackers"])
+_add("suicide", 3, ["blew himself up", "blew herself up",
                     "blew themselves up", "detonated his explosive vest", "detonated her explosive vest",
                     "detonated his suicide vest", "detonated a suicide vest", "self-detonated"])
 _add("explosion", 3, ["bombing", "bombings", "car bomb", "car bombs", "car bombing", "roadside bomb",
@@ -80,7 +81,7 @@ _add("shelling", 3, ["shelling", "shelled", "shellings", "bombardment", "bombard
 # --- shooting, stabbing, killing ----------------------------------------------------------------
 _add("shooting", 3, ["opened fire", "open fire", "opens fire", "opening fire", "shot dead", "shot and killed",
                      "gunned down", "shot to death", "gunfire", "gun attack", "gun attacks", "mass shooting",
-                     "firefight", "firefights", "gun battle", "gun battles", "gunbattle", "shootout",
+                     "firefight", "firefights", "gunfight", "gunfights", "gun fight", "gun battle", "gun battles", "gunbattle", "shootout",
                      "shoot-out", "shootouts", "sniper fire", "fatally shot", "shooting rampage"])
 _add("shooting", 1, ["shooting", "shootings", "shot", "shoot", "shoots", "gunshot", "gunshots", "fired on",
                      "fired at", "firing on", "firing at", "fires on", "fired upon"])
@@ -95,12 +96,12 @@ _add("killing", 2, ["killed", "kills", "killing", "killings", "kill", "murder", 
 _add("casualty", 2, ["wounded", "wounding", "injured", "injuring", "injuries", "casualties", "fatalities",
                      "death toll", "dead", "died", "dies", "die", "dying", "deaths", "death", "wounds",
                      "maimed"])
-_add("casualty", 1, ["bodies", "body", "victims", "victim", "survivors", "corpses", "hurt", "lost their lives", "lost his life", "lost her life", "perished"])
+_add("casualty", 1, ["bodies", "victims", "victim", "survivors", "corpses", "hurt", "lost their lives", "lost his life", "lost her life", "perished"])
 _add("damage", 1, ["destroyed", "destroying", "destroys", "destruction", "damaged", "damaging", "damage",
                    "razed", "demolished", "flattened", "torched", "set ablaze", "set on fire", "burned down",
                    "burnt down", "gutted", "ravaged", "wrecked"])
 # --- attacks and fighting ---------------------------------------------------------------------
-_add("attack", 1, [*_verb("attack"), "attackers", "attacker", *_verb("assault"), "assaults", *_verb("raid"),
+_add("attack", 1, [*_verb("attack"), *_verb("assault"), "assaults", *_verb("raid"),
                    "ambush", "ambushed", "ambushes", "ambushing", "strike", "strikes", "struck", "striking", "targeted",
                    "hit", "hits", "hitting", "targeting", "targetting", "stormed", "storming", "rampage", "onslaught",
                    "offensive", "counteroffensive", "counter-offensive", "incursion", "incursions", "sieged",
