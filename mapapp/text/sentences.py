@@ -109,7 +109,7 @@ def _dot_ends(text: str, m: re.Match[str]) -> bool:
     _j, nxt = _next_visible(text, m.end())
     if not nxt:
         return True
-    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPEN):
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPEN or nxt in "—–"):
         return False
     run = m.group(0)
     if run[0] != "." or len(run.rstrip(_CLOSE)) != 1:

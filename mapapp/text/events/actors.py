@@ -1,6 +1,9 @@
 """Who acts in a sentence, and which names are places: states, their capitals used as metonyms,
 leaders and institutions, armed groups, and the geoparser's toponyms.
 
+Country facts (name, capital, GeoNames point) come from the one country service,
+:func:`mapapp.data.countries.countries`; this module only knows how news text names actors.
+
 :func:`sentence_items` turns the toponyms of one sentence (and the names of :data:`ACTOR_ALIASES`)
 into :class:`Item` values: an actor ("Russia" in "Russia launched ..."), a place ("in Kyiv"), or
 both (a target: "attacks on Ukraine"). A country or capital after a locative preposition ("in",
@@ -13,56 +16,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from mapapp.errors import MapAppError
 from mapapp.model import Mention, Place, Sentence
+
+if TYPE_CHECKING:
+    from mapapp.data.countries import Country
 
 __all__ = [
     "ACTOR_ALIASES",
-    "COUNTRIES",
     "GENERIC_ACTORS",
     "Item",
+    "actor_of_country",
+    "capital_of",
     "country_place",
     "sentence_items",
 ]
 
 
-@dataclass(frozen=True)
-class _Country:
-    name: str
-    iso2: str
-    capital: Place | None
-    centroid: tuple[float, float]  # (lon, lat)
-
-
-def _cap(name: str, gid: int, lon: float, lat: float, cc: str) -> Place:
-    return Place(
-        id=f"gn:{gid}", name=name, kind="city", lon=lon, lat=lat, country_code=cc, geonameid=gid, feature_code="PPLC"
-    )
-
-
-#: Canonical actor name -> country facts (capital coordinates from GeoNames, lon/lat).
-COUNTRIES: dict[str, _Country] = {
-    "Russia": _Country("Russia", "RU", _cap("Moscow", 524901, 37.61781, 55.75204, "RU"), (100.0, 60.0)),
-    "Ukraine": _Country("Ukraine", "UA", _cap("Kyiv", 703448, 30.5238, 50.45466, "UA"), (32.0, 49.0)),
-    "United States": _Country(
-        "United States", "US", _cap("Washington", 4140963, -77.03637, 38.89511, "US"), (-98.5, 39.76)
-    ),
-    "North Korea": _Country("North Korea", "KP", _cap("Pyongyang", 1871859, 125.75432, 39.03385, "KP"), (127.0, 40.0)),
-    "Belarus": _Country("Belarus", "BY", _cap("Minsk", 625144, 27.56653, 53.90019, "BY"), (28.0, 53.5)),
-    "Iran": _Country("Iran", "IR", _cap("Tehran", 112931, 51.42151, 35.69439, "IR"), (53.0, 32.0)),
-    "China": _Country("China", "CN", _cap("Beijing", 1816670, 116.39723, 39.9075, "CN"), (105.0, 35.0)),
-    "United Kingdom": _Country("United Kingdom", "GB", _cap("London", 2643743, -0.12574, 51.50853, "GB"), (-2.0, 54.0)),
-    "France": _Country("France", "FR", _cap("Paris", 2988507, 2.3488, 48.85341, "FR"), (2.0, 46.0)),
-    "Germany": _Country("Germany", "DE", _cap("Berlin", 2950159, 13.41053, 52.52437, "DE"), (10.5, 51.0)),
-    "Poland": _Country("Poland", "PL", _cap("Warsaw", 756135, 21.01178, 52.22977, "PL"), (19.5, 52.0)),
-    "Israel": _Country("Israel", "IL", _cap("Jerusalem", 281184, 35.21633, 31.76904, "IL"), (34.9, 31.5)),
-    "NATO": _Country("NATO", "", None, (0.0, 0.0)),
-}
-_BY_ISO2 = {c.iso2: c.name for c in COUNTRIES.values() if c.iso2}
-
-#: Surface form -> (actor, role). role: "country" (a name or demonym), "capital" (metonym when not
-#: used as a location), "person"/"body" (leaders, ministers and institutions), "group" (armed
-#: groups, which are actors and never places).
+#: Surface form -> (actor, role). role: "country" (a name or demonym; the actor is the country's
+#: name in :mod:`mapapp.data.countries`), "capital" (metonym when not used as a location),
+#: "person"/"body" (leaders, ministers and institutions), "group" (armed groups, which are actors
+#: and never places).
 ACTOR_ALIASES: dict[str, tuple[str, str]] = {}
 
 
@@ -193,25 +170,32 @@ def locative(before: str) -> tuple[bool, bool]:
     return True, prep in ("on", "against")
 
 
-def country_place(actor: str) -> Place | None:
-    """The country :class:`Place` of an actor name of :data:`COUNTRIES` (None for other actors)."""
-    c = COUNTRIES.get(actor)
-    if c is None or not c.iso2:
+@lru_cache(maxsize=4096)
+def _country(actor: str) -> Country | None:
+    try:
+        from mapapp.data.countries import countries
+
+        return countries().find(actor)
+    except MapAppError:  # no data directory: names still work, places and capitals do not
         return None
-    return Place(
-        id=f"cc:{c.iso2}", name=c.name, kind="country", lon=c.centroid[0], lat=c.centroid[1], country_code=c.iso2
-    )
+
+
+def country_place(actor: str) -> Place | None:
+    """The country :class:`Place` (GeoNames' country point) of a country actor, else None."""
+    c = _country(actor)
+    return c.place if c is not None else None
 
 
 def capital_of(actor: str) -> Place | None:
     """The capital of a country actor (where its policy decisions are placed), or None."""
-    c = COUNTRIES.get(actor)
+    c = _country(actor)
     return c.capital if c is not None else None
 
 
 def actor_of_country(p: Place) -> str:
     """The actor name of a country place (``"RU"`` -> "Russia")."""
-    return _BY_ISO2.get(p.country_code, p.name)
+    c = _country(p.country_code) if p.country_code else None
+    return c.name if c is not None else p.name
 
 
 def _mention_items(s: str, sent: Sentence, mentions: Sequence[Mention]) -> list[Item]:

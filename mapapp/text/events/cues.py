@@ -28,9 +28,9 @@ __all__ = ["CATEGORIES", "CUES", "DOMAINS", "WEAK_CUES", "CueIndex", "scan"]
 _W = {
     "weapon": """
         bomb bombs explosive explosives IED IEDs device devices missile missiles rocket rockets mortar
-        mortars artillery shell shells grenade grenades gun guns rifle rifles firearm firearms pistol
+        mortars artillery artillery-shell artillery-shells tank-shells grenade grenades gun guns rifle rifles firearm firearms pistol
         pistols handgun handguns shotgun AK-47 Kalashnikov Kalashnikovs knife knives machete machetes
-        drone drones UAV UAVs warplane warplanes jets aircraft helicopter helicopters gunship gunships
+        drone drones UAV UAVs warplane warplanes fighter-jets helicopter-gunship gunship gunships
         tank tanks ammunition bullet bullets munitions weapon weapons landmine landmines mines
         booby-trap booby-traps car-bomb suicide-vest explosive-vest vest RPG RPGs bazooka
         cluster-munitions Grad howitzer howitzers MLRS ATACMS HIMARS Shahed Shaheds Iskander Iskanders
@@ -114,7 +114,9 @@ _W = {
         traffic DUI drunk-driving motorist motorists driver drivers car cars truck trucks vehicle
         vehicles SUV pickup motorcycle motorcyclist bicycle bicyclist cyclist train trains tractor
         house-fire blaze firefighters fire-department caught-fire electrocuted carbon-monoxide
-        gas-leak gas-explosion wreck wreckage skidded swerved intersection highway interstate
+        gas-leak gas-explosion wreck wreckage skidded swerved intersection highway interstate stampede
+        by-a-car by-a-truck by-a-vehicle by-a-train by-a-bus house-fire basement-fire apartment-fire home-fire
+        in-a-fire in-the-fire in-fire backing-up negligent-homicide vehicular-homicide manslaughter
     """,
     "labour": """
         workers worker union unions walkout picket pickets wages employees staff teachers nurses
@@ -129,7 +131,7 @@ _W = {
         tweets tweeted war-of-words insults insulted accused
     """,
     "judicial": """
-        lethal-injection death-row death-penalty execution-chamber firing-squad
+        lethal-injection death-row death-penalty execution-chamber firing-squad search-warrant search-warrants
     """,
 }
 
@@ -148,14 +150,15 @@ WEAK_CUES = frozenset(
     """scores score title final finals match matches season team teams cup fans stadium pitch opponent opponents
     coach game's price prices index shares sales chart charts vote votes bill bills campaign campaigns ad ads
     primary debate commercial commercials series character characters book books band director actor show scene
-    drama storm storms heat lightning weather car cars vehicle vehicles driver drivers truck trucks train trains
-    bus highway traffic intersection pickup workers worker staff employees union unions stroke surgery dog dogs
-    bear bears horse horses bull bulls animal animals accused comments remarks critics rally""".split()
+    drama storm storms heat lightning weather car cars vehicle vehicles truck trucks train trains
+    bus highway traffic intersection pickup workers worker staff employees union unions stroke surgery bear bears
+    bull bulls accused comments remarks critics rally""".split()
 )
 #: Categories that make an ambiguous trigger non-violent.
 DOMAINS = frozenset(
-    {"sport", "market", "election", "film", "weather", "health", "animal", "accident", "labour", "cyber", "speech"}
-)
+    {"sport", "market", "election", "film", "weather", "health", "animal", "accident", "labour", "cyber", "speech",
+     "judicial"}
+)  # fmt: skip
 
 
 def _rx(w: str) -> str:

@@ -31,7 +31,7 @@ bounded window around a trigger.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from mapapp.text.events.cues import CueIndex, scan
@@ -104,9 +104,25 @@ _IDIOM_PHRASES = re.compile(
     r"hit\s+(?:record|a\s+record|an?\s+(?:all-time\s+)?(?:high|low)|(?:the\s+)?(?:shelves|stores|theaters|"
     r"theatres|headlines|road|ground|jackpot|snag|home\s+run|target|spot|mark|milestone))|"
     r"kill(?:ed|s|ing)?\s+(?:the\s+)?(?:bill|deal|proposal|plan|measure|time|idea|project|story|engine|lights)|"
+    r"(?:quick|easy|the|a)\s+kill\b|kill\s+switch|road\s?kill|"
+    r"execut(?:ed|es|ing|e)\s+(?:a\s+|the\s+|an?\s+|two\s+|several\s+|\w+\s+)?(?:search\s+)?warrants?|"
+    r"execut(?:ed|es|ing|e)\s+(?:a|the|an|its|his|her|their)\s+(?:\w+\s+)?(?:plan|order|contract|strategy|trade|"
+    r"move|play|program|programme|deal|transaction|task|mission)|"
+    r"(?:single|double|buck|bird|mug|screen|snap|booster|flu)[\s-]?shots?|shots?\s+(?:glass|clock)|"
+    r"blast(?:s|ed|ing)?\s+off|blast\s+(?:from|of)\s+the\s+past|"
+    r"bomb\s+(?:squad|threat|threats|scare|scares|disposal|shelter|shelters|cyclone|technicians?|dogs?|"
+    r"detection|sniffing)|bombshells?|photo-?bomb\w*|f-bomb|bath\s+bombs?|"
+    r"(?:population|data|information|price|housing|growth)\s+explosion|"
+    r"explosions?\s+of\s+(?:\w+\s+)?(?:life|growth|interest|popularity|colou?rs?|activity|demand|data|"
+    r"information|creativity|talent|joy|sound|flavou?rs?|energy|emotion|laughter|applause|cases|sales)|"
+    r"(?:deportation|immigration|extradition|media|PR|public\s+relations|ratings|budget|boardroom|bidding|"
+    r"takeover|patent|copyright|divorce|zoning|permit)\s+(?:battles?|fights?|wars?)|"
+    r"(?:looked|sounded|felt|seemed|was|were|is)\s+like\s+(?:an?\s+|the\s+)?(?:\w+\s+)?"
+    r"(?:explosion|bomb|blast|attack|war|massacre|shooting)|"
     r"dead\s+(?:heat|end|last|ringer|serious|wrong|set)|deadline|died\s+down|"
     r"fight(?:s|ing)?\s+(?:back\s+)?(?:tears|the\s+urge|fires?|wildfires?|blazes?|flames)|"
-    r"(?:fire|flames?|blaze|storm|flood\w*|tornado|hurricane|winds?|quake|earthquake)\s+(?:destroyed|damaged|"
+    r"(?:fire|flames?|blaze|inferno|storm|flood\w*|tornado|hurricane|winds?|quake|earthquake)\s+(?:that\s+|which\s+)?"
+    r"(?:destroyed|damaged|"
     r"razed|gutted|ravaged|flattened|hit|struck|killed|injured)|"
     r"(?:destroyed|damaged|razed|gutted|ravaged|hit|struck|killed|injured)\s+(?:\w+\s+){0,3}?by\s+"
     r"(?:a\s+|the\s+)?(?:fire|flames?|blaze|storm|flood\w*|tornado|hurricane|winds?|quake|earthquake|"
@@ -130,7 +146,8 @@ _PLAN_WORDS = frozenset(
 )
 _MODAL_WORDS = frozenset(
     "could would might may can should must shall if unless whether lest future possible potential prospect "
-    "possibility risk fears fear danger hypothetical".split()
+    "possibility risk fears fear danger hypothetical suggest suggests suggested suggesting joked joking joke "
+    "imagine imagined proposed scenario".split()
 )
 _REACH = {"negated": 3, "foiled": 5, "threatened": 6, "planned": 4, "hypothetical": 9}
 _HAVE = frozenset({"have", "'ve", "’ve"})
@@ -159,9 +176,26 @@ _PROHIBIT_RE = re.compile(
 _HABITUAL_RE = re.compile(
     r"\b(?:commonplace|common|frequent(?:ly)?|regular(?:ly)?|often|routine(?:ly)?|usually|typically|rarely|"
     r"increasingly|every\s+(?:day|week|month|year)|each\s+(?:day|week|month|year)|sees|has\s+seen|have\s+seen|"
-    r"spate\s+of|wave\s+of|history\s+of|campaign\s+of|such\s+as|numerous|ubiquitous|endemic|rife)\b",
+    r"spate\s+of|wave\s+of|history\s+of|campaign\s+of|such\s+as|numerous|ubiquitous|endemic|rife|daily|"
+    r"overall|levels?\s+of|number\s+of|rates?\s+of|statistics|nationwide\s+have)\b",
     re.I,
 )
+_RATE_RE = re.compile(
+    r"\b(?:a|per|each|every)\s+(?:year|month|week|day)\b|\bannually\b|\b(?:almost|nearly)\s+daily\b|"
+    r"\bcommonplace\b|\broutinely\b|\bmany\s+of\s+(?:our|the|their|these|those)\b",
+    re.I,
+)
+_ISSUE_RE = re.compile(
+    r"\b(?:issues?|problem|awareness|prevention|victims|survivors|fight|campaign|war|stand)\s+(?:of|against|on|"
+    r"about)\s+(?:domestic\s+|sexual\s+|gun\s+)?$|\boppose[sd]?\s+$",
+    re.I,
+)
+_ISSUE_AFTER_RE = re.compile(
+    r"^\s+(?:awareness|prevention|education|survivors|hotlines?|services|counseling|counselling|programs?|"
+    r"programmes?|centers?|centres?|advocates?|crisis|month|week|day|training|laws?|policy|policies|statistics)\b",
+    re.I,
+)
+_COND_RE = re.compile(r"\b(?:if|whether|unless)\b(?:\s+\S+){0,10}\s*$", re.I)
 _DETERMINED_RE = re.compile(r"\b(?:the|this|that|these|those|a|an|its|their|his|her|\d[\d,]*|one|two|three)\s+(?:\S+\s+)?$", re.I)
 _JUDICIAL_RE = re.compile(
     r"\b(?:convicted|conviction|charges?|charged|sentenced?|trial|court|penalty|prison|jury|verdict|death\s+row|"
@@ -172,19 +206,54 @@ _EVENT_NOUNS = frozenset(
     """attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings
     raid raids ambush shooting shootings violence massacre massacres killing killings bombardment assassination
     assassinations murder murders homicide homicides kidnapping kidnappings abduction abductions airstrike
-    airstrikes incident incidents rampage""".split()
+    airstrikes incident incidents rampage clash clashes fighting battle battles rape rapes stabbing stabbings
+    shootout gunfight firefight""".split()
 )
 _REFERENCE_BEFORE_RE = re.compile(
-    r"(?:\b(?:the|this|that|these|those|its|their|his|her|such)\s+(?:[\w’'-]+\s+){0,3}|['’]s\s+(?:[\w’'-]+\s+)?|"
+    r"(?:\b(?:the|this|that|these|those|such)\s+(?:(?![\w-]+est\b|first\b|second\b|third\b|latest\b|new\b|"
+    r"fresh\b|another\b|last\b|recent\b)[\w’'-]+\s+){0,3}|['’]s\s+(?:[\w’'-]+\s+)?|"
     r"\b(?:charged\s+with|accused\s+of|convicted\s+of|suspicion\s+of|charges?\s+(?:of|for)|crimes?\s+of|"
     r"investigation\s+(?:into|for|of)|probe\s+into|responsibility\s+for|in\s+connection\s+with|related\s+to|"
     r"linked\s+to|involved\s+in|behind|condemned|called|blamed\s+for|for\s+an?)\s+(?:an?\s+)?(?:[\w’'-]+\s+){0,3})$",
+    re.I,
+)
+_SUPPORT_VERB_RE = re.compile(
+    r"\b(?:launch(?:ed|es|ing)?|carried\s+out|carry\s+out|conduct(?:ed|s|ing)?|staged|mounted|committed|"
+    r"perpetrated|unleashed|began|started|suffered|survived|witnessed|came\s+under|repelled|repulsed|"
+    r"thwarted|foiled)\s+(?:\S+\s+){0,4}$",
+    re.I,
+)
+_LEGAL_AFTER_RE = re.compile(
+    r"^\s+(?:charges?|case|cases|trials?|suspects?|convictions?|counts?|investigations?|sentences?|defendants?|"
+    r"arrests?|allegations?|accusations?|prosecutions?|inquiry|probe|indictment|warrant|victims?)\b",
+    re.I,
+)
+_LEGAL_BEFORE_RE = re.compile(
+    r"\b(?:accused\s+of|accusing\s+\w+(?:\s+\w+){0,3}\s+of|convicted\s+of|charged\s+with|charges?\s+(?:of|that|for)|"
+    r"guilty\s+(?:of|to)|pleaded\s+(?:not\s+)?guilty\s+to|indicted\s+(?:for|on)|suspected\s+of|suspicion\s+of|"
+    r"sentenced\s+(?:\w+\s+){0,4}?for|arrested\s+(?:for|in|on)|trial\s+(?:for|in|over)|"
+    r"(?:was|were|is|are)\s+(?:to\s+)?(?:be\s+)?(?:tried|prosecuted)\s+for|falsely)\s+(?:\w+\s+){0,3}?$",
+    re.I,
+)
+_ADJ_BEFORE_RE = re.compile(r"(?:\b(?:a|an|the|his|her|their|its|our|my|two|three|four)|,)\s+$", re.I)
+_NOUN_AFTER_RE = re.compile(
+    r"^\s+(?!(?:by|in|at|on|with|during|when|after|before|last|yesterday|and|or|while|near|outside|"
+    r"inside|as|for|from|to|since|earlier|later|this|that|on)\b)[A-Za-z][\w'-]*",
     re.I,
 )
 _HAPPENED_AFTER_RE = re.compile(
     r"^\s+(?:\w+\s+){0,2}?(?:took\s+place|occurred|happened|began|begin|started|continued|unfolded|came|"
     r"was\s+carried\s+out|hit|struck|killed|wounded|injured|destroyed|damaged|left|tore|ripped|shattered|"
     r"targeted|rocked|went\s+off|blew|caused|claimed|razed|flattened|set\s+off)\b",
+    re.I,
+)
+_CASUALTY_NOUNS = frozenset(
+    "death deaths victims victim bodies survivors injuries casualties fatalities wounds corpses death toll".split()
+)
+_WEAPON_AFTER_RE = re.compile(
+    r"^(?:\s+[\w.’'-]+){0,4}?\s+(?:drones?|UAVs?|missiles?|rockets?|artillery|shells|mortars?|ATACMS|HIMARS|"
+    r"Shaheds?|Iskanders?|Storm\s+Shadows?|munitions|bombs?|grenades?|explosives?|IEDs?|tear\s+gas|"
+    r"rounds|bullets|cluster\s+bombs?|barrel\s+bombs?|airstrikes?|weapons?|guns?|rifles?)\b",
     re.I,
 )
 _TERRITORY_RE = re.compile(
@@ -199,7 +268,10 @@ _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 def is_headline(s: str) -> bool:
     """A Title Case line ("Biden Allows Ukraine to Strike Russia"): at least three quarters of
     its words longer than three letters are capitalised (and at least three of them)."""
-    words = [w for w in _WORD_RE.findall(s[:400]) if len(w) > 3]
+    all_words = _WORD_RE.findall(s[:400])
+    if len(all_words) > 18:
+        return False  # a sentence full of names, not a headline
+    words = [w for w in all_words if len(w) > 3]
     caps = sum(1 for w in words if w[0].isupper())
     return caps >= 3 and caps >= 0.75 * len(words)
 
@@ -296,24 +368,27 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
     territory_word: bool = False,
     actor_before: bool = False,
     judicial: bool = False,
+    weapon_after: bool = False,
+    weapon_near: bool = False,
+    casualty_verb: bool = False,
 ) -> tuple[bool, bool]:
     """(kept, needs_context) for a violent-family trigger."""
     hard = bool(ev_sent & {"weapon", "armed"})
     if surface.lower().startswith("execut") and judicial:
         return False, False  # an execution by the state after a trial is not a conflict event
     if trig.strength >= 3:
-        return not (domains & {"film", "judicial"}) or hard, False
+        return not (domains & {"film", "judicial", "accident", "health", "weather", "animal"}) or weapon_near, False
     if trig.strength == 2:
         blocked = domains & {"accident", "health", "weather", "animal", "film", "sport", "judicial", "market"}
-        if blocked and not hard:
+        if blocked and not weapon_near:
             return False, False
         if trig.family == "casualty":
-            violent_word = bool(ev_sent & {"weapon", "armed"}) or casualty_in_clause
+            violent_word = bool(ev_sent & {"weapon", "armed"}) or casualty_verb
             return True, not violent_word
         return True, False
     # strength 1: an argument in the clause, and no other domain unless a weapon/armed actor is named
     fam = trig.family
-    if domains and not (ev_clause & {"weapon", "armed"}):
+    if domains and not weapon_near:
         return False, False
     if fam in ("territory", "regain") and territory_word and actor_before:
         return True, False
@@ -325,9 +400,11 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
             return bool(ev_clause & {"armed"}), False
         return bool(ev_clause & {"armed", "weapon"}) or casualty_in_clause, False
     if fam == "casualty":
-        return True, not (hard or casualty_in_clause)
+        return True, not (hard or casualty_verb)
     if fam == "damage":
-        return True, not bool(ev_clause & {"weapon", "armed"})
+        return True, not bool(ev_clause & {"weapon"})
+    if surface.lower().startswith("raid"):
+        return bool(ev_clause & {"armed"}) or casualty_in_clause, False
     if fam == "suicide":
         return bool(ev_clause & {"weapon", "target", "victim"}) or casualty_in_clause, False
     if fam == "explosion":
@@ -335,7 +412,7 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
     if fam == "shooting":
         return bool(ev_clause & {"weapon", "armed", "police", "victim"}) or casualty_in_clause, False
     if fam == "weapon_use":
-        return bool(ev_clause & {"weapon"}) and (actor_before or bool(ev_clause & {"armed"})), False
+        return weapon_after and (actor_before or bool(ev_clause & {"armed"})), False
     # attack family
     return bool(ev_clause & {"weapon", "armed"}) or casualty_in_clause or actor_on_place, False
 
@@ -368,7 +445,19 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         headline = is_headline(s)
     actor_spans = actor_spans or []
     found = list(TRIGGER_RE.finditer(s))
-    casualty_pos = [m.start() for m in found if lookup(m.group(0)).family in ("casualty", "killing")]
+    casualty_pos = [
+        m.start()
+        for m in found
+        if lookup(m.group(0)).family in ("casualty", "killing") and m.group(0).lower() not in _CASUALTY_NOUNS
+    ]
+    violent_pos = [
+        m.start()
+        for m in found
+        if lookup(m.group(0)).family not in ("casualty", "damage")
+        and lookup(m.group(0)).family in VIOLENT_FAMILIES
+        and not _idiom(s, m.start(), m.end())
+    ]
+    weapon_starts = [c.start for c in cx.cues if c.category in ("weapon", "armed")]
     hits: list[Hit] = []
     for m in found:
         a, b = m.span()
@@ -384,11 +473,14 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         needs_context = False
         ev_clause = _evidence(cx, ca, cb)
         if trig.family in VIOLENT_FAMILIES:
-            casualty_in_clause = any(ca <= p < cb and p != a for p in casualty_pos)
+            casualty_in_clause = _any_in(casualty_pos, ca, cb, a)
             actor_on_place = _actor_on_place(actor_spans, ca, cb, a)
             actor_before = any(ca <= x < a and not is_place for x, _y, is_place in actor_spans)
             territory = bool(_TERRITORY_RE.search(s, ca, cb))
             judicial = bool(_JUDICIAL_RE.search(s))
+            weapon_after = bool(_WEAPON_AFTER_RE.match(s[b : b + 60]))
+            weapon_near = _any_in(weapon_starts, a - 40, b + 40, -1)
+            casualty_verb = _any_in(violent_pos, ca, cb, a)
             kept, needs_context = _violence_supported(
                 trig,
                 surface,
@@ -400,13 +492,18 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
                 territory,
                 actor_before,
                 judicial,
+                weapon_after,
+                weapon_near,
+                casualty_verb,
             )
             if not kept:
                 continue
         status = _status(s[max(ca, a - 80) : a], surface)
+        if status == "occurred" and _COND_RE.search(s[max(0, a - 90) : a]):
+            status = "hypothetical"  # "declined to say if authorities knew who died first"
         if status == "occurred" and trig.family in VIOLENT_FAMILIES and _generic(s, a, b, ca, cb):
             status = "hypothetical"  # a kind of event, not one that happened: "kidnappings are commonplace"
-        reference = surface.lower().split()[-1] in _EVENT_NOUNS and _names_only(s, a, b, ca)
+        reference = status == "occurred" and (_names_only(s, a, b, ca) or _legal_or_adjectival(s, a, b, ca))
         hits.append(Hit(a, b, surface, trig, (ca, cb), status, ev_clause, needs_context, reference))
     # a participle right after a generic plural is generic too ("numerous bombings targeted at ...")
     for i, h in enumerate(hits[1:], 1):
@@ -415,7 +512,11 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             if h.surface.lower().endswith(("ed", "ing")) and h.status == "occurred":
                 h.status = "hypothetical"
     # a reference is a report after all when its clause also reports a toll or damage
-    toll_clauses = {h.clause for h in hits if h.family in ("casualty", "damage", "killing") and not h.reference}
+    toll_clauses = {
+        h.clause
+        for h in hits
+        if h.family in ("casualty", "damage", "killing") and not h.reference and h.surface.lower() not in _CASUALTY_NOUNS
+    }
     for h in hits:
         if h.reference and h.clause in toll_clauses:
             h.reference = False
@@ -425,18 +526,49 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
 def _names_only(s: str, a: int, b: int, ca: int) -> bool:
     """Is the event noun ``s[a:b]`` a reference to an incident ("the explosion", "charged with
     murder") rather than a report of it ("the attack began", "an attack on a base")?"""
-    if not _REFERENCE_BEFORE_RE.search(s[max(ca, a - 60) : a]):
+    if _LEGAL_AFTER_RE.match(s[b : b + 30]):
+        return True  # "murder charges", "the rape suspect", "an assault case"
+    if not (s[a:b].lower().split()[-1] in _EVENT_NOUNS and _REFERENCE_BEFORE_RE.search(s[max(ca, a - 60) : a])):
         return False
+    if _SUPPORT_VERB_RE.search(s[max(ca, a - 60) : a]):
+        return False  # "launched its largest attack": the noun is the report
     return not _HAPPENED_AFTER_RE.match(s[b : b + 50])
 
 
+def _legal_or_adjectival(s: str, a: int, b: int, ca: int) -> bool:
+    """A crime named by the law or as an adjective, not reported: "accused of murdering her",
+    "pleaded guilty to the killing", "the slain politician", "a murdered policeman"."""
+    if _LEGAL_BEFORE_RE.search(s[max(ca, a - 50) : a]):
+        return True
+    low = s[a:b].lower()
+    if low.endswith(("ed", "slain")) and _ADJ_BEFORE_RE.search(s[max(0, a - 12) : a]):
+        return bool(_NOUN_AFTER_RE.match(s[b : b + 30]))
+    return False
+
+
+def _any_in(sorted_pos: list[int], lo: int, hi: int, skip: int) -> bool:
+    """Is there a position in ``lo``..``hi`` (end exclusive) other than ``skip``? (binary search)"""
+    i = bisect_left(sorted_pos, lo)
+    while i < len(sorted_pos) and sorted_pos[i] < hi:
+        if sorted_pos[i] != skip:
+            return True
+        i += 1
+    return False
+
+
 def _generic(s: str, a: int, b: int, ca: int, cb: int) -> bool:
-    """A bare plural ("bombings", "attacks") in a clause about what usually happens, with no
-    number or date that would pin one incident down."""
+    """A kind of event, not one incident: a bare plural ("bombings", "attacks") in a clause about
+    what usually happens, or any trigger in a clause that counts per year or speaks of issues
+    ("one person a year is killed", "issues of sexual violence"); never with a number or a date
+    that would pin one incident down."""
+    clause = s[ca:cb]
+    if re.search(r"\d", clause):
+        return False
+    if _RATE_RE.search(clause) or _ISSUE_RE.search(s[max(ca, a - 30) : a]) or _ISSUE_AFTER_RE.match(s[b : b + 30]):
+        return True
     if not s[a:b].lower().endswith("s") or _DETERMINED_RE.search(s[max(ca, a - 30) : a]):
         return False
-    clause = s[ca:cb]
-    return bool(_HABITUAL_RE.search(clause)) and not re.search(r"\d", clause)
+    return bool(_HABITUAL_RE.search(clause))
 
 
 def _idiom(s: str, a: int, b: int) -> bool:

@@ -19,7 +19,8 @@ Pipeline for one article (:func:`extract_events`), one pass over its sentences:
 5. dates are finished (:mod:`.dating`: the publication week for undated news, the reason when
    undated).
 
-Pure: stdlib only (the geoparser is imported lazily when ``mentions`` is None).
+Country facts come from :mod:`mapapp.data.countries`; the geoparser is imported lazily when
+``mentions`` is None.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from mapapp.model import DateValue, Event, Figure, Mention, Sentence
 from mapapp.text.dates import DateMatch, coerce_date, find_dates
 from mapapp.text.events.actors import (
     ACTOR_ALIASES,
-    COUNTRIES,
     GENERIC_ACTORS,
     Item,
     capital_of,
@@ -54,7 +54,6 @@ from mapapp.text.sentences import split_sentences
 
 __all__ = [
     "ACTOR_ALIASES",
-    "COUNTRIES",
     "DEFAULT_STATUSES",
     "TAXONOMY",
     "VIOLENT_TYPES",
@@ -251,6 +250,27 @@ def _group(hits: list[Hit], s: str) -> list[_Draft]:
     return drafts
 
 
+def _fuse(drafts: list[_Draft]) -> list[_Draft]:
+    """One violent draft per sentence and status: "75 civilians were killed last week as a result
+    of army shelling" is one event, not a killing and a shelling (clauses with different dates
+    stay apart)."""
+    out: list[_Draft] = []
+    for d in drafts:
+        prev = next((x for x in reversed(out) if x.violent and x.status == d.status), None) if d.violent else None
+        if prev is None or (prev.date is not None and d.date is not None and prev.date != d.date):
+            out.append(d)
+            continue
+        prev.hits = sorted(
+            [*prev.hits, *d.hits], key=lambda h: (h.family in ("casualty", "damage"), -h.trigger.strength, h.start)
+        )
+        prev.seg = (min(prev.seg[0], d.seg[0]), max(prev.seg[1], d.seg[1]))
+        prev.clause = (min(prev.clause[0], d.clause[0]), max(prev.clause[1], d.clause[1]))
+        prev.date = prev.date or d.date
+        prev.needs_context = prev.needs_context and d.needs_context
+        prev.refers_back = prev.refers_back and d.refers_back
+    return out
+
+
 def _reports_toll(h: Hit, s: str) -> bool:
     """A casualty or damage word, or a passive "were killed": it reports a toll, not an attack."""
     if h.family in ("casualty", "damage"):
@@ -312,6 +332,7 @@ def _sentence_events(
     drafts = _group(hits, s)
     _segments(drafts)
     _assign_dates(drafts, s, ctx.pub)
+    drafts = _fuse(drafts)
     figures = find_figures(s)
     cx = CueIndex(scan(s))
     hedged = bool(_HEDGE_RE.search(s))

@@ -18,7 +18,7 @@ triggers of a clause and the weapons it names:
 
 from __future__ import annotations
 
-__all__ = ["SUB_TYPE_RANK", "TAXONOMY", "VIOLENT_TYPES", "classify", "more_specific"]
+__all__ = ["SUB_TYPE_RANK", "TAXONOMY", "VIOLENT_TYPES", "classify", "compatible", "more_specific"]
 
 TAXONOMY: dict[str, tuple[str, ...]] = {
     "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
@@ -119,7 +119,7 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     if "territory" in fams:
         return "Battles", "Non-state actor overtakes territory" if non_state_agent else "Armed clash"
     remote_kinds = kinds & {"air", "artillery", "ied", "grenade"}
-    if "explosion" in fams or "weapon_use" in fams:
+    if ("explosion" in fams or "weapon_use" in fams) and (remote_kinds or not kinds & {"firearm", "blade"}):
         return _EXPLOSIVE, _remote(classes)
     if "clash" in fams:
         return "Battles", "Armed clash"
@@ -134,6 +134,22 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     return "Violence against civilians", "Attack"
 
 
+#: Sub-event types that can describe one incident (an "explosion" and a "suicide bomber" are one
+#: bombing; drones and missiles are one strike); other pairs are different incidents.
+_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"Remote explosive/landmine/IED", "Suicide bomb", "Grenade"}),
+    frozenset({"Air/drone strike", "Shelling/artillery/missile attack"}),
+    frozenset({"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}),
+)
+
+
+def compatible(a: str, b: str) -> bool:
+    """Can sub-event types ``a`` and ``b`` be reports of one incident?"""
+    return a == b or not a or not b or any(a in g and b in g for g in _GROUPS)
+
+
 def more_specific(a: str, b: str) -> str:
-    """The more specific of two sub-event types of one event type (``a`` on a tie)."""
+    """The more specific of two compatible sub-event types (``a`` on a tie or when incompatible)."""
+    if not compatible(a, b):
+        return a
     return b if SUB_TYPE_RANK.get(b, 0) > SUB_TYPE_RANK.get(a, 0) else a

@@ -22,7 +22,7 @@ from dataclasses import replace
 from mapapp.model import DateValue, Event, Place
 from mapapp.text.dates import coerce_date
 from mapapp.text.events.figures import merge_figures
-from mapapp.text.events.kinds import more_specific
+from mapapp.text.events.kinds import compatible, more_specific
 from mapapp.text.events.location import geo_precision, prune_places
 
 __all__ = ["WINDOW", "combine", "filter_by_date", "merge_events", "same_event"]
@@ -59,6 +59,8 @@ def _places_compatible(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
 def same_event(a: Event, b: Event, same_article: bool) -> bool:
     """Do ``a`` and ``b`` report one incident? (see the module docstring)"""
     if a.event_type != b.event_type or a.status != b.status:
+        return False
+    if not compatible(a.sub_event_type, b.sub_event_type):
         return False
     if a.actors and b.actors:
         if a.actors[0] != b.actors[0]:

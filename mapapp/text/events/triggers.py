@@ -66,8 +66,8 @@ _add("explosion", 3, ["bombing", "bombings", "car bomb", "car bombs", "car bombi
                       "bomb blast", "bomb blasts", "IED attack", "IED explosion", "bomb explosion"], noun=True)
 _add("explosion", 3, ["detonated", "detonating", "detonation", "detonations", "blew up", "blown up",
                       "blowing up", "booby-trapped", "booby trapped"])
-_add("explosion", 2, ["explosion", "explosions", "exploded", "explodes", "exploding", "blast", "blasts"],
-     noun=True)
+_add("explosion", 2, ["explosion", "explosions", "exploded", "explodes", "exploding"], noun=True)
+_add("explosion", 1, ["blast", "blasts", "blasted"], noun=True)
 _add("explosion", 1, ["bombed", "bomb", "bombs", "went off"])
 # --- remote violence from the air / at range --------------------------------------------------
 _add("airstrike", 3, ["airstrike", "airstrikes", "air strike", "air strikes", "air-strike", "air-strikes",
@@ -105,7 +105,7 @@ _add("attack", 1, [*_verb("attack"), *_verb("assault"), "assaults", *_verb("raid
                    "ambush", "ambushed", "ambushes", "ambushing", "strike", "strikes", "struck", "striking", "targeted",
                    "hit", "hits", "hitting", "targeting", "targetting", "stormed", "storming", "rampage", "onslaught",
                    "offensive", "counteroffensive", "counter-offensive", "incursion", "incursions", "sieged",
-                   "besieged", "siege", "overran", "overrun", "rammed", "ramming", "violence", "terror attack",
+                   "besieged", "siege", "overran", "overrun", "rammed", "ramming", "terror attack",
                    "terrorist attack", "terrorist attacks", "terror attacks", "insurgent attack"], noun=False)
 _add("clash", 1, ["clash", "clashes", "clashed", "clashing", "fighting", "fought", "fight", "fights",
                   "battle", "battles", "battled", "battling", "skirmish", "skirmishes", "combat",
