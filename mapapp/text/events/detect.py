@@ -191,7 +191,7 @@ _ISSUE_RE = re.compile(
     re.I,
 )
 _ISSUE_AFTER_RE = re.compile(
-    r"^\s+(?:awareness|prevention|education|survivors|hotlines?|services|counseling|counselling|programs?|"
+    r"^\s+(?:[\w-]+\s+)?(?:awareness|prevention|education|survivors|hotlines?|services|counseling|counselling|programs?|"
     r"programmes?|centers?|centres?|advocates?|crisis|month|week|day|training|laws?|policy|policies|statistics)\b",
     re.I,
 )
@@ -207,7 +207,7 @@ _EVENT_NOUNS = frozenset(
     raid raids ambush shooting shootings violence massacre massacres killing killings bombardment assassination
     assassinations murder murders homicide homicides kidnapping kidnappings abduction abductions airstrike
     airstrikes incident incidents rampage clash clashes fighting battle battles rape rapes stabbing stabbings
-    shootout gunfight firefight""".split()
+    shootout gunfight firefight offensive counteroffensive""".split()
 )
 _REFERENCE_BEFORE_RE = re.compile(
     r"(?:\b(?:the|this|that|these|those|such)\s+(?:(?![\w-]+est\b|first\b|second\b|third\b|latest\b|new\b|"
@@ -229,10 +229,11 @@ _LEGAL_AFTER_RE = re.compile(
     re.I,
 )
 _LEGAL_BEFORE_RE = re.compile(
-    r"\b(?:accused\s+of|accusing\s+\w+(?:\s+\w+){0,3}\s+of|convicted\s+of|charged\s+with|charges?\s+(?:of|that|for)|"
+    r"\b(?:accused\s+of|accusing\s+\w+(?:\s+\w+){0,3}\s+of|convicted\s+of|charged\s+(?:with|in|over|for)|"
+    r"charges?\s+(?:of|that|for)|counts?\s+of|story\s+of|claims?\s+of|allegations?\s+of|reports?\s+of|statutory|"
     r"guilty\s+(?:of|to)|pleaded\s+(?:not\s+)?guilty\s+to|indicted\s+(?:for|on)|suspected\s+of|suspicion\s+of|"
     r"sentenced\s+(?:\w+\s+){0,4}?for|arrested\s+(?:for|in|on)|trial\s+(?:for|in|over)|"
-    r"(?:was|were|is|are)\s+(?:to\s+)?(?:be\s+)?(?:tried|prosecuted)\s+for|falsely)\s+(?:\w+\s+){0,3}?$",
+    r"(?:was|were|is|are)\s+(?:to\s+)?(?:be\s+)?(?:tried|prosecuted)\s+for|falsely)\s+(?:[\w-]+,?\s+){0,6}?$",
     re.I,
 )
 _ADJ_BEFORE_RE = re.compile(r"(?:\b(?:a|an|the|his|her|their|its|our|my|two|three|four)|,)\s+$", re.I)
@@ -262,6 +263,7 @@ _TERRITORY_RE = re.compile(
     re.I,
 )
 _SENT_START_RE = re.compile(r"^[\s\"'“‘(\[]*$")
+_WORD_START_RE = re.compile(r"\b\w")
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
 
@@ -374,6 +376,7 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
 ) -> tuple[bool, bool]:
     """(kept, needs_context) for a violent-family trigger."""
     hard = bool(ev_sent & {"weapon", "armed"})
+    low_noun = surface.lower() in _CASUALTY_NOUNS  # "victims", "deaths": they name a toll, never an attack
     if surface.lower().startswith("execut") and judicial:
         return False, False  # an execution by the state after a trial is not a conflict event
     if trig.strength >= 3:
@@ -384,7 +387,7 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
             return False, False
         if trig.family == "casualty":
             violent_word = bool(ev_sent & {"weapon", "armed"}) or casualty_verb
-            return True, not violent_word
+            return True, low_noun or not violent_word
         return True, False
     # strength 1: an argument in the clause, and no other domain unless a weapon/armed actor is named
     fam = trig.family
@@ -400,7 +403,7 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
             return bool(ev_clause & {"armed"}), False
         return bool(ev_clause & {"armed", "weapon"}) or casualty_in_clause, False
     if fam == "casualty":
-        return True, not (hard or casualty_verb)
+        return True, low_noun or not (hard or casualty_verb)
     if fam == "damage":
         return True, not bool(ev_clause & {"weapon"})
     if surface.lower().startswith("raid"):
@@ -564,7 +567,7 @@ def _generic(s: str, a: int, b: int, ca: int, cb: int) -> bool:
     clause = s[ca:cb]
     if re.search(r"\d", clause):
         return False
-    if _RATE_RE.search(clause) or _ISSUE_RE.search(s[max(ca, a - 30) : a]) or _ISSUE_AFTER_RE.match(s[b : b + 30]):
+    if _RATE_RE.search(s[max(0, a - 80) : cb]) or _ISSUE_RE.search(s[max(ca, a - 30) : a]) or _ISSUE_AFTER_RE.match(s[b : b + 30]):
         return True
     if not s[a:b].lower().endswith("s") or _DETERMINED_RE.search(s[max(ca, a - 30) : a]):
         return False
@@ -575,9 +578,10 @@ def _idiom(s: str, a: int, b: int) -> bool:
     """Is the trigger ``s[a:b]`` part of a fixed expression that is not violence?"""
     if _BEFORE_IDIOM.search(s[max(0, a - 40) : a]) or _AFTER_IDIOM.match(s[b : b + 60]):
         return True
-    lo = max(0, a - 30)
-    for m in _IDIOM_PHRASES.finditer(s[lo : min(len(s), b + 40)]):
-        if m.start() + lo <= a and m.end() + lo >= b:
+    hi = min(len(s), b + 40)
+    for w in _WORD_START_RE.finditer(s, max(0, a - 30), a + 1):
+        m = _IDIOM_PHRASES.match(s, w.start(), hi)
+        if m is not None and m.end() >= b:
             return True
     return False
 
