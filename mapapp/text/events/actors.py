@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from mapapp.errors import MapAppError
 from mapapp.model import Mention, Place, Sentence
+from mapapp.text.events.phrases import PhraseMatcher
 
 if TYPE_CHECKING:
     from mapapp.data.countries import Country
@@ -125,11 +127,7 @@ _COUNTRY_NAMES = frozenset(
     }
 )  # fmt: skip
 
-_ALIAS_RE = re.compile(
-    r"(?<![\w.])(?:"
-    + "|".join(re.escape(a) for a in sorted(ACTOR_ALIASES, key=len, reverse=True))
-    + r")(?![\w-])(?:['’]s)?"
-)
+_ALIAS_MATCHER = PhraseMatcher(ACTOR_ALIASES, case_sensitive=True)
 _LOC_PREP_RE = re.compile(
     r"(?:\b(?:(?:inside|outside)\s+of|in|inside|into|within|across|near|at|over|outside|throughout|on|against|"
     r"around|toward|towards|of|outskirts\s+of|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?"
@@ -225,17 +223,18 @@ def sentence_items(sent: Sentence, mentions: Sequence[Mention]) -> list[Item]:
     """Actors and places of one sentence (``mentions``: the toponyms inside it), in text order."""
     s = sent.text
     items = _mention_items(s, sent, mentions)
-    covered = [(i.start, i.end) for i in items]
-    for m in _ALIAS_RE.finditer(s):
-        a, b = m.span()
-        if any(a < y and x < b for x, y in covered):
+    covered = sorted((i.start, i.end) for i in items)
+    cov_starts = [x for x, _ in covered]
+    for a, b, surface in _ALIAS_MATCHER.finditer(s):
+        k = bisect_right(cov_starts, b) - 1
+        if k >= 0 and a < covered[k][1] and covered[k][0] < b:
             continue
-        surface = re.sub(r"['’]s$", "", m.group(0))
+        possessive = s[a:b].endswith(("'s", "’s"))
         actor, role = ACTOR_ALIASES[surface]
         loc, target = locative(s[max(0, a - 60) : a])
         if role == "country":
             place = country_place(actor)
-            as_place = loc and surface in _COUNTRY_NAMES and not m.group(0).endswith(("'s", "’s"))
+            as_place = loc and surface in _COUNTRY_NAMES and not possessive
             items.append(Item(a, b, actor if (not as_place or target) else "", place, as_place, "country"))
         elif role == "capital":
             items.append(Item(a, b, "" if loc else actor, capital_of(actor), loc, "capital"))

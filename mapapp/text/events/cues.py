@@ -1,6 +1,6 @@
 """Words that tell what a sentence is about: weapons, armed actors, victims, and other domains.
 
-:func:`scan` finds every cue of a sentence in one pass of one compiled regular expression and
+:func:`scan` finds every cue of a sentence in one pass of a phrase matcher (:mod:`.phrases`) and
 returns them with their offsets and category, so that :mod:`.detect` can ask "is there a weapon
 in this clause?" or "is this sentence about football?" in constant time per question
 (:class:`CueIndex`).
@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+
+from mapapp.text.events.phrases import PhraseMatcher
 
 __all__ = ["CATEGORIES", "CUES", "DOMAINS", "WEAK_CUES", "CueIndex", "scan"]
 
@@ -161,14 +163,7 @@ DOMAINS = frozenset(
 )  # fmt: skip
 
 
-def _rx(w: str) -> str:
-    return r"[\s-]".join(re.escape(p) for p in re.split(r"[\s-]", w))
-
-
-# Case-sensitive for acronyms and names written in capitals (IS, IDF, GOP), else case-insensitive.
-_CUE_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(_rx(w) for w in sorted(CUES, key=len, reverse=True)) + r")(?![\w-])", re.I
-)
+_CUE_MATCHER = PhraseMatcher(CUES)
 _NORM_RE = re.compile(r"[\s-]+")
 
 
@@ -182,20 +177,13 @@ class Cue:
     word: str
 
 
-def _category(surface: str) -> str:
-    low = surface.lower()
-    if low in CUES:
-        return CUES[low]
-    return CUES.get(_NORM_RE.sub(" ", low), CUES.get(_NORM_RE.sub("-", low), ""))
-
-
 def scan(sentence: str) -> list[Cue]:
-    """Every cue of ``sentence`` in text order (one regex pass)."""
+    """Every cue of ``sentence`` in text order (one pass of a phrase matcher)."""
     out: list[Cue] = []
-    for m in _CUE_RE.finditer(sentence):
-        cat = _category(m.group(0))
+    for a, b, phrase in _CUE_MATCHER.finditer(sentence):
+        cat = CUES.get(phrase.lower(), "")
         if cat:
-            out.append(Cue(m.start(), m.end(), cat, m.group(0).lower()))
+            out.append(Cue(a, b, cat, phrase.lower()))
     return out
 
 

@@ -24,8 +24,8 @@ attack", "no one was killed"), "hypothetical" ("could strike", "if Russia reclai
 as a purpose), "threatened" ("threatened to attack", "vowed more attacks"), "planned"
 ("is planning a large-scale attack", "Russia's planned assault") or "occurred".
 
-Linear: one regex pass for triggers, one for cues, one for clauses; every other look is a
-bounded window around a trigger.
+Linear: one pass of a phrase matcher for triggers, one for cues, one regex pass for clauses;
+every other look is a bounded window around a trigger or a binary search.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from mapapp.text.events.cues import CueIndex, scan
-from mapapp.text.events.triggers import TRIGGER_RE, VIOLENT_FAMILIES, Trigger, lookup
+from mapapp.text.events.triggers import TRIGGER_MATCHER, VIOLENT_FAMILIES, Trigger, lookup
 
 __all__ = ["Hit", "clauses", "detect", "is_headline"]
 
@@ -46,9 +46,11 @@ _PARTICIPLE = (
     r"(?:using|targeting|targetting|killing|injuring|wounding|leaving|hitting|damaging|striking|destroying|"
     r"forcing|firing|launching|sending)"
 )
+# possessive quantifiers (Python 3.11+) and a look-behind: a run of blanks is read once, never
+# re-tried from each of its characters
 _CLAUSE_RE = re.compile(
-    r"[ \t]*[;—–][ \t]*|[ \t]+--[ \t]+|,(?![ \t]*" + _PARTICIPLE + r"\b)[ \t]*"
-    r"|[ \t]+(?=(?:but|while|whereas|although|after|before|as|because|since|when|which|who|where)[ \t])"
+    r"(?<![ \t])[ \t]*+[;—–][ \t]*+|(?<![ \t])[ \t]++--[ \t]++|,(?![ \t]{0,8}" + _PARTICIPLE + r"\b)[ \t]*+"
+    r"|(?<![ \t])[ \t]++(?=(?:but|while|whereas|although|after|before|as|because|since|when|which|who|where)[ \t])"
 )
 
 
@@ -195,6 +197,7 @@ _ISSUE_AFTER_RE = re.compile(
     r"programmes?|centers?|centres?|advocates?|crisis|month|week|day|training|laws?|policy|policies|statistics)\b",
     re.I,
 )
+_DIGIT_RE = re.compile(r"\d")
 _COND_RE = re.compile(r"\b(?:if|whether|unless)\b(?:\s+\S+){0,10}\s*$", re.I)
 _DETERMINED_RE = re.compile(r"\b(?:the|this|that|these|those|a|an|its|their|his|her|\d[\d,]*|one|two|three)\s+(?:\S+\s+)?$", re.I)
 _JUDICIAL_RE = re.compile(
@@ -447,25 +450,25 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     if headline is None:
         headline = is_headline(s)
     actor_spans = actor_spans or []
-    found = list(TRIGGER_RE.finditer(s))
+    found = [(a, b, lookup(phrase)) for a, b, phrase in TRIGGER_MATCHER.finditer(s)]
     casualty_pos = [
-        m.start()
-        for m in found
-        if lookup(m.group(0)).family in ("casualty", "killing") and m.group(0).lower() not in _CASUALTY_NOUNS
+        a for a, b, t in found if t.family in ("casualty", "killing") and s[a:b].lower() not in _CASUALTY_NOUNS
     ]
     violent_pos = [
-        m.start()
-        for m in found
-        if lookup(m.group(0)).family not in ("casualty", "damage")
-        and lookup(m.group(0)).family in VIOLENT_FAMILIES
-        and not _idiom(s, m.start(), m.end())
+        a
+        for a, b, t in found
+        if t.family not in ("casualty", "damage") and t.family in VIOLENT_FAMILIES and not _idiom(s, a, b)
     ]
     weapon_starts = [c.start for c in cx.cues if c.category in ("weapon", "armed")]
+    place_flags = sorted((x, is_place) for x, _y, is_place in actor_spans)
+    agent_pos = [x for x, is_place in place_flags if not is_place]
+    any_pos = [x for x, _p in place_flags]
+    judicial = bool(_JUDICIAL_RE.search(s))
+    clause_facts: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
+    rate_pos = [m.start() for m in _RATE_RE.finditer(s)]
     hits: list[Hit] = []
-    for m in found:
-        a, b = m.span()
-        surface = m.group(0)
-        trig = lookup(surface)
+    for a, b, trig in found:
+        surface = s[a:b]
         first = surface.split()[0]
         if first[0].isupper() and not first.isupper() and not headline:
             if not (a <= 4 and _SENT_START_RE.match(s[:a])):
@@ -473,14 +476,21 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         if _idiom(s, a, b):
             continue
         ca, cb = _clause_of(spans, starts, a)
+        facts = clause_facts.get((ca, cb))
+        if facts is None:  # once per clause: territory words, digits, habitual words
+            facts = (
+                bool(_TERRITORY_RE.search(s, ca, cb)),
+                bool(_DIGIT_RE.search(s, ca, cb)),
+                bool(_HABITUAL_RE.search(s, ca, cb)),
+            )
+            clause_facts[(ca, cb)] = facts
+        territory, has_digit, habitual = facts
         needs_context = False
         ev_clause = _evidence(cx, ca, cb)
         if trig.family in VIOLENT_FAMILIES:
             casualty_in_clause = _any_in(casualty_pos, ca, cb, a)
-            actor_on_place = _actor_on_place(actor_spans, ca, cb, a)
-            actor_before = any(ca <= x < a and not is_place for x, _y, is_place in actor_spans)
-            territory = bool(_TERRITORY_RE.search(s, ca, cb))
-            judicial = bool(_JUDICIAL_RE.search(s))
+            actor_before = _any_in(agent_pos, ca, a, -1)
+            actor_on_place = _any_in(agent_pos, max(ca, a - 60), a, -1) and _any_in(any_pos, a + 1, min(cb, a + 50), -1)
             weapon_after = bool(_WEAPON_AFTER_RE.match(s[b : b + 60]))
             weapon_near = _any_in(weapon_starts, a - 40, b + 40, -1)
             casualty_verb = _any_in(violent_pos, ca, cb, a)
@@ -504,7 +514,8 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         status = _status(s[max(ca, a - 80) : a], surface)
         if status == "occurred" and _COND_RE.search(s[max(0, a - 90) : a]):
             status = "hypothetical"  # "declined to say if authorities knew who died first"
-        if status == "occurred" and trig.family in VIOLENT_FAMILIES and _generic(s, a, b, ca, cb):
+        rate = _any_in(rate_pos, max(0, a - 80), cb, -1)
+        if status == "occurred" and trig.family in VIOLENT_FAMILIES and _generic(s, a, b, ca, has_digit, habitual, rate):
             status = "hypothetical"  # a kind of event, not one that happened: "kidnappings are commonplace"
         reference = status == "occurred" and (_names_only(s, a, b, ca) or _legal_or_adjectival(s, a, b, ca))
         hits.append(Hit(a, b, surface, trig, (ca, cb), status, ev_clause, needs_context, reference))
@@ -559,19 +570,18 @@ def _any_in(sorted_pos: list[int], lo: int, hi: int, skip: int) -> bool:
     return False
 
 
-def _generic(s: str, a: int, b: int, ca: int, cb: int) -> bool:
+def _generic(s: str, a: int, b: int, ca: int, has_digit: bool, habitual: bool, rate: bool) -> bool:
     """A kind of event, not one incident: a bare plural ("bombings", "attacks") in a clause about
-    what usually happens, or any trigger in a clause that counts per year or speaks of issues
-    ("one person a year is killed", "issues of sexual violence"); never with a number or a date
-    that would pin one incident down."""
-    clause = s[ca:cb]
-    if re.search(r"\d", clause):
+    what usually happens (``habitual``), or any trigger near words that count per year or speak of
+    issues ("one person a year is killed", "issues of sexual violence"); never in a clause with a
+    number (``has_digit``) that would pin one incident down."""
+    if has_digit:
         return False
-    if _RATE_RE.search(s[max(0, a - 80) : cb]) or _ISSUE_RE.search(s[max(ca, a - 30) : a]) or _ISSUE_AFTER_RE.match(s[b : b + 30]):
+    if rate or _ISSUE_RE.search(s[max(ca, a - 30) : a]) or _ISSUE_AFTER_RE.match(s[b : b + 30]):
         return True
     if not s[a:b].lower().endswith("s") or _DETERMINED_RE.search(s[max(ca, a - 30) : a]):
         return False
-    return bool(_HABITUAL_RE.search(clause))
+    return habitual
 
 
 def _idiom(s: str, a: int, b: int) -> bool:
@@ -584,11 +594,3 @@ def _idiom(s: str, a: int, b: int) -> bool:
         if m is not None and m.end() >= b:
             return True
     return False
-
-
-def _actor_on_place(actor_spans: list[tuple[int, int, bool]], ca: int, cb: int, trig_start: int) -> bool:
-    """A state or armed group shortly before the trigger (at most 60 characters) and a place or
-    state shortly after it (at most 50), in one clause: "Russia attacked Kyiv"."""
-    agent = any(max(ca, trig_start - 60) <= a < trig_start and not is_place for a, _b, is_place in actor_spans)
-    patient = any(trig_start < a < min(cb, trig_start + 50) for a, _b, _is_place in actor_spans)
-    return agent and patient

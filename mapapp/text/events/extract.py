@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -42,11 +43,11 @@ from mapapp.text.events.actors import (
 )
 from mapapp.text.events.cues import CueIndex, scan
 from mapapp.text.events.dating import finish_date
-from mapapp.text.events.detect import Hit, detect
+from mapapp.text.events.detect import Hit, clauses, detect
 from mapapp.text.events.figures import FORCE_LABELS, TOLL_LABELS, Found, find_figures
 from mapapp.text.events.kinds import TAXONOMY, VIOLENT_TYPES, classify
 from mapapp.text.events.location import Layout, article_layout, choose_places, geo_precision
-from mapapp.text.events.merge import combine, filter_by_date, merge_events
+from mapapp.text.events.merge import combine_many, filter_by_date, merge_events
 from mapapp.text.events.outlets import outlets as find_outlets
 from mapapp.text.events.outlets import resolve_outlets
 from mapapp.text.events.weapons import catalogue_links, weapon_classes, weapon_words
@@ -129,7 +130,8 @@ class _Context:
     source: str
     layout: Layout
     known_outlets: list[str]
-    events: list[Event] = field(default_factory=list)
+    groups: list[list[Event]] = field(default_factory=list)  # one incident: its first report, then the rest
+    summaries: list[Event] = field(default_factory=list)  # what comparisons need of each incident
     current: int | None = None  # the violent incident being reported
     current_sent: int = -99
     policy: int | None = None
@@ -195,7 +197,8 @@ def extract_events(
             k += 1
         _sentence_events(ctx, idx, sent, ms[j:k], per_sentence_outlets[idx], frozenset(statuses))
         j = k
-    events = merge_events(ctx.events, same_article=True)
+    incidents = [combine_many(g, keep_first=True) for g in ctx.groups]
+    events = merge_events(incidents, same_article=True)
     return [finish_date(e, pub) for e in events]
 
 
@@ -260,14 +263,14 @@ def _fuse(drafts: list[_Draft]) -> list[_Draft]:
         if prev is None or (prev.date is not None and d.date is not None and prev.date != d.date):
             out.append(d)
             continue
-        prev.hits = sorted(
-            [*prev.hits, *d.hits], key=lambda h: (h.family in ("casualty", "damage"), -h.trigger.strength, h.start)
-        )
+        prev.hits.extend(d.hits)
         prev.seg = (min(prev.seg[0], d.seg[0]), max(prev.seg[1], d.seg[1]))
         prev.clause = (min(prev.clause[0], d.clause[0]), max(prev.clause[1], d.clause[1]))
         prev.date = prev.date or d.date
         prev.needs_context = prev.needs_context and d.needs_context
         prev.refers_back = prev.refers_back and d.refers_back
+    for d in out:
+        d.hits.sort(key=lambda h: (h.family in ("casualty", "damage"), -h.trigger.strength, h.start))
     return out
 
 
@@ -287,20 +290,60 @@ def _segments(drafts: list[_Draft]) -> None:
         d.seg = (min(a, d.start), max(b, d.end))
 
 
+def _nearest(ds: list[_Draft], starts: list[int], a: int, b: int) -> _Draft | None:
+    """The draft of ``ds`` (sorted by start) nearest to the span ``a``..``b`` (binary search)."""
+    if not ds:
+        return None
+    i = bisect_left(starts, a)
+    near = [ds[j] for j in (i - 1, i) if 0 <= j < len(ds)]
+    return min(near, key=lambda d: min(abs(a - d.end), abs(d.start - b)))
+
+
+def _by_clause(drafts: list[_Draft]) -> dict[tuple[int, int], tuple[list[_Draft], list[int]]]:
+    groups: dict[tuple[int, int], list[_Draft]] = {}
+    for d in drafts:
+        groups.setdefault(d.clause, []).append(d)
+    return {c: (ds, [d.start for d in ds]) for c, ds in groups.items()}
+
+
 def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None) -> None:
     back = m.group(0) if (m := _BACKREF_RE.search(s)) else ""
-    for clause in dict.fromkeys(d.clause for d in drafts):
-        ds = [d for d in drafts if d.clause == clause]
+    for clause, (ds, starts) in _by_clause(drafts).items():
         ctext = s[clause[0] : clause[1]]
         for dm in find_dates(ctext, pub, future=False, back_reference=back):
             at = DateMatch(dm.start + clause[0], dm.end + clause[0], dm.value)
-            nearest = min(ds, key=lambda d: min(abs(at.start - d.end), abs(d.start - at.end)))
-            if nearest.date is not None:
+            nearest = _nearest(ds, starts, at.start, at.end)
+            if nearest is None or nearest.date is not None:
                 continue
             nearest.date = at.value
             if nearest.status == "planned" and at.value.status != "reported":
                 again = find_dates(at.value.text, pub, future=True)
                 nearest.date = again[0].value if again else at.value
+
+
+def _figure_owners(figures: list[Found], drafts: list[_Draft], s: str) -> dict[int, list[Figure]]:
+    """Each figure of the sentence goes to the nearest draft of its clause, else to the nearest
+    violent draft (or nearest draft): ``id(draft) -> figures``."""
+    spans = clauses(s)
+    span_starts = [a for a, _ in spans]
+    per_clause = _by_clause(drafts)
+    violent = [d for d in drafts if d.violent] or drafts
+    violent_starts = [d.start for d in violent]
+    keys = sorted(per_clause)
+    key_starts = [c[0] for c in keys]
+    owners: dict[int, list[Figure]] = {}
+    for f in figures:
+        j = bisect_right(key_starts, f.offset) - 1
+        if j >= 0 and keys[j][0] <= f.offset < keys[j][1]:
+            ds, starts = per_clause[keys[j]]
+        else:
+            k = max(0, bisect_right(span_starts, f.offset) - 1)
+            clause = spans[k] if spans else (0, len(s))
+            ds, starts = per_clause.get(clause, (violent, violent_starts))
+        owner = _nearest(ds, starts, f.offset, f.end)
+        if owner is not None:
+            owners.setdefault(id(owner), []).append(f.figure)
+    return owners
 
 
 def _sentence_events(
@@ -321,7 +364,7 @@ def _sentence_events(
     outlets = resolve_outlets(outlets_here, ctx.known_outlets)
     if not hits:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
-            ctx.events[ctx.policy] = _add_sentence(ctx.events[ctx.policy], sent, outlets, ctx.source)
+            _add_sentence(ctx, ctx.policy, sent, outlets)
         return
     refs = [h for h in hits if h.violent and h.reference]
     hits = [h for h in hits if not (h.violent and h.reference)]
@@ -333,11 +376,17 @@ def _sentence_events(
     _segments(drafts)
     _assign_dates(drafts, s, ctx.pub)
     drafts = _fuse(drafts)
-    figures = find_figures(s)
     cx = CueIndex(scan(s))
     hedged = bool(_HEDGE_RE.search(s))
+    facts = _SentenceFacts(
+        items,
+        [i.start for i in items],
+        {i.actor: i.role for i in items if i.actor},
+        _figure_owners(find_figures(s), drafts, s),
+        tuple(catalogue_links(s)),
+    )
     for d in drafts:
-        ev = _build(d, sent, items, figures, drafts, outlets, cx, ctx, hedged)
+        ev = _build(d, sent, facts, outlets, cx, ctx, hedged)
         _link(ctx, idx, d, ev)
 
 
@@ -354,26 +403,38 @@ def _conflicts(a: Event, b: Event) -> bool:
     return bool(sa and sb and not sa & sb)
 
 
+def _new_incident(ctx: _Context, ev: Event) -> int:
+    ctx.groups.append([ev])
+    ctx.summaries.append(ev)
+    return len(ctx.groups) - 1
+
+
 def _link(ctx: _Context, idx: int, d: _Draft, ev: Event) -> None:
-    """Add ``ev`` to the article's events, or fold it into the incident it refers back to."""
+    """Add ``ev`` to the article's incidents, or fold it into the incident it refers back to."""
     if not d.violent:
-        ctx.events.append(ev)
+        i = _new_incident(ctx, ev)
         if ev.event_type == "Policy decision":
-            ctx.policy = len(ctx.events) - 1
+            ctx.policy = i
         return
     cur = ctx.current
     near = cur is not None and idx - ctx.current_sent <= _CONTEXT_SENTENCES
     if (d.needs_context or d.refers_back) and cur is not None and near:
-        incident = ctx.events[cur]
+        incident = ctx.summaries[cur]
         if incident.status == ev.status and not _conflicts(incident, ev):
-            ctx.events[cur] = combine(incident, ev, keep_type=True)
+            ctx.groups[cur].append(ev)
+            ctx.summaries[cur] = replace(
+                incident,
+                date=incident.date or ev.date,
+                places=incident.places or ev.places,
+                figure_qualifiers=(),
+            )
             ctx.current_sent = idx
             return
     if d.needs_context:
         return  # a death with no violent word and no incident to belong to
-    ctx.events.append(ev)
+    i = _new_incident(ctx, ev)
     if ev.status == "occurred":
-        ctx.current = len(ctx.events) - 1
+        ctx.current = i
         ctx.current_sent = idx
 
 
@@ -388,39 +449,65 @@ _REF_TYPES = {
 
 def _attach_reference(ctx: _Context, sent: Sentence, refs: list[Hit], outlets: list[str]) -> None:
     """A sentence that only names an incident ("a probe into the explosion") is one more mention
-    of the latest incident of that kind the article reports; it never makes an incident."""
+    of the latest incident of that kind the article reports (among the last 64); it never makes
+    an incident."""
     want = _REF_TYPES.get(refs[0].surface.lower(), "")
-    for i in range(len(ctx.events) - 1, -1, -1):
-        ev = ctx.events[i]
+    for i in range(len(ctx.groups) - 1, max(-1, len(ctx.groups) - 65), -1):
+        ev = ctx.summaries[i]
         if ev.event_type in VIOLENT_TYPES and ev.status == "occurred" and (not want or ev.event_type == want):
-            ctx.events[i] = _add_sentence(ev, sent, outlets, ctx.source)
+            _add_sentence(ctx, i, sent, outlets)
             return
 
 
-def _add_sentence(ev: Event, sent: Sentence, outlets: list[str], source: str) -> Event:
-    ref = Sentence(sent.start, sent.end, sent.text, source)
-    if any(x.start == ref.start and x.source == ref.source for x in ev.sentences):
-        return ev
-    return replace(
-        ev, sentences=(*ev.sentences, ref), outlets=tuple(dict.fromkeys([*ev.outlets, *outlets])), figure_qualifiers=()
+def _add_sentence(ctx: _Context, i: int, sent: Sentence, outlets: list[str]) -> None:
+    """One more sentence (a mention without facts of its own) for incident ``i``."""
+    first = ctx.groups[i][0]
+    mention = replace(
+        first,
+        sentences=(Sentence(sent.start, sent.end, sent.text, ctx.source),),
+        outlets=tuple(outlets),
+        figures=(),
+        figure_qualifiers=(),
+        notes="",
+        extra={},
+        weapons=(),
+        actors=(),
+        places=(),
     )
+    ctx.groups[i].append(mention)
 
 
 # --------------------------------------------------------------------------------------------
 # Building one event
 
 
-def _actors(d: _Draft, s: str, items: list[Item], cx: CueIndex) -> list[str]:
+@dataclass
+class _SentenceFacts:
+    """What every draft of one sentence looks up: its names (sorted by start), their roles,
+    the catalogue weapons it names and who owns each figure."""
+
+    items: list[Item]
+    starts: list[int]
+    roles: dict[str, str]
+    owners: dict[int, list[Figure]]
+    weapons: tuple[str, ...]
+
+
+def _actors(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex) -> list[str]:
     ca, cb = d.clause
-    before = [i for i in items if ca <= i.start < d.start and i.actor]
-    agent = before[-1].actor if before else ""
+    items, starts = f.items, f.starts
+    lo, here = bisect_left(starts, ca), bisect_left(starts, d.start)
+    agent = next((items[i].actor for i in range(here - 1, lo - 1, -1) if items[i].actor), "")
     actors: list[str] = [agent] if agent else []
-    for i in items:
-        if d.seg[0] <= i.start < d.seg[1] and i.actor and i.actor not in actors and i.start >= d.start:
-            if len(s[d.end : i.start].split()) <= 6:
-                actors.append(i.actor)
+    for i in range(here, len(items)):
+        it = items[i]
+        if it.start >= d.seg[1] or it.start - d.end > 120:
+            break
+        if it.actor and it.actor not in actors and len(s[d.end : it.start].split()) <= 6:
+            actors.append(it.actor)
     if not actors:
-        actors = list(dict.fromkeys(i.actor for i in items if ca <= i.start < cb and i.actor))
+        hi = bisect_left(starts, cb)
+        actors = list(dict.fromkeys(items[i].actor for i in range(lo, hi) if items[i].actor))
     if not actors and d.violent:
         for word in [*cx.words("armed", ca, d.start), *cx.words("police", ca, d.start)]:
             label = GENERIC_ACTORS.get(word)
@@ -430,9 +517,9 @@ def _actors(d: _Draft, s: str, items: list[Item], cx: CueIndex) -> list[str]:
     return actors
 
 
-def _figures_for(d: _Draft, figures: list[Found], drafts: list[_Draft], event_type: str) -> tuple[Figure, ...]:
-    """The figures of the sentence that belong to ``d`` (nearest draft of the clause wins) and
-    are of a kind the event can have (tolls for violence, forces for deployments)."""
+def _figures_for(d: _Draft, f: _SentenceFacts, event_type: str) -> tuple[Figure, ...]:
+    """The figures of the sentence that belong to ``d`` and are of a kind the event can have
+    (tolls for violence, forces for deployments)."""
     allowed = (
         TOLL_LABELS
         if event_type in VIOLENT_TYPES
@@ -441,26 +528,18 @@ def _figures_for(d: _Draft, figures: list[Found], drafts: list[_Draft], event_ty
         else frozenset()
     )
     out: dict[str, Figure] = {}
-    for f in figures:
-        if f.figure.label not in allowed:
-            continue
-        near = [x for x in drafts if x.clause[0] <= f.offset < x.clause[1]]
-        if not near:
-            near = [x for x in drafts if x.violent] if event_type in VIOLENT_TYPES else drafts
-        owner = min(near or drafts, key=lambda x: abs(f.offset - x.start))
-        if owner is d and f.figure.label not in out:
-            out[f.figure.label] = f.figure
+    for fig in f.owners.get(id(d), ()):
+        if fig.label in allowed and fig.label not in out:
+            out[fig.label] = fig
     return tuple(out.values())
 
 
-def _type_of(d: _Draft, s: str, items: list[Item], cx: CueIndex, actors: list[str]) -> tuple[str, str]:
+def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[str]) -> tuple[str, str]:
     ca, cb = d.clause
     classes = [(c, w) for _o, c, w in weapon_classes(s[ca:cb])]
-    after = d.start
-    armed = bool(cx.count("armed", after, cb) or cx.count("police", after, cb))
+    armed = bool(cx.count("armed", d.start, cb) or cx.count("police", d.start, cb))
     civil = bool(cx.count("victim", ca, cb))
-    roles = {i.actor: i.role for i in items if i.actor}
-    non_state = bool(actors) and (roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
+    non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
     families = [h.family for h in d.hits]
     return classify(families, classes, armed_victims=armed, civilian_victims=civil, non_state_agent=non_state)
 
@@ -468,9 +547,7 @@ def _type_of(d: _Draft, s: str, items: list[Item], cx: CueIndex, actors: list[st
 def _build(  # noqa: C901 (one step per event field, in the order of the Event)
     d: _Draft,
     sent: Sentence,
-    items: list[Item],
-    figures: list[Found],
-    drafts: list[_Draft],
+    facts: _SentenceFacts,
     outlets: list[str],
     cx: CueIndex,
     ctx: _Context,
@@ -478,9 +555,9 @@ def _build(  # noqa: C901 (one step per event field, in the order of the Event)
 ) -> Event:
     s = sent.text
     ca, cb = d.clause
-    actors = _actors(d, s, items, cx)
-    event_type, sub_type = _type_of(d, s, items, cx, actors)
-    places, near, refused = choose_places(s, items, d.seg, d.clause, sent.start, ctx.layout)
+    actors = _actors(d, s, facts, cx)
+    event_type, sub_type = _type_of(d, s, facts, cx, actors)
+    places, near, refused = choose_places(s, facts.items, d.seg, d.clause, sent.start, ctx.layout, facts.starts)
     extra: dict[str, str] = {"trigger": d.hits[0].surface, "trigger_start": str(sent.start + d.start)}
     if len(d.hits) > 1:
         extra["triggers"] = ", ".join(dict.fromkeys(h.surface for h in d.hits))
@@ -527,7 +604,7 @@ def _build(  # noqa: C901 (one step per event field, in the order of the Event)
         sentence_end=sent.end,
         source=ctx.source,
         outlets=tuple(outlets),
-        figures=_figures_for(d, figures, drafts, event_type),
+        figures=_figures_for(d, facts, event_type),
         confidence=round(max(0.05, min(0.95, conf)), 2),
         notes="; ".join(notes),
         extra=extra,
@@ -535,7 +612,7 @@ def _build(  # noqa: C901 (one step per event field, in the order of the Event)
         sentences=(Sentence(sent.start, sent.end, s, ctx.source),),
         geo_precision=geo_precision(places, near),
         status=d.status,  # type: ignore[arg-type]
-        weapons=tuple(catalogue_links(s[ca:cb]) or catalogue_links(s)),
+        weapons=tuple(catalogue_links(s[ca:cb])) or facts.weapons,
     )
 
 

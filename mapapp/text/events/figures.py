@@ -16,11 +16,20 @@ Linear: three anchored patterns with bounded repetitions, one pass each.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mapapp.model import Figure
 
-__all__ = ["FORCE_LABELS", "TOLL_LABELS", "Found", "find_figures", "merge_figures", "number_value"]
+__all__ = [
+    "FORCE_LABELS",
+    "TOLL_LABELS",
+    "Found",
+    "find_figures",
+    "merge_figures",
+    "merge_figures_many",
+    "number_value",
+]
 
 #: Labels that are an incident's toll.
 TOLL_LABELS = frozenset({"killed", "injured", "missing", "abducted", "casualties"})
@@ -198,6 +207,30 @@ def find_figures(sentence: str) -> list[Found]:  # noqa: C901 (one branch per fi
             out.append(Found(m.start(), m.end(), fig))
     out.sort(key=lambda f: f.offset)
     return out
+
+
+def merge_figures_many(reports: Sequence[tuple[Figure, ...]]) -> tuple[Figure, ...]:
+    """Figures of all reports of one incident, in one pass: one per label; the first report's
+    value and qualifier are kept, ``low``/``high`` span every report, ``reports`` lists each text."""
+    first: dict[str, Figure] = {}
+    lows: dict[str, int] = {}
+    highs: dict[str, int] = {}
+    texts: dict[str, dict[str, None]] = {}
+    for figs in reports:
+        for f in figs:
+            first.setdefault(f.label, f)
+            lo, hi = f.low if f.low is not None else f.value, f.high if f.high is not None else f.value
+            lows[f.label] = min(lows.get(f.label, lo), lo)
+            highs[f.label] = max(highs.get(f.label, hi), hi)
+            bucket = texts.setdefault(f.label, {})
+            for t in f.reports or (f.text,):
+                if t:
+                    bucket[t] = None
+    out: list[Figure] = []
+    for label, f in first.items():
+        reps = tuple(texts[label]) if len(texts[label]) > 1 else f.reports
+        out.append(Figure(f.label, f.value, f.qualifier, lows[label], highs[label], f.text, reps))
+    return tuple(out)
 
 
 def merge_figures(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> tuple[Figure, ...]:

@@ -17,7 +17,9 @@ landmark), 2 "near" a settlement or a region/district, 3 only a country or a lar
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -80,8 +82,11 @@ class Layout:
     spans: tuple[tuple[int, int, str], ...] = ()
 
     def excluded(self, a: int, b: int) -> str:
-        """"dateline"/"byline" when article span ``a``..``b`` lies in one, else ""."""
-        for s, e, what in self.spans:
+        """"dateline"/"byline" when article span ``a``..``b`` lies in one, else "" (binary
+        search: the spans are sorted and do not overlap)."""
+        i = bisect_right(self.spans, (a, math.inf, "")) - 1
+        if i >= 0:
+            s, e, what = self.spans[i]
             if s <= a and b <= e:
                 return what
         return ""
@@ -139,12 +144,16 @@ def choose_places(
     clause: tuple[int, int],
     sentence_start: int,
     layout: Layout,
+    starts: Sequence[int] | None = None,
 ) -> tuple[tuple[Place, ...], bool, list[str]]:
     """The incident places of a trigger: (places, near, reasons other names were refused).
 
     ``segment`` is the part of the clause that belongs to this trigger (offsets in ``s``);
-    places are looked for there, then in the clause, then in the sentence.
+    places are looked for there, then in the clause, then in the sentence. ``starts`` (the
+    items' start offsets, sorted) makes the look-up a binary search.
     """
+    if starts is None:
+        starts = [i.start for i in items]
     refused: list[str] = []
 
     def usable(i: Item, in_clause: bool) -> bool:
@@ -159,7 +168,7 @@ def choose_places(
         return True
 
     for lo, hi, in_clause in ((segment[0], segment[1], True), (clause[0], clause[1], True), (0, len(s), False)):
-        chosen = [i for i in items if lo <= i.start < hi and usable(i, in_clause)]
+        chosen = [items[k] for k in range(bisect_left(starts, lo), bisect_left(starts, hi)) if usable(items[k], in_clause)]
         if chosen:
             places = prune_places(i.place for i in chosen if i.place is not None)
             first = next(i for i in chosen if i.place is not None and i.place.id == places[0].id)

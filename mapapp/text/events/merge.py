@@ -19,13 +19,13 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from mapapp.model import DateValue, Event, Place
+from mapapp.model import DateValue, Event, Figure, Place
 from mapapp.text.dates import coerce_date
-from mapapp.text.events.figures import merge_figures
+from mapapp.text.events.figures import merge_figures_many
 from mapapp.text.events.kinds import compatible, more_specific
 from mapapp.text.events.location import geo_precision, prune_places
 
-__all__ = ["WINDOW", "combine", "filter_by_date", "merge_events", "same_event"]
+__all__ = ["WINDOW", "combine", "combine_many", "filter_by_date", "merge_events", "same_event"]
 
 #: How many earlier events (per type, status and place key) a report is compared with.
 WINDOW = 64
@@ -75,58 +75,82 @@ def same_event(a: Event, b: Event, same_article: bool) -> bool:
     return _places_compatible(a.places, b.places)
 
 
-def _sentences(a: Event, b: Event) -> tuple:  # type: ignore[type-arg]
-    seen = {(s.source, s.start, s.text) for s in a.sentences}
-    extra = [s for s in b.sentences if (s.source, s.start, s.text) not in seen]
-    return (*a.sentences, *extra)
-
-
-def combine(a: Event, b: Event, *, keep_type: bool = False) -> Event:
-    """One event from two reports of it (see the module docstring).
-
-    ``keep_type``: ``a`` is the incident and ``b`` a report that refers back to it ("killed in
-    the assault"); ``a``'s type, status and primary sentence are kept.
-    """
-    if keep_type:
-        primary, other = a, b
-    else:
-        primary, other = (a, b) if _date_rank(a) <= _date_rank(b) else (b, a)
+def _summary(primary: Event, other: Event) -> Event:
+    """What later comparisons need of a growing incident: its places, date and sub-type (cheap:
+    no sentences, figures or outlets are copied)."""
     places = primary.places
     if primary.event_type != "Policy decision" or not places:
         places = prune_places([*primary.places, *other.places])
     date = primary.date
-    if date is None or (keep_type and other.date is not None and _date_rank(other) < _date_rank(primary)):
-        date = other.date if date is None or _dates_overlap(date, other.date) else date  # type: ignore[arg-type]
-    extra = {**other.extra, **primary.extra}
-    weapons_words = ", ".join(
-        sorted({w for e in (primary, other) for w in e.extra.get("weapons", "").split(", ") if w})
-    )
-    if weapons_words:
-        extra["weapons"] = weapons_words
+    if date is None:
+        date = other.date
     sub = primary.sub_event_type
     if other.event_type == primary.event_type:
         sub = more_specific(sub, other.sub_event_type)
-    sources = tuple(dict.fromkeys([*primary.sources, *other.sources]))
+    actors = primary.actors or other.actors
+    return replace(primary, places=places, date=date, sub_event_type=sub, actors=actors, figure_qualifiers=())
+
+
+def combine_many(reports: Sequence[Event], *, keep_first: bool = False) -> Event:
+    """One event from all reports of one incident, in one pass (see the module docstring).
+
+    ``keep_first``: the first report is the incident and the others refer back to it ("killed in
+    the assault"); its type, status and primary sentence are kept. Otherwise the best-dated report
+    is the primary one.
+    """
+    if len(reports) == 1:
+        return reports[0]
+    primary = reports[0] if keep_first else min(reports, key=_date_rank)
+    ordered = [primary, *(r for r in reports if r is not primary)]
+    summary = primary
+    for r in ordered[1:]:
+        summary = _summary(summary, r)
+    date = primary.date
+    if date is None:
+        date = next((r.date for r in ordered if r.date is not None), None)
+    sentences: dict[tuple[str, int, str], object] = {}
+    extra: dict[str, str] = {}
+    weapons_words: set[str] = set()
+    notes: dict[str, None] = {}
+    fig_lists: list[tuple[Figure, ...]] = []
+    for r in ordered:
+        for x in r.sentences:
+            sentences.setdefault((x.source, x.start, x.text), x)
+        for k, v in r.extra.items():
+            extra.setdefault(k, v)
+        weapons_words.update(w for w in r.extra.get("weapons", "").split(", ") if w)
+        notes.update(dict.fromkeys(n for n in r.notes.split("; ") if n))
+        fig_lists.append(r.figures)
+    extra.update(primary.extra)
+    if weapons_words:
+        extra["weapons"] = ", ".join(sorted(weapons_words))
+    sources = tuple(dict.fromkeys(x for r in ordered for x in r.sources))
     bonus = 0.1 if len(sources) > len(primary.sources) else 0.03
+    places = summary.places
     near = "near" in primary.extra.get("place_note", "") and places == primary.places
-    notes = "; ".join(dict.fromkeys(n for e in (primary, other) for n in e.notes.split("; ") if n))
     return replace(
         primary,
-        sub_event_type=sub,
+        sub_event_type=summary.sub_event_type,
         date=date,
         places=places,
         geo_precision=geo_precision(places, near) if places != primary.places else primary.geo_precision,
-        actors=tuple(dict.fromkeys([*primary.actors, *other.actors])),
-        outlets=tuple(dict.fromkeys([*primary.outlets, *other.outlets])),
-        figures=merge_figures(primary.figures, other.figures),
+        actors=tuple(dict.fromkeys(a for r in ordered for a in r.actors)),
+        outlets=tuple(dict.fromkeys(o for r in ordered for o in r.outlets)),
+        figures=merge_figures_many(fig_lists),
         figure_qualifiers=(),
         sources=sources,
-        sentences=_sentences(primary, other),
-        weapons=tuple(dict.fromkeys([*primary.weapons, *other.weapons])),
-        confidence=round(min(0.95, max(primary.confidence, other.confidence) + bonus), 2),
-        notes=notes,
+        sentences=tuple(sentences.values()),  # type: ignore[arg-type]
+        weapons=tuple(dict.fromkeys(w for r in ordered for w in r.weapons)),
+        confidence=round(min(0.95, max(r.confidence for r in ordered) + bonus), 2),
+        notes="; ".join(notes),
         extra=extra,
     )
+
+
+def combine(a: Event, b: Event, *, keep_type: bool = False) -> Event:
+    """One event from two reports of it (:func:`combine_many`; ``keep_type`` keeps ``a``'s
+    type, status and primary sentence)."""
+    return combine_many([a, b], keep_first=keep_type)
 
 
 def _keys(e: Event) -> list[str]:
@@ -141,8 +165,9 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
     Within one article (``same_article=True``) an undated report ("Biden signed off on ...")
     also joins a dated one and a report without an actor joins one with an actor.
     """
-    kept: list[Event] = []
-    # (type, status) -> place key -> recent kept indices
+    groups: list[list[Event]] = []
+    summaries: list[Event] = []
+    # (type, status) -> place key -> recent group indices
     index: dict[tuple[str, str], dict[str, deque[int]]] = defaultdict(lambda: defaultdict(lambda: deque(maxlen=WINDOW)))
     for e in events:
         bucket = index[(e.event_type, e.status)]
@@ -151,16 +176,22 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
         for k in [*keys, "none"] if keys != ["none"] else ["*recent"]:
             for i in bucket.get(k, ()):
                 cand[i] = None
-        target = next((i for i in sorted(cand) if same_event(kept[i], e, same_article)), None)
+        target = next((i for i in sorted(cand) if same_event(summaries[i], e, same_article)), None)
         if target is None:
-            kept.append(e)
-            target = len(kept) - 1
+            groups.append([e])
+            summaries.append(e)
+            target = len(groups) - 1
         else:
-            kept[target] = combine(kept[target], e)
-        for k in [*_keys(kept[target]), "*recent"]:
+            groups[target].append(e)
+            first, second = (summaries[target], e) if _date_rank(summaries[target]) <= _date_rank(e) else (
+                e,
+                summaries[target],
+            )
+            summaries[target] = _summary(first, second)
+        for k in [*_keys(summaries[target]), "*recent"]:
             if target not in bucket[k]:
                 bucket[k].append(target)
-    return kept
+    return [combine_many(g) for g in groups]
 
 
 def filter_by_date(

@@ -30,9 +30,12 @@ _FULL_NAMES = frozenset({"Voice of America", "Al-Monitor", "Al Monitor", "Al Jaz
 _NAME = r"(?:[Tt]he\s+)?[A-Z][\w.&'’-]{0,30}(?:\s+(?:of\s+)?[A-Z][\w.&'’-]{0,30}){0,4}"
 _NAME_START_RE = re.compile(_NAME)
 _NAME_END_RE = re.compile(_NAME + r"$")
-_AFTER_RE = re.compile(r"\b(?:according\s+to|reported\s+by|told|in\s+an\s+interview\s+with|cited\s+by|quoted\s+by)\s+")
+_AFTER_RE = re.compile(
+    r"\b(?:according\s{1,4}to|reported\s{1,4}by|told|in\s{1,4}an\s{1,4}interview\s{1,4}with|cited\s{1,4}by|"
+    r"quoted\s{1,4}by)\s{1,4}"
+)
 _BEFORE_RE = re.compile(
-    r",?\s+(?:reported|reports|notes|noted|wrote|writes|said|says|cited|quoted|reporting|quoting|citing)\b"
+    r"(?<![\s,]),?\s{1,4}(?:reported|reports|notes|noted|wrote|writes|said|says|cited|quoted|reporting|quoting|citing)\b"
 )
 _PAREN_END_RE = re.compile(r"\(([^()\n]{2,40})\)\s*$")
 _PAREN_DATELINE_RE = re.compile(r"^[^()\n]{0,60}?\(([^()\n]{2,40})\)\s*[-–—]")

@@ -11,8 +11,8 @@ A trigger is one word or a fixed phrase ("opened fire", "blew himself up"). Each
 * ``noun``: the word names the event ("the attack") rather than predicating it.
 
 The context rules that read the sentence around a trigger are in :mod:`.detect`; the ACLED types
-given to each family are in :mod:`.kinds`. Matching is one pass of one compiled regular expression
-(:data:`TRIGGER_RE`) over a sentence, longest form first, case-insensitive.
+given to each family are in :mod:`.kinds`. Matching is one pass of one phrase matcher
+(:data:`TRIGGER_MATCHER`, :mod:`.phrases`) over a sentence, longest form first, case-insensitive.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["TRIGGERS", "TRIGGER_RE", "VIOLENT_FAMILIES", "Trigger", "lookup"]
+from mapapp.text.events.phrases import PhraseMatcher
+
+__all__ = ["TRIGGERS", "TRIGGER_MATCHER", "VIOLENT_FAMILIES", "Trigger", "lookup"]
 
 
 @dataclass(frozen=True)
@@ -145,20 +147,13 @@ _add("protest", 1, ["protest", "protests", "protested", "protesters", "protestor
                     "demonstrations", "demonstrators", "rally", "rallies", "marched"])
 
 
-def _form_rx(form: str) -> str:
-    return r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", form))
-
-
-#: One alternation of every trigger form (longest first), whole words, case-insensitive.
-TRIGGER_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(_form_rx(f) for f in sorted(TRIGGERS, key=len, reverse=True)) + r")(?![\w-])",
-    re.I,
-)
+#: One matcher of every trigger form (longest first), whole words, case-insensitive.
+TRIGGER_MATCHER = PhraseMatcher(TRIGGERS)
 _SPACE_RE = re.compile(r"[\s-]+")
 _HYPHENATED = {_SPACE_RE.sub(" ", f): f for f in TRIGGERS}
 
 
 def lookup(surface: str) -> Trigger:
-    """The :class:`Trigger` of a matched surface (case, hyphens and spacing normalised)."""
+    """The :class:`Trigger` of a matched surface or phrase (case, hyphens and spacing normalised)."""
     key = _SPACE_RE.sub(" ", surface.lower())
     return TRIGGERS[_HYPHENATED.get(key, key)]

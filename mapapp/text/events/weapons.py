@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mapapp.text.events.phrases import PhraseMatcher
+
 __all__ = ["CLASS_WORDS", "catalogue_links", "weapon_classes", "weapon_words"]
 
 #: Weapon class -> words that name it (lower case).
@@ -48,12 +50,7 @@ CLASS_WORDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 _WORD_CLASS = {w: c for c, ws in CLASS_WORDS.items() for w in ws}
-_CLASS_RE = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(r"[\s-]".join(map(re.escape, w.split())) for w in sorted(_WORD_CLASS, key=len, reverse=True))
-    + r")(?![\w-])",
-    re.I,
-)
+_CLASS_MATCHER = PhraseMatcher(_WORD_CLASS)
 #: Words reported in ``Event.extra["weapons"]`` (the named weapon types, lower case).
 _NAMED = frozenset(
     {"drones", "drone", "missiles", "missile", "rockets", "rocket", "artillery", "shells", "mortars", "mortar",
@@ -66,11 +63,11 @@ _NAMED = frozenset(
 def weapon_classes(text: str) -> list[tuple[int, str, str]]:
     """(offset, class, word) for every weapon-class word of ``text``, in text order."""
     out: list[tuple[int, str, str]] = []
-    for m in _CLASS_RE.finditer(text):
-        w = re.sub(r"[\s-]+", " ", m.group(0).lower())
-        cls = _WORD_CLASS.get(w) or _WORD_CLASS.get(m.group(0).lower(), "")
+    for a, _b, phrase in _CLASS_MATCHER.finditer(text):
+        w = phrase.lower()
+        cls = _WORD_CLASS.get(w, "")
         if cls:
-            out.append((m.start(), cls, w))
+            out.append((a, cls, re.sub(r"[\s-]+", " ", w)))
     return out
 
 
@@ -80,7 +77,7 @@ def weapon_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _catalogue_pattern(_stamp: int) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+def _catalogue_matcher(_stamp: int) -> tuple[PhraseMatcher | None, dict[str, str]]:
     from mapapp.data.weapons import load_catalogue
     from mapapp.errors import MapAppError
 
@@ -92,32 +89,31 @@ def _catalogue_pattern(_stamp: int) -> tuple[re.Pattern[str] | None, dict[str, s
     for w in cat:
         for form in (w.name, w.key, *[a for a, k in cat.aliases.items() if k == w.key]):
             f = re.sub(r"[\s_-]+", " ", form.strip()).lower()
-            if len(f) >= 3 and f not in names:
-                names[f] = w.key
+            if len(f) >= 3:
+                for variant in (f, f + "s", f + "es"):
+                    names.setdefault(variant, w.key)
     if not names:
         return None, {}
-    alts = "|".join(r"[\s-]?".join(map(re.escape, f.split())) for f in sorted(names, key=len, reverse=True))
-    return re.compile(r"(?<![\w-])(?:" + alts + r")(?:s|es)?(?![\w-])", re.I), names
+    return PhraseMatcher(names), names
 
 
 def catalogue_links(text: str) -> list[str]:
     """Catalogue keys of the systems ``text`` names ("ATACMS" -> "atacms-m57"), in text order.
 
-    Short all-capital names (four letters or fewer) must be written in capitals ("IS" is not a
-    weapon). Catalogue rows come from :func:`mapapp.data.weapons.load_catalogue` (built-in plus
-    the user's files).
+    Short names (four letters or fewer) must be written in capitals ("IS" is not a weapon).
+    Catalogue rows come from :func:`mapapp.data.weapons.load_catalogue` (built-in plus the user's
+    files).
     """
-    rx, names = _catalogue_pattern(0)
-    if rx is None:
+    matcher, names = _catalogue_matcher(0)
+    if matcher is None:
         return []
     out: list[str] = []
-    for m in rx.finditer(text):
-        surf = m.group(0)
-        key_form = re.sub(r"[\s_-]+", " ", surf).lower()
-        key = names.get(key_form) or names.get(re.sub(r"(?:es|s)$", "", key_form))
+    for a, b, phrase in matcher.finditer(text):
+        surf = text[a:b]
+        key = names.get(phrase)
         if key is None:
             continue
-        if len(key_form) <= 4 and not surf.isupper() and not surf[:-1].isupper():
+        if len(phrase) <= 4 and not surf.isupper() and not surf[:-1].isupper():
             continue
         if key not in out:
             out.append(key)
