@@ -82,6 +82,12 @@ _RETRO_RE = re.compile(
 )
 
 
+_HINT_RE = re.compile(
+    r"\d|day|night|week|month|year|ago|tomorrow|overnight|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     """One date expression: ``text[start:end]`` (offsets in the text given to :func:`find_dates`)."""
@@ -308,6 +314,8 @@ def find_dates(
     -------
     list of DateMatch, in text order, spans non-overlapping.
     """
+    if not _HINT_RE.search(text):
+        return []  # no digit, month, weekday or relative-time word: nothing to find
     ctx = text if context is None else context
     if back_reference:
         ctx = f"{ctx} ({back_reference})"

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from mapapp.errors import MapAppError
 from mapapp.model import Mention, Place, Sentence
-from mapapp.text.events.phrases import PhraseMatcher
+from mapapp.text.events.phrases import PhraseMatcher, Tokens
 
 if TYPE_CHECKING:
     from mapapp.data.countries import Country
@@ -128,19 +128,6 @@ _COUNTRY_NAMES = frozenset(
 )  # fmt: skip
 
 _ALIAS_MATCHER = PhraseMatcher(ACTOR_ALIASES, case_sensitive=True)
-_LOC_PREP_RE = re.compile(
-    r"(?:\b(?:(?:inside|outside)\s+of|in|inside|into|within|across|near|at|over|outside|throughout|on|against|"
-    r"around|toward|towards|of|outskirts\s+of|north\s+of|south\s+of|east\s+of|west\s+of)\s+(?:the\s+)?"
-    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?eastern|north-?western|"
-    r"south-?eastern|south-?western|occupied|[\w-]+-occupied|[\w-]+-controlled|[\w-]+-held|restive|"
-    r"embattled|besieged|southeastern|northeastern|northwestern|southwestern)\s+)?)$",
-    re.I,
-)
-_OF_OK_RE = re.compile(
-    r"\b(?:region|regions|outskirts|city|town|village|part|parts|north|south|east|west|centre|center|"
-    r"province|oblast|territory|border|borders|capital|district|suburbs?|heart|edge)\s+of\s+(?:the\s+)?(?:\w+\s+)?$",
-    re.I,
-)
 _ORIGIN_RE = re.compile(r"-(?:supplied|made|provided|built|donated|designed|manufactured)\b")
 
 
@@ -157,14 +144,41 @@ class Item:
     role: str = ""
 
 
+_LOC_PREPS = frozenset(
+    "in inside into within across near at over outside throughout on against around toward towards of".split()
+)
+_LOC_ADJ = frozenset(
+    """north south east west central northern southern eastern western northeastern northwestern southeastern
+    southwestern north-eastern north-western south-eastern south-western occupied restive embattled
+    besieged""".split()
+)
+_OF_HEADS = frozenset(
+    """region regions outskirts city town village part parts north south east west centre center province
+    oblast territory border borders capital district suburb suburbs heart edge""".split()
+)
+
+
 def locative(before: str) -> tuple[bool, bool]:
-    """(is a location, is also a target actor) from the text right before a name."""
-    m = _LOC_PREP_RE.search(before[-48:])
-    if not m:
+    """(is a location, is also a target actor) from the text right before a name: a locative
+    preposition, optionally with "the" and a direction or status word ("in the occupied", "near",
+    "on the outskirts of"). Word look-ups only (constant time)."""
+    words = [w.strip(",;:\"'“”()").lower() for w in before[-60:].split()[-4:]]
+    if not words or not before[-1:].isspace():
         return False, False
-    prep = m.group(0).split()[0].lower()
-    if prep == "of" and not _OF_OK_RE.search(before[-60:]):
+    i = len(words) - 1
+    if words[i] in _LOC_ADJ or words[i].endswith(("-occupied", "-controlled", "-held")):
+        i -= 1
+    if i >= 0 and words[i] == "the":
+        i -= 1
+    if i < 0 or words[i] not in _LOC_PREPS:
         return False, False
+    prep = words[i]
+    if prep == "of":
+        head = words[i - 1] if i >= 1 else ""
+        if head not in _OF_HEADS and not (i >= 2 and words[i - 2] in _OF_HEADS):
+            return False, False
+    elif i >= 1 and words[i - 1] in ("inside", "outside") and prep == "of":
+        prep = words[i - 1]
     return True, prep in ("on", "against")
 
 
@@ -219,13 +233,14 @@ def _mention_items(s: str, sent: Sentence, mentions: Sequence[Mention]) -> list[
     return out
 
 
-def sentence_items(sent: Sentence, mentions: Sequence[Mention]) -> list[Item]:
-    """Actors and places of one sentence (``mentions``: the toponyms inside it), in text order."""
+def sentence_items(sent: Sentence, mentions: Sequence[Mention], toks: Tokens | None = None) -> list[Item]:
+    """Actors and places of one sentence (``mentions``: the toponyms inside it; ``toks``: its
+    tokens when the caller has them), in text order."""
     s = sent.text
     items = _mention_items(s, sent, mentions)
     covered = sorted((i.start, i.end) for i in items)
     cov_starts = [x for x, _ in covered]
-    for a, b, surface in _ALIAS_MATCHER.finditer(s):
+    for a, b, surface in _ALIAS_MATCHER.find_in(toks if toks is not None else Tokens(s)):
         k = bisect_right(cov_starts, b) - 1
         if k >= 0 and a < covered[k][1] and covered[k][0] < b:
             continue

@@ -23,7 +23,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from mapapp.text.events.phrases import PhraseMatcher
+from mapapp.text.events.phrases import PhraseMatcher, Tokens
 
 __all__ = ["CATEGORIES", "CUES", "DOMAINS", "WEAK_CUES", "CueIndex", "scan"]
 
@@ -177,10 +177,10 @@ class Cue:
     word: str
 
 
-def scan(sentence: str) -> list[Cue]:
-    """Every cue of ``sentence`` in text order (one pass of a phrase matcher)."""
+def scan(sentence: str, toks: Tokens | None = None) -> list[Cue]:
+    """Every cue of ``sentence`` in text order (one pass of a phrase matcher over its tokens)."""
     out: list[Cue] = []
-    for a, b, phrase in _CUE_MATCHER.finditer(sentence):
+    for a, b, phrase in _CUE_MATCHER.find_in(toks if toks is not None else Tokens(sentence)):
         cat = CUES.get(phrase.lower(), "")
         if cat:
             out.append(Cue(a, b, cat, phrase.lower()))
@@ -188,34 +188,29 @@ def scan(sentence: str) -> list[Cue]:
 
 
 class CueIndex:
-    """Constant-time-ish questions about the cues of one sentence (prefix counts per category)."""
+    """Questions about the cues of one sentence in logarithmic time (sorted positions per category)."""
 
     def __init__(self, cues: list[Cue]) -> None:
         self.cues = cues
         self.starts = [c.start for c in cues]
-        self._prefix: dict[str, list[int]] = {}
-        for cat in CATEGORIES:
-            acc = [0]
-            for c in cues:
-                acc.append(acc[-1] + (c.category == cat))
-            self._prefix[cat] = acc
-        self.present = frozenset(c.category for c in cues)
+        self._pos: dict[str, list[int]] = {}
         strong: set[str] = set()
         weak: dict[str, int] = {}
         for c in cues:
+            self._pos.setdefault(c.category, []).append(c.start)
             if c.word in WEAK_CUES:
                 weak[c.category] = weak.get(c.category, 0) + 1
             else:
                 strong.add(c.category)
+        self.present = frozenset(self._pos)
         self._domains = frozenset((strong | {cat for cat, n in weak.items() if n >= 2}) & DOMAINS)
 
     def count(self, category: str, a: int, b: int) -> int:
         """Number of ``category`` cues starting in ``a``..``b`` (sentence offsets, end exclusive)."""
-        if category not in self.present:
+        pos = self._pos.get(category)
+        if not pos:
             return 0
-        i, j = bisect_left(self.starts, a), bisect_left(self.starts, b)
-        acc = self._prefix[category]
-        return acc[j] - acc[i]
+        return bisect_left(pos, b) - bisect_left(pos, a)
 
     def words(self, category: str, a: int, b: int) -> list[str]:
         """The ``category`` cue words starting in ``a``..``b``."""

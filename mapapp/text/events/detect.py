@@ -35,6 +35,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from mapapp.text.events.cues import CueIndex, scan
+from mapapp.text.events.phrases import Tokens
 from mapapp.text.events.triggers import TRIGGER_MATCHER, VIOLENT_FAMILIES, Trigger, lookup
 
 __all__ = ["Hit", "clauses", "detect", "is_headline"]
@@ -251,6 +252,10 @@ _HAPPENED_AFTER_RE = re.compile(
     r"targeted|rocked|went\s+off|blew|caused|claimed|razed|flattened|set\s+off)\b",
     re.I,
 )
+_CRIME_FAMILIES = frozenset(
+    {"explosion", "suicide", "airstrike", "shelling", "shooting", "attack", "killing", "clash", "abduction", "sexual",
+     "stabbing"}
+)  # fmt: skip
 _CASUALTY_NOUNS = frozenset(
     "death deaths victims victim bodies survivors injuries casualties fatalities wounds corpses death toll".split()
 )
@@ -424,7 +429,12 @@ def _violence_supported(  # noqa: C901 (one rule per trigger strength and family
 
 
 def detect(  # noqa: C901 (the per-trigger decision list documented in the module docstring)
-    s: str, *, actor_spans: list[tuple[int, int, bool]] | None = None, headline: bool | None = None
+    s: str,
+    *,
+    actor_spans: list[tuple[int, int, bool]] | None = None,
+    headline: bool | None = None,
+    toks: Tokens | None = None,
+    cx: CueIndex | None = None,
 ) -> list[Hit]:
     """The triggers of sentence ``s`` that report an event (see the module docstring).
 
@@ -437,6 +447,8 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         ``s``; an ambiguous attack is kept when a state acts on a place ("Russia attacked Kyiv").
     headline
         Whether ``s`` is a Title Case headline (detected when None).
+    toks, cx
+        The sentence's tokens and cues when the caller already has them.
 
     Returns
     -------
@@ -444,13 +456,15 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     """
     spans = clauses(s)
     starts = [a for a, _ in spans]
-    cx = CueIndex(scan(s))
+    if toks is None:
+        toks = Tokens(s)
+    if cx is None:
+        cx = CueIndex(scan(s, toks))
     domains = cx.domains()
     ev_sent = _evidence(cx, 0, len(s))
-    if headline is None:
-        headline = is_headline(s)
+
     actor_spans = actor_spans or []
-    found = [(a, b, lookup(phrase)) for a, b, phrase in TRIGGER_MATCHER.finditer(s)]
+    found = [(a, b, lookup(phrase)) for a, b, phrase in TRIGGER_MATCHER.find_in(toks)]
     casualty_pos = [
         a for a, b, t in found if t.family in ("casualty", "killing") and s[a:b].lower() not in _CASUALTY_NOUNS
     ]
@@ -463,18 +477,18 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     place_flags = sorted((x, is_place) for x, _y, is_place in actor_spans)
     agent_pos = [x for x, is_place in place_flags if not is_place]
     any_pos = [x for x, _p in place_flags]
-    judicial = bool(_JUDICIAL_RE.search(s))
+    judicial = any(s[a:b].lower().startswith("execut") for a, b, _t in found) and bool(_JUDICIAL_RE.search(s))
     clause_facts: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
-    rate_pos = [m.start() for m in _RATE_RE.finditer(s)]
+    rate_pos: list[int] | None = None
     hits: list[Hit] = []
     for a, b, trig in found:
         surface = s[a:b]
         first = surface.split()[0]
-        if first[0].isupper() and not first.isupper() and not headline:
-            if not (a <= 4 and _SENT_START_RE.match(s[:a])):
+        if first[0].isupper() and not first.isupper() and not (a <= 4 and _SENT_START_RE.match(s[:a])):
+            if headline is None:
+                headline = is_headline(s)
+            if not headline:
                 continue  # part of a name: "Battle Ground Academy", "Strike Force"
-        if _idiom(s, a, b):
-            continue
         ca, cb = _clause_of(spans, starts, a)
         facts = clause_facts.get((ca, cb))
         if facts is None:  # once per clause: territory words, digits, habitual words
@@ -511,13 +525,27 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             )
             if not kept:
                 continue
+        if _idiom(s, a, b):
+            continue
         status = _status(s[max(ca, a - 80) : a], surface)
-        if status == "occurred" and _COND_RE.search(s[max(0, a - 90) : a]):
+        window = s[max(0, a - 90) : a]
+        if status == "occurred" and ("if" in window or "whether" in window or "unless" in window) and _COND_RE.search(
+            window
+        ):
             status = "hypothetical"  # "declined to say if authorities knew who died first"
-        rate = _any_in(rate_pos, max(0, a - 80), cb, -1)
+        if status == "occurred" and trig.family in VIOLENT_FAMILIES:
+            if rate_pos is None:
+                rate_pos = [m.start() for m in _RATE_RE.finditer(s)]
+            rate = _any_in(rate_pos, max(0, a - 80), cb, -1)
+        else:
+            rate = False
         if status == "occurred" and trig.family in VIOLENT_FAMILIES and _generic(s, a, b, ca, has_digit, habitual, rate):
             status = "hypothetical"  # a kind of event, not one that happened: "kidnappings are commonplace"
-        reference = status == "occurred" and (_names_only(s, a, b, ca) or _legal_or_adjectival(s, a, b, ca))
+        reference = (
+            status == "occurred"
+            and trig.family in _CRIME_FAMILIES
+            and (_names_only(s, a, b, ca) or _legal_or_adjectival(s, a, b, ca))
+        )
         hits.append(Hit(a, b, surface, trig, (ca, cb), status, ev_clause, needs_context, reference))
     # a participle right after a generic plural is generic too ("numerous bombings targeted at ...")
     for i, h in enumerate(hits[1:], 1):

@@ -42,6 +42,8 @@ from mapapp.text.events.actors import (
     sentence_items,
 )
 from mapapp.text.events.cues import CueIndex, scan
+from mapapp.text.events.phrases import Tokens
+from mapapp.text.events.triggers import TRIGGER_MATCHER
 from mapapp.text.events.dating import finish_date
 from mapapp.text.events.detect import Hit, clauses, detect
 from mapapp.text.events.figures import FORCE_LABELS, TOLL_LABELS, Found, find_figures
@@ -355,13 +357,20 @@ def _sentence_events(
     statuses: frozenset[str],
 ) -> None:
     s = sent.text
+    if "==" in s:
+        s = _HEADING_RE.sub(lambda m: " " * len(m.group(0)), s)  # "== Attack ==" wiki headings
+    toks = Tokens(s)
+    outlets = resolve_outlets(outlets_here, ctx.known_outlets)
+    if next(TRIGGER_MATCHER.find_in(toks), None) is None:
+        if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
+            _add_sentence(ctx, ctx.policy, sent, outlets)
+        return
     if _CAPTION_RE.search(s) or _LIST_RE.search(s):
         return  # a photo caption, a link line or a list, not a report
-    s = _HEADING_RE.sub(lambda m: " " * len(m.group(0)), s)  # "== Attack ==" wiki headings
-    items = sentence_items(sent, mentions)
+    items = sentence_items(sent, mentions, toks)
     spans = [(i.start, i.end, i.as_place) for i in items if i.actor or i.as_place]
-    hits = [h for h in detect(s, actor_spans=spans) if _keep(h, s, statuses)]
-    outlets = resolve_outlets(outlets_here, ctx.known_outlets)
+    cx = CueIndex(scan(s, toks))
+    hits = [h for h in detect(s, actor_spans=spans, toks=toks, cx=cx) if _keep(h, s, statuses)]
     if not hits:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
             _add_sentence(ctx, ctx.policy, sent, outlets)
@@ -376,14 +385,16 @@ def _sentence_events(
     _segments(drafts)
     _assign_dates(drafts, s, ctx.pub)
     drafts = _fuse(drafts)
-    cx = CueIndex(scan(s))
     hedged = bool(_HEDGE_RE.search(s))
+    classes = weapon_classes(s, toks)
     facts = _SentenceFacts(
         items,
         [i.start for i in items],
         {i.actor: i.role for i in items if i.actor},
         _figure_owners(find_figures(s), drafts, s),
-        tuple(catalogue_links(s)),
+        catalogue_links(s, toks),
+        classes,
+        [c[0] for c in classes],
     )
     for d in drafts:
         ev = _build(d, sent, facts, outlets, cx, ctx, hedged)
@@ -490,7 +501,13 @@ class _SentenceFacts:
     starts: list[int]
     roles: dict[str, str]
     owners: dict[int, list[Figure]]
-    weapons: tuple[str, ...]
+    weapons: list[tuple[int, str]]
+    classes: list[tuple[int, str, str]]
+    class_starts: list[int]
+
+    def classes_in(self, a: int, b: int) -> list[tuple[int, str, str]]:
+        """Weapon-class words starting in ``a``..``b``."""
+        return self.classes[bisect_left(self.class_starts, a) : bisect_left(self.class_starts, b)]
 
 
 def _actors(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex) -> list[str]:
@@ -536,7 +553,7 @@ def _figures_for(d: _Draft, f: _SentenceFacts, event_type: str) -> tuple[Figure,
 
 def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[str]) -> tuple[str, str]:
     ca, cb = d.clause
-    classes = [(c, w) for _o, c, w in weapon_classes(s[ca:cb])]
+    classes = [(c, w) for _o, c, w in f.classes_in(ca, cb)]
     armed = bool(cx.count("armed", d.start, cb) or cx.count("police", d.start, cb))
     civil = bool(cx.count("victim", ca, cb))
     non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
@@ -561,7 +578,7 @@ def _build(  # noqa: C901 (one step per event field, in the order of the Event)
     extra: dict[str, str] = {"trigger": d.hits[0].surface, "trigger_start": str(sent.start + d.start)}
     if len(d.hits) > 1:
         extra["triggers"] = ", ".join(dict.fromkeys(h.surface for h in d.hits))
-    words = weapon_words(s[ca:cb])
+    words = weapon_words(facts.classes_in(ca, cb))
     if words:
         extra["weapons"] = ", ".join(words)
     if refused:
@@ -612,7 +629,7 @@ def _build(  # noqa: C901 (one step per event field, in the order of the Event)
         sentences=(Sentence(sent.start, sent.end, s, ctx.source),),
         geo_precision=geo_precision(places, near),
         status=d.status,  # type: ignore[arg-type]
-        weapons=tuple(catalogue_links(s[ca:cb])) or facts.weapons,
+        weapons=tuple(k for o, k in facts.weapons if ca <= o < cb) or tuple(k for _o, k in facts.weapons),
     )
 
 

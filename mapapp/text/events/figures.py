@@ -112,6 +112,11 @@ _FIG_NONE = re.compile(
     r"(?P<noun>casualties|deaths|fatalities|injuries))\b",
     re.I,
 )
+_NUMBERISH_RE = re.compile(
+    r"\d|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|dozens?|scores?|hundreds?|thousands?|no|toll|number)\b",
+    re.I,
+)
 _CLAIM_RE = re.compile(r"\b(?:claim(?:s|ed|ing)?|according\s+to\s+(?:the\s+)?(?:group|militants|insurgents))\b", re.I)
 _LABEL = {
     "killed": "killed", "killing": "killed", "kills": "killed", "dead": "killed", "died": "killed",
@@ -184,6 +189,8 @@ def find_figures(sentence: str) -> list[Found]:  # noqa: C901 (one branch per fi
     """Every count in ``sentence`` with its label, value and qualifier, in text order."""
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
+    if not _NUMBERISH_RE.search(sentence):
+        return out  # no digit, number word or "a ... was killed": no count to find
     claims = bool(_CLAIM_RE.search(sentence))
     for m in _FIG_NONE.finditer(sentence):
         lab = _label(m)

@@ -67,6 +67,13 @@ _SPEAKER_RE = re.compile(
     r"(?:\s+[\w’'-]+){0,3}?\s+(?:in|at|from)\s+(?:the\s+)?$",
     re.I,
 )
+#: Stems one of which every court, speaker or embassy context contains (a cheap first test).
+_CONTEXT_STEMS = (
+    "court", "trial", "tribunal", "jury", "judge", "convict", "sentenc", "testi", "hearing", "indict", "arraign",
+    "prosecut", "acquit", "extradit", "appeal", "tried", "said", "say", "told", "tell", "speak", "spoke", "announc",
+    "brief", "conference", "statement", "interview", "address", "remark", "declar", "wrote", "tweet", "post",
+    "report", "journalist", "embass", "consul", "ambassador", "envoy", "mission", "delegation",
+)  # fmt: skip
 _NEAR_RE = re.compile(
     r"\b(?:near|outside|close\s+to|outskirts\s+of|vicinity\s+of|(?:north|south|east|west|northeast|northwest|"
     r"southeast|southwest)\s+of|(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:from|of)|around)\s+"
@@ -118,6 +125,9 @@ def excluded_context(s: str, a: int, b: int, *, trigger_clause: bool) -> str:
     "embassy"), or "" (bounded look at 70 characters before and 40 after)."""
     before = s[max(0, a - 70) : a]
     after = s[b : b + 40]
+    low = (before + after).lower()
+    if not any(stem in low for stem in _CONTEXT_STEMS):
+        return ""
     if _COURT_BEFORE_RE.search(before) or _COURT_AFTER_RE.match(after):
         return "court"
     if _SPEAKER_RE.search(before):

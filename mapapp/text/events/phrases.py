@@ -13,9 +13,10 @@ and its words are separated in the text by one to three spaces or hyphens ("air 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
-__all__ = ["PhraseMatcher", "tokens"]
+__all__ = ["PhraseMatcher", "Tokens", "tokens"]
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[.'’&][^\W_]+)*\.?")
 _SEP_RE = re.compile(r"[\s-]{1,3}")
@@ -34,6 +35,25 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
             w = w[:-1]
         out.append((a, b, w))
     return out
+
+
+class Tokens:
+    """The word tokens of one text, computed once and shared by every matcher: ``starts``,
+    ``ends``, ``words`` (possessive "'s" removed) and ``lower`` (the same, lower case)."""
+
+    __slots__ = ("ends", "lower", "starts", "text", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        toks = tokens(text)
+        self.starts = [t[0] for t in toks]
+        self.ends = [t[1] for t in toks]
+        self.words = [_base(t[2]) for t in toks]
+        self.lower = [w.lower() for w in self.words]
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Token index range of the tokens starting in ``a``..``b`` (character offsets)."""
+        return bisect_left(self.starts, a), bisect_left(self.starts, b)
 
 
 def _base(word: str) -> str:
@@ -67,25 +87,32 @@ class PhraseMatcher:
     def finditer(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str]]:
         """(start, end, phrase) of every non-overlapping match, longest first, in text order. A
         possessive ("Russia's") matches its name; the match then ends after the "'s"."""
-        toks = tokens(text, start, end)
-        norm = [_base(t[2]) if self.case_sensitive else _base(t[2]).lower() for t in toks]
-        i, n = 0, len(toks)
+        toks = Tokens(text)
+        lo, hi = toks.span(start, len(text) if end is None else end)
+        yield from self.find_in(toks, lo, hi)
+
+    def find_in(self, toks: Tokens, lo: int = 0, hi: int | None = None) -> Iterator[tuple[int, int, str]]:
+        """Like :meth:`finditer` over already computed tokens ``toks[lo:hi]``."""
+        text = toks.text
+        norm = toks.words if self.case_sensitive else toks.lower
+        starts, ends = toks.starts, toks.ends
+        i, n = lo, len(norm) if hi is None else hi
         while i < n:
             cands = self._first.get(norm[i])
             if not cands:
                 i += 1
                 continue
-            a = toks[i][0]
+            a = starts[i]
             if a > 0 and text[a - 1] == "-":
                 i += 1
                 continue
             for key, phrase in cands:
                 k = len(key)
-                if i + k > n or tuple(norm[i : i + k]) != key:
+                if k > 1 and (i + k > n or tuple(norm[i : i + k]) != key):
                     continue
-                if any(not _SEP_RE.fullmatch(text, toks[j][1], toks[j + 1][0]) for j in range(i, i + k - 1)):
+                if k > 1 and any(not _SEP_RE.fullmatch(text, ends[j], starts[j + 1]) for j in range(i, i + k - 1)):
                     continue
-                b = toks[i + k - 1][1]
+                b = ends[i + k - 1]
                 if b < len(text) and text[b] == "-":
                     continue
                 yield a, b, phrase

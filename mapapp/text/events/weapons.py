@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from mapapp.text.events.phrases import PhraseMatcher
+from mapapp.text.events.phrases import PhraseMatcher, Tokens
 
 __all__ = ["CLASS_WORDS", "catalogue_links", "weapon_classes", "weapon_words"]
 
@@ -60,10 +60,10 @@ _NAMED = frozenset(
 )  # fmt: skip
 
 
-def weapon_classes(text: str) -> list[tuple[int, str, str]]:
+def weapon_classes(text: str, toks: Tokens | None = None) -> list[tuple[int, str, str]]:
     """(offset, class, word) for every weapon-class word of ``text``, in text order."""
     out: list[tuple[int, str, str]] = []
-    for a, _b, phrase in _CLASS_MATCHER.finditer(text):
+    for a, _b, phrase in _CLASS_MATCHER.find_in(toks if toks is not None else Tokens(text)):
         w = phrase.lower()
         cls = _WORD_CLASS.get(w, "")
         if cls:
@@ -71,9 +71,9 @@ def weapon_classes(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def weapon_words(text: str) -> list[str]:
-    """The weapon types a text names ("drones", "missiles", "atacms"), sorted, each once."""
-    return sorted({w for _o, _c, w in weapon_classes(text) if w in _NAMED})
+def weapon_words(classes: list[tuple[int, str, str]]) -> list[str]:
+    """The weapon types named among ``classes`` (:func:`weapon_classes`), sorted, each once."""
+    return sorted({w for _o, _c, w in classes if w in _NAMED})
 
 
 @lru_cache(maxsize=4)
@@ -97,8 +97,9 @@ def _catalogue_matcher(_stamp: int) -> tuple[PhraseMatcher | None, dict[str, str
     return PhraseMatcher(names), names
 
 
-def catalogue_links(text: str) -> list[str]:
-    """Catalogue keys of the systems ``text`` names ("ATACMS" -> "atacms-m57"), in text order.
+def catalogue_links(text: str, toks: Tokens | None = None) -> list[tuple[int, str]]:
+    """(offset, catalogue key) of the systems ``text`` names ("ATACMS" -> "atacms-m57"), in text
+    order, each key once.
 
     Short names (four letters or fewer) must be written in capitals ("IS" is not a weapon).
     Catalogue rows come from :func:`mapapp.data.weapons.load_catalogue` (built-in plus the user's
@@ -107,14 +108,16 @@ def catalogue_links(text: str) -> list[str]:
     matcher, names = _catalogue_matcher(0)
     if matcher is None:
         return []
-    out: list[str] = []
-    for a, b, phrase in matcher.finditer(text):
+    out: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for a, b, phrase in matcher.find_in(toks if toks is not None else Tokens(text)):
         surf = text[a:b]
         key = names.get(phrase)
         if key is None:
             continue
         if len(phrase) <= 4 and not surf.isupper() and not surf[:-1].isupper():
             continue
-        if key not in out:
-            out.append(key)
+        if key not in seen:
+            seen.add(key)
+            out.append((a, key))
     return out
