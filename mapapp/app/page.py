@@ -433,7 +433,7 @@ def _events_table(events: tuple[appmodel.Event, ...]) -> tuple[str, str]:
                 "planned": ev.planned,
                 "where": ", ".join(p.name for p in ev.places),
                 "actors": ", ".join(ev.actors),
-                "figures": ", ".join(f"{n:,} {what}" for what, n in ev.figures),
+                "figures": ", ".join(f.describe() for f in ev.figures),
                 "source": ev.source or ", ".join(ev.outlets),
                 "sentence": ev.sentence,
                 "confidence": ev.confidence,
