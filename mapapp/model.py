@@ -187,7 +187,7 @@ class Figure:
             object.__setattr__(self, "high", self.value)
 
     def describe(self) -> str:
-        """"at least 5 killed" or "100-190 killed (reports differ)"."""
+        """ "at least 5 killed" or "100-190 killed (reports differ)"."""
         if self.low != self.high and self.low is not None and self.high is not None:
             return f"{self.low:,}–{self.high:,} {self.label} (reports differ)"
         return f"{self.qualifier + ' ' if self.qualifier else ''}{self.value:,} {self.label}"
@@ -243,7 +243,8 @@ class Event:
     def __post_init__(self) -> None:
         quals = tuple(self.figure_qualifiers)
         figs = tuple(
-            _as_figure(f, quals[i] if i < len(quals) else "") for i, f in enumerate(self.figures)  # type: ignore[arg-type]
+            _as_figure(f, quals[i] if i < len(quals) else "")
+            for i, f in enumerate(self.figures)
         )
         object.__setattr__(self, "figures", figs)
         object.__setattr__(self, "figure_qualifiers", tuple(f.qualifier for f in figs))

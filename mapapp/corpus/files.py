@@ -13,9 +13,10 @@ export -> import gives equal events. The mapping of a record to an Event is
 Column mapping (ACLED export names): ``event_id_cnty`` -> id, ``event_date`` -> date (ISO
 ``2024-11-17`` or ACLED's ``17 November 2024``), ``event_type``, ``sub_event_type``, ``actor1`` /
 ``actor2`` -> actors, ``location`` + ``latitude``/``longitude`` -> one place (lon, lat),
-``geo_precision`` (1/2/3), ``fatalities`` -> figure ``("fatalities", n)``, ``notes`` -> notes, ``source`` -> source. Columns
-prefixed ``mapapp_`` carry what ACLED has no column for (date range, precision, status, planned,
-confidence, outlets, figures, the source sentence) when extracted events are exported.
+``geo_precision`` (1/2/3), ``fatalities`` -> figure ``("fatalities", n)``, ``notes`` -> notes,
+``source`` -> source. Columns prefixed ``mapapp_`` carry what ACLED has no column for (date range,
+precision, status, planned, confidence, outlets, figures, weapons, the sentences) when extracted
+events are exported.
 """
 
 from __future__ import annotations
@@ -118,7 +119,9 @@ def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
     flag(bad_date & (raw_date == ""), "missing event_date")
     flag(
         bad_date & (raw_date != ""),
-        "event_date " + raw_date.map(repr) + " is not a date (expected YYYY-MM-DD or '17 November 2024', years 1000-2999)",
+        "event_date "
+        + raw_date.map(repr)
+        + " is not a date (expected YYYY-MM-DD or '17 November 2024', years 1000-2999)",
     )
 
     out: list[pd.Series] = []
@@ -140,7 +143,9 @@ def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
         whole = raw_f.str.match(_WHOLE_RE)
         fat = pd.to_numeric(raw_f.where(whole), errors="coerce")
         bad_f = (raw_f != "") & (~whole | (fat > MAX_FATALITIES))
-        flag(bad_f, "fatalities " + raw_f.map(repr) + f" is not a whole number 0..{MAX_FATALITIES:,} (written in digits)")
+        flag(
+            bad_f, "fatalities " + raw_f.map(repr) + f" is not a whole number 0..{MAX_FATALITIES:,} (written in digits)"
+        )
     else:
         fat = pd.Series([math.nan] * len(df), index=df.index)
     reasons = reasons.str.lstrip("; ")

@@ -97,7 +97,14 @@ _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 def _date_dict(d: DateValue | None) -> dict[str, str] | None:
     if d is None:
         return None
-    return {"start": d.start, "end": d.end, "precision": d.precision, "status": d.status, "text": d.text, "note": d.note}
+    return {
+        "start": d.start,
+        "end": d.end,
+        "precision": d.precision,
+        "status": d.status,
+        "text": d.text,
+        "note": d.note,
+    }
 
 
 def _date_from(d: Mapping[str, object] | None) -> DateValue | None:
@@ -149,8 +156,10 @@ def _figure_from(x: object, where: str) -> Figure:
     if isinstance(x, dict) and isinstance(x.get("label"), str) and _whole(x.get("value")):
         low, high = x.get("low"), x.get("high")
         reports = x.get("reports") or []
-        if (low is not None and not _whole(low)) or (high is not None and not _whole(high)) or not isinstance(
-            reports, list
+        if (
+            (low is not None and not _whole(low))
+            or (high is not None and not _whole(high))
+            or not isinstance(reports, list)
         ):
             msg = f"{where}: figure {x!r} has a non-whole low/high or reports that are not a list"
             raise ValueError(msg)
@@ -582,7 +591,7 @@ def _record_precision(g: Mapping[str, str]) -> int:
     return int(raw)
 
 
-def record_event(  # noqa: C901 (one branch per optional column)
+def record_event(
     rec: Mapping[str, str],
     iso: str,
     lat: float,

@@ -46,8 +46,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mapapp import settings
-from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
 from mapapp.corpus import schema
+from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
 
 if TYPE_CHECKING:
     import geopandas as gpd

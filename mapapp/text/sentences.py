@@ -22,6 +22,12 @@ import re
 
 from mapapp.model import Sentence
 
+
+def words(text: str) -> tuple[str, ...]:
+    """The white-space separated words of ``text`` (for word lists written as one string)."""
+    return tuple(text.split())
+
+
 __all__ = [
     "ABBREVIATIONS",
     "NUMBER_ABBREVIATIONS",
@@ -34,18 +40,18 @@ __all__ = [
 #: Lower-case words that take a dot and do not end a sentence before a capitalised word: titles,
 #: month and weekday abbreviations, AP-style US state abbreviations, company and street words.
 ABBREVIATIONS: frozenset[str] = frozenset(
-    """
+    words("""
     mr mrs ms messrs dr prof sen sens rep reps gov gen lt col maj capt cpt sgt cpl pvt adm cmdr cdr
     brig gens supt insp det rev hon pres amb sr jr st ste mt ft fr
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
     ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo mont
     neb nebr nev okla ore pa tenn tex va vt wash wis wisc wyo
     inc corp co ltd llc bros dept univ assn est approx vs etc ave blvd rd hwy
-    """.split()
+    """)
 )
 
 #: Abbreviations that do not end a sentence before a number ("No. 5", "Fig. 2", "pp. 10").
-NUMBER_ABBREVIATIONS: frozenset[str] = frozenset("no nos vol fig figs p pp art sec ch op para".split())
+NUMBER_ABBREVIATIONS: frozenset[str] = frozenset(words("no nos vol fig figs p pp art sec ch op para"))
 
 _OPEN = "\"'“‘([«"
 _CLOSE = "\"'”’)]»"
@@ -92,7 +98,7 @@ def _next_visible(text: str, j: int) -> tuple[int, str]:
 
 def _line_break_ends(text: str, i: int) -> bool:
     """Does the line break at ``text[i]`` end a sentence?"""
-    j, nxt = _next_visible(text, i + 1)
+    _j, nxt = _next_visible(text, i + 1)
     if not nxt or nxt == "\n":
         return True  # blank line or end of text
     k = i - 1

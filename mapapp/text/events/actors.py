@@ -14,8 +14,8 @@ both (a target: "attacks on Ukraine"). A country or capital after a locative pre
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from mapapp.errors import MapAppError
 from mapapp.model import Mention, Place, Sentence
 from mapapp.text.events.phrases import PhraseMatcher, Tokens
+from mapapp.text.sentences import words
 
 if TYPE_CHECKING:
     from mapapp.data.countries import Country
@@ -145,16 +146,16 @@ class Item:
 
 
 _LOC_PREPS = frozenset(
-    "in inside into within across near at over outside throughout on against around toward towards of".split()
+    words("in inside into within across near at over outside throughout on against around toward towards of")
 )
 _LOC_ADJ = frozenset(
-    """north south east west central northern southern eastern western northeastern northwestern southeastern
+    words("""north south east west central northern southern eastern western northeastern northwestern southeastern
     southwestern north-eastern north-western south-eastern south-western occupied restive embattled
-    besieged""".split()
+    besieged""")
 )
 _OF_HEADS = frozenset(
-    """region regions outskirts city town village part parts north south east west centre center province
-    oblast territory border borders capital district suburb suburbs heart edge""".split()
+    words("""region regions outskirts city town village part parts north south east west centre center province
+    oblast territory border borders capital district suburb suburbs heart edge""")
 )
 
 

@@ -24,14 +24,16 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from mapapp.text.events.phrases import PhraseMatcher, Tokens
+from mapapp.text.sentences import words
 
 __all__ = ["CATEGORIES", "CUES", "DOMAINS", "WEAK_CUES", "CueIndex", "scan"]
 
 _W = {
     "weapon": """
         bomb bombs explosive explosives IED IEDs device devices missile missiles rocket rockets mortar
-        mortars artillery artillery-shell artillery-shells tank-shells grenade grenades gun guns rifle rifles firearm firearms pistol
-        pistols handgun handguns shotgun AK-47 Kalashnikov Kalashnikovs knife knives machete machetes
+        mortars artillery artillery-shell artillery-shells tank-shells grenade grenades gun guns rifle rifles
+        firearm firearms pistol pistols handgun handguns shotgun AK-47 Kalashnikov Kalashnikovs knife knives
+        machete machetes
         drone drones UAV UAVs warplane warplanes fighter-jets helicopter-gunship gunship gunships
         tank tanks ammunition bullet bullets munitions weapon weapons landmine landmines mines
         booby-trap booby-traps car-bomb suicide-vest explosive-vest vest RPG RPGs bazooka
@@ -149,12 +151,12 @@ CATEGORIES = tuple(_W)
 #: Cue words too common to mark a domain alone ("scores died", "a car bomb"): a domain needs one
 #: other word of it, or two of these.
 WEAK_CUES = frozenset(
-    """scores score title final finals match matches season team teams cup fans stadium pitch opponent opponents
+    words("""scores score title final finals match matches season team teams cup fans stadium pitch opponent opponents
     coach game's price prices index shares sales chart charts vote votes bill bills campaign campaigns ad ads
     primary debate commercial commercials series character characters book books band director actor show scene
     drama storm storms heat lightning weather car cars vehicle vehicles truck trucks train trains
     bus highway traffic intersection pickup workers worker staff employees union unions stroke surgery bear bears
-    bull bulls accused comments remarks critics rally""".split()
+    bull bulls accused comments remarks critics rally""")
 )
 #: Categories that make an ambiguous trigger non-violent.
 DOMAINS = frozenset(

@@ -51,10 +51,7 @@ def finish_date(e: Event, published: dt.date | None) -> Event:
             f"week ({published}) is not assumed",
         )
     start = published - dt.timedelta(days=NEWS_DAYS - 1)
-    note = (
-        f"the text gives no date; assumed within the {NEWS_DAYS} days up to publication "
-        f"({start}..{published})"
-    )
+    note = f"the text gives no date; assumed within the {NEWS_DAYS} days up to publication ({start}..{published})"
     return replace(e, date=DateValue(start.isoformat(), published.isoformat(), "range", "uncertain", "", note))
 
 

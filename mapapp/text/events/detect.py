@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from mapapp.text.events.cues import CueIndex, scan
 from mapapp.text.events.phrases import Tokens
 from mapapp.text.events.triggers import TRIGGER_MATCHER, VIOLENT_FAMILIES, Trigger, lookup
+from mapapp.text.sentences import words
 
 __all__ = ["Hit", "clauses", "detect", "is_headline"]
 
@@ -137,20 +138,26 @@ _IDIOM_PHRASES = re.compile(
 # Status windows (text of the clause right before the trigger, at most ~80 characters)
 
 # Words before a trigger that change its status, with how many words back they reach.
-_NEG_WORDS = frozenset("not never no without nor neither none cannot".split())
-_FOIL_WORDS = frozenset("foiled thwarted averted prevented stopped".split())
+_NEG_WORDS = frozenset(words("not never no without nor neither none cannot"))
+_FOIL_WORDS = frozenset(words("foiled thwarted averted prevented stopped"))
 _THREAT_WORDS = frozenset(
-    "threat threats threaten threatens threatened threatening vow vows vowed vowing warn warns warned warning "
-    "pledge pledges pledged pledging promise promises promised promising ultimatum".split()
+    words(
+        "threat threats threaten threatens threatened threatening vow vows vowed vowing warn warns warned warning "
+        "pledge pledges pledged pledging promise promises promised promising ultimatum"
+    )
 )
 _PLAN_WORDS = frozenset(
-    "planning plans plan planned plotting plot plots plotted preparing prepares intends intend intending aims "
-    "expected expects poised readying looming imminent impending upcoming anticipated will".split()
+    words(
+        "planning plans plan planned plotting plot plots plotted preparing prepares intends intend intending aims "
+        "expected expects poised readying looming imminent impending upcoming anticipated will"
+    )
 )
 _MODAL_WORDS = frozenset(
-    "could would might may can should must shall if unless whether lest future possible potential prospect "
-    "possibility risk fears fear danger hypothetical suggest suggests suggested suggesting joked joking joke "
-    "imagine imagined proposed scenario".split()
+    words(
+        "could would might may can should must shall if unless whether lest future possible potential prospect "
+        "possibility risk fears fear danger hypothetical suggest suggests suggested suggesting joked joking joke "
+        "imagine imagined proposed scenario"
+    )
 )
 _REACH = {"negated": 3, "foiled": 5, "threatened": 6, "planned": 4, "hypothetical": 9}
 _HAVE = frozenset({"have", "'ve", "’ve"})
@@ -200,18 +207,20 @@ _ISSUE_AFTER_RE = re.compile(
 )
 _DIGIT_RE = re.compile(r"\d")
 _COND_RE = re.compile(r"\b(?:if|whether|unless)\b(?:\s+\S+){0,10}\s*$", re.I)
-_DETERMINED_RE = re.compile(r"\b(?:the|this|that|these|those|a|an|its|their|his|her|\d[\d,]*|one|two|three)\s+(?:\S+\s+)?$", re.I)
+_DETERMINED_RE = re.compile(
+    r"\b(?:the|this|that|these|those|a|an|its|their|his|her|\d[\d,]*|one|two|three)\s+(?:\S+\s+)?$", re.I
+)
 _JUDICIAL_RE = re.compile(
     r"\b(?:convicted|conviction|charges?|charged|sentenced?|trial|court|penalty|prison|jury|verdict|death\s+row|"
     r"lethal\s+injection|hanged|firing\s+squad)\b",
     re.I,
 )
 _EVENT_NOUNS = frozenset(
-    """attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings
+    words("""attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings
     raid raids ambush shooting shootings violence massacre massacres killing killings bombardment assassination
     assassinations murder murders homicide homicides kidnapping kidnappings abduction abductions airstrike
     airstrikes incident incidents rampage clash clashes fighting battle battles rape rapes stabbing stabbings
-    shootout gunfight firefight offensive counteroffensive""".split()
+    shootout gunfight firefight offensive counteroffensive""")
 )
 _REFERENCE_BEFORE_RE = re.compile(
     r"(?:\b(?:the|this|that|these|those|such)\s+(?:(?![\w-]+est\b|first\b|second\b|third\b|latest\b|new\b|"
@@ -257,7 +266,7 @@ _CRIME_FAMILIES = frozenset(
      "stabbing"}
 )  # fmt: skip
 _CASUALTY_NOUNS = frozenset(
-    "death deaths victims victim bodies survivors injuries casualties fatalities wounds corpses death toll".split()
+    words("death deaths victims victim bodies survivors injuries casualties fatalities wounds corpses death toll")
 )
 _WEAPON_AFTER_RE = re.compile(
     r"^(?:\s+[\w.’'-]+){0,4}?\s+(?:drones?|UAVs?|missiles?|rockets?|artillery|shells|mortars?|ATACMS|HIMARS|"
@@ -340,7 +349,7 @@ def _word_status(words: list[str]) -> str:
 
 
 def _status(before: str, surface: str) -> str:
-    """"occurred", "planned", "threatened", "hypothetical" or "negated" from the clause text
+    """ "occurred", "planned", "threatened", "hypothetical" or "negated" from the clause text
     right before the trigger (``before``: at most ~80 characters)."""
     words = before.split()
 
@@ -529,8 +538,10 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             continue
         status = _status(s[max(ca, a - 80) : a], surface)
         window = s[max(0, a - 90) : a]
-        if status == "occurred" and ("if" in window or "whether" in window or "unless" in window) and _COND_RE.search(
-            window
+        if (
+            status == "occurred"
+            and ("if" in window or "whether" in window or "unless" in window)
+            and _COND_RE.search(window)
         ):
             status = "hypothetical"  # "declined to say if authorities knew who died first"
         if status == "occurred" and trig.family in VIOLENT_FAMILIES:
@@ -539,7 +550,11 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             rate = _any_in(rate_pos, max(0, a - 80), cb, -1)
         else:
             rate = False
-        if status == "occurred" and trig.family in VIOLENT_FAMILIES and _generic(s, a, b, ca, has_digit, habitual, rate):
+        if (
+            status == "occurred"
+            and trig.family in VIOLENT_FAMILIES
+            and _generic(s, a, b, ca, has_digit, habitual, rate)
+        ):
             status = "hypothetical"  # a kind of event, not one that happened: "kidnappings are commonplace"
         reference = (
             status == "occurred"
@@ -550,14 +565,16 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     # a participle right after a generic plural is generic too ("numerous bombings targeted at ...")
     for i, h in enumerate(hits[1:], 1):
         prev = hits[i - 1]
-        if prev.status == "hypothetical" and h.clause == prev.clause and h.start - prev.end < 12:
-            if h.surface.lower().endswith(("ed", "ing")) and h.status == "occurred":
-                h.status = "hypothetical"
+        near = prev.status == "hypothetical" and h.clause == prev.clause and h.start - prev.end < 12
+        if near and h.surface.lower().endswith(("ed", "ing")) and h.status == "occurred":
+            h.status = "hypothetical"
     # a reference is a report after all when its clause also reports a toll or damage
     toll_clauses = {
         h.clause
         for h in hits
-        if h.family in ("casualty", "damage", "killing") and not h.reference and h.surface.lower() not in _CASUALTY_NOUNS
+        if h.family in ("casualty", "damage", "killing")
+        and not h.reference
+        and h.surface.lower() not in _CASUALTY_NOUNS
     }
     for h in hits:
         if h.reference and h.clause in toll_clauses:

@@ -42,8 +42,6 @@ from mapapp.text.events.actors import (
     sentence_items,
 )
 from mapapp.text.events.cues import CueIndex, scan
-from mapapp.text.events.phrases import Tokens
-from mapapp.text.events.triggers import TRIGGER_MATCHER
 from mapapp.text.events.dating import finish_date
 from mapapp.text.events.detect import Hit, clauses, detect
 from mapapp.text.events.figures import FORCE_LABELS, TOLL_LABELS, Found, find_figures
@@ -52,8 +50,10 @@ from mapapp.text.events.location import Layout, article_layout, choose_places, g
 from mapapp.text.events.merge import combine_many, filter_by_date, merge_events
 from mapapp.text.events.outlets import outlets as find_outlets
 from mapapp.text.events.outlets import resolve_outlets
+from mapapp.text.events.phrases import Tokens
+from mapapp.text.events.triggers import TRIGGER_MATCHER
 from mapapp.text.events.weapons import catalogue_links, weapon_classes, weapon_words
-from mapapp.text.sentences import split_sentences
+from mapapp.text.sentences import split_sentences, words
 
 __all__ = [
     "ACTOR_ALIASES",
@@ -74,8 +74,10 @@ _TROOPS = r"(?:troops|soldiers|forces|units|servicemen|personnel|brigades?|batta
 _TROOPS_BEFORE_RE = re.compile(rf"\b{_TROOPS}\b(?:\s+\S+){{0,5}}\s*$", re.I)
 _TROOPS_AFTER_RE = re.compile(rf"^(?:\s+\S+){{0,4}}?\s+{_TROOPS}\b", re.I)
 _ANAPHOR_NOUNS = frozenset(
-    "attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings "
-    "raid raids ambush shooting shootings violence massacre killing killings bombardment incident".split()
+    words(
+        "attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings "
+        "raid raids ambush shooting shootings violence massacre killing killings bombardment incident"
+    )
 )
 _DETERMINER_RE = re.compile(
     r"\b(?:the|this|that|these|those)\s+(?:(?!(?:\w+est|first|second|third|latest|new|next|another|other|last)\s)"
@@ -187,9 +189,7 @@ def extract_events(
     ms = sorted((m for m in mentions if m.place is not None), key=lambda m: m.start)
     sentences = split_sentences(text)
     per_sentence_outlets = [find_outlets(s.text) for s in sentences]
-    ctx = _Context(
-        text, pub, source, article_layout(text, sentences), [o for os in per_sentence_outlets for o in os]
-    )
+    ctx = _Context(text, pub, source, article_layout(text, sentences), [o for os in per_sentence_outlets for o in os])
     j = 0
     for idx, sent in enumerate(sentences):
         while j < len(ms) and ms[j].start < sent.start:
@@ -561,7 +561,7 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
     return classify(families, classes, armed_victims=armed, civilian_victims=civil, non_state_agent=non_state)
 
 
-def _build(  # noqa: C901 (one step per event field, in the order of the Event)
+def _build(
     d: _Draft,
     sent: Sentence,
     facts: _SentenceFacts,
@@ -631,5 +631,3 @@ def _build(  # noqa: C901 (one step per event field, in the order of the Event)
         status=d.status,  # type: ignore[arg-type]
         weapons=tuple(k for o, k in facts.weapons if ca <= o < cb) or tuple(k for _o, k in facts.weapons),
     )
-
-

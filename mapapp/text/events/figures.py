@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mapapp.model import Figure
+from mapapp.text.sentences import words
 
 __all__ = [
     "FORCE_LABELS",
@@ -39,8 +40,10 @@ FORCE_LABELS = frozenset({"troops", "soldiers", "servicemen", "fighters"})
 _NUM_WORDS: dict[str, int] = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
+        words(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+            "seventeen eighteen nineteen twenty"
+        )
     )
 }
 _NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
@@ -185,7 +188,7 @@ def _label(m: re.Match[str]) -> str:
     return (g.get("person") or "").lower()
 
 
-def find_figures(sentence: str) -> list[Found]:  # noqa: C901 (one branch per figure pattern)
+def find_figures(sentence: str) -> list[Found]:
     """Every count in ``sentence`` with its label, value and qualifier, in text order."""
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
@@ -249,7 +252,7 @@ def merge_figures(a: tuple[Figure, ...], b: tuple[Figure, ...]) -> tuple[Figure,
         if cur is None:
             out[f.label] = f
             continue
-        if f.text and f.text in cur.reports or f.text == cur.text:
+        if (f.text and f.text in cur.reports) or f.text == cur.text:
             continue
         reports = tuple(dict.fromkeys([*(cur.reports or (cur.text,)), *(f.reports or (f.text,))]))
         out[f.label] = Figure(

@@ -89,7 +89,7 @@ class Layout:
     spans: tuple[tuple[int, int, str], ...] = ()
 
     def excluded(self, a: int, b: int) -> str:
-        """"dateline"/"byline" when article span ``a``..``b`` lies in one, else "" (binary
+        """ "dateline"/"byline" when article span ``a``..``b`` lies in one, else "" (binary
         search: the spans are sorted and do not overlap)."""
         i = bisect_right(self.spans, (a, math.inf, "")) - 1
         if i >= 0:
@@ -178,7 +178,9 @@ def choose_places(
         return True
 
     for lo, hi, in_clause in ((segment[0], segment[1], True), (clause[0], clause[1], True), (0, len(s), False)):
-        chosen = [items[k] for k in range(bisect_left(starts, lo), bisect_left(starts, hi)) if usable(items[k], in_clause)]
+        chosen = [
+            items[k] for k in range(bisect_left(starts, lo), bisect_left(starts, hi)) if usable(items[k], in_clause)
+        ]
         if chosen:
             places = prune_places(i.place for i in chosen if i.place is not None)
             first = next(i for i in chosen if i.place is not None and i.place.id == places[0].id)

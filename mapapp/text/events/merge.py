@@ -183,9 +183,13 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
             target = len(groups) - 1
         else:
             groups[target].append(e)
-            first, second = (summaries[target], e) if _date_rank(summaries[target]) <= _date_rank(e) else (
-                e,
-                summaries[target],
+            first, second = (
+                (summaries[target], e)
+                if _date_rank(summaries[target]) <= _date_rank(e)
+                else (
+                    e,
+                    summaries[target],
+                )
             )
             summaries[target] = _summary(first, second)
         for k in [*_keys(summaries[target]), "*recent"]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from mapapp.text.sentences import words
+
 __all__ = ["MEDIA_WORDS", "outlets", "resolve_outlets"]
 
 MEDIA_WORDS = frozenset(
-    """
+    words("""
     News Times Post Journal Guardian Telegraph Reuters Press Agency Tribune Herald Economist Pravda
     Independent Monitor Insider Politico Axios Bloomberg CNN BBC NPR AP AFP TASS Tass RIA Interfax
     Ukrinform UNIAN Unian Meduza Mediazona Forbes Wire Gazette Gazeta Observer Chronicle Express Mail
@@ -23,7 +25,7 @@ MEDIA_WORDS = frozenset(
     Magazine Newsweek Bulletin Record Sun Star Mirror Digest Report Review Examiner Courier Sentinel
     Dispatch Inquirer Enquirer Ledger Register Beacon Globe Statesman Morning Evening Weekly Today
     Broadcasting Corporation Service Stars Stripes
-    """.split()
+    """)
 )
 _FULL_NAMES = frozenset({"Voice of America", "Al-Monitor", "Al Monitor", "Al Jazeera", "Al-Jazeera"})
 
@@ -56,7 +58,7 @@ def _clean(name: str) -> str:
 
 
 def _trim_to_media(name: str) -> str:
-    """"Tass news agency" -> "Tass"; keep the longest prefix ending in a media word."""
+    """ "Tass news agency" -> "Tass"; keep the longest prefix ending in a media word."""
     words = name.split()
     for k in range(len(words), 0, -1):
         cand = " ".join(words[:k])

@@ -56,6 +56,7 @@ def _add(family: str, strength: int, forms: list[str], *, noun: bool = False) ->
         TRIGGERS.setdefault(f.lower(), Trigger(family, strength, noun))
 
 
+# fmt: off
 # --- explosions ------------------------------------------------------------------------------
 _add("suicide", 3, ["suicide bombing", "suicide bombings", "suicide attack", "suicide attacks", "suicide blast",
                     "suicide car bomb", "suicide car bombing", "suicide truck bomb"], noun=True)
@@ -83,8 +84,9 @@ _add("shelling", 3, ["shelling", "shelled", "shellings", "bombardment", "bombard
 # --- shooting, stabbing, killing ----------------------------------------------------------------
 _add("shooting", 3, ["opened fire", "open fire", "opens fire", "opening fire", "shot dead", "shot and killed",
                      "gunned down", "shot to death", "gunfire", "gun attack", "gun attacks", "mass shooting",
-                     "firefight", "firefights", "gunfight", "gunfights", "gun fight", "gun battle", "gun battles", "gunbattle", "shootout",
-                     "shoot-out", "shootouts", "sniper fire", "fatally shot", "shooting rampage"])
+                     "firefight", "firefights", "gunfight", "gunfights", "gun fight", "gun battle", "gun battles",
+                     "gunbattle", "shootout", "shoot-out", "shootouts", "sniper fire", "fatally shot",
+                     "shooting rampage"])
 _add("shooting", 1, ["shooting", "shootings", "shot", "shoot", "shoots", "gunshot", "gunshots", "fired on",
                      "fired at", "firing on", "firing at", "fires on", "fired upon"])
 _add("stabbing", 3, ["stabbed", "stabbing", "stabbings", "stabbed to death", "hacked to death"])
@@ -98,7 +100,8 @@ _add("killing", 2, ["killed", "kills", "killing", "killings", "kill", "murder", 
 _add("casualty", 2, ["wounded", "wounding", "injured", "injuring", "injuries", "casualties", "fatalities",
                      "death toll", "dead", "died", "dies", "die", "dying", "deaths", "death", "wounds",
                      "maimed"])
-_add("casualty", 1, ["bodies", "victims", "victim", "survivors", "corpses", "hurt", "lost their lives", "lost his life", "lost her life", "perished"])
+_add("casualty", 1, ["bodies", "victims", "victim", "survivors", "corpses", "hurt", "lost their lives",
+                     "lost his life", "lost her life", "perished"])
 _add("damage", 1, ["destroyed", "destroying", "destroys", "destruction", "damaged", "damaging", "damage",
                    "razed", "demolished", "flattened", "torched", "set ablaze", "set on fire", "burned down",
                    "burnt down", "gutted", "ravaged", "wrecked"])
@@ -125,8 +128,9 @@ _add("sexual", 3, ["raped", "rape", "rapes", "sexual assault", "sexually assault
 _add("weapon_use", 1, ["used", "uses", "using", "fired", "fires", "firing", "launched", "launches",
                        "launching", "launch", "dropped", "dropping"])
 # --- non-violent events ------------------------------------------------------------------------
-_add("policy", 1, ["authorize", "authorizes", "authorized", "authorizing", "authorise", "authorises", "authorised", "authorising", "approve", "approves", "approved",
-                   "approving", "signed off", "signs off", "sign off", "green-lit", "greenlit", "green-lighted",
+_add("policy", 1, ["authorize", "authorizes", "authorized", "authorizing", "authorise", "authorises", "authorised",
+                   "authorising", "approve", "approves", "approved", "approving", "signed off", "signs off",
+                   "sign off", "green-lit", "greenlit", "green-lighted",
                    "greenlighted", "green-lights", "allows", "allowed", "permits", "permitted", "gave permission",
                    "lifted the ban", "lifts the ban", "lifted restrictions", "lifts restrictions",
                    "lifted the restrictions"])
@@ -145,6 +149,7 @@ _add("withdrawal", 1, ["withdrew from", "withdrawn from", "withdraw from", "pull
 _add("intercept", 1, ["shot down", "intercepted", "intercepts", "intercepting", "downed"])
 _add("protest", 1, ["protest", "protests", "protested", "protesters", "protestors", "demonstration",
                     "demonstrations", "demonstrators", "rally", "rallies", "marched"])
+# fmt: on
 
 
 #: One matcher of every trigger form (longest first), whole words, case-insensitive.
