@@ -242,10 +242,7 @@ class Event:
 
     def __post_init__(self) -> None:
         quals = tuple(self.figure_qualifiers)
-        figs = tuple(
-            _as_figure(f, quals[i] if i < len(quals) else "")
-            for i, f in enumerate(self.figures)
-        )
+        figs = tuple(_as_figure(f, quals[i] if i < len(quals) else "") for i, f in enumerate(self.figures))
         object.__setattr__(self, "figures", figs)
         object.__setattr__(self, "figure_qualifiers", tuple(f.qualifier for f in figs))
         if self.status not in EVENT_STATUSES:
