@@ -224,7 +224,8 @@ _EVENT_NOUNS = frozenset(
 )
 _REFERENCE_BEFORE_RE = re.compile(
     r"(?:\b(?:the|this|that|these|those|such)\s+(?:(?![\w-]+est\b|first\b|second\b|third\b|latest\b|new\b|"
-    r"fresh\b|another\b|last\b|recent\b)[\w’'-]+\s+){0,3}|['’]s\s+(?:[\w’'-]+\s+)?|"
+    r"fresh\b|another\b|last\b|recent\b)(?:(?![\w’'-]+ed\b)[\w’'-]+|failed|attempted|alleged|suspected|reported|"
+    r"coordinated|botched|renewed|sustained|concerted|unprovoked|armed|twin|deadly|so-called)\s+){0,3}|['’]s\s+(?:[\w’'-]+\s+)?|"
     r"\b(?:charged\s+with|accused\s+of|convicted\s+of|suspicion\s+of|charges?\s+(?:of|for)|crimes?\s+of|"
     r"investigation\s+(?:into|for|of)|probe\s+into|responsibility\s+for|in\s+connection\s+with|related\s+to|"
     r"linked\s+to|involved\s+in|behind|condemned|called|blamed\s+for|for\s+an?)\s+(?:an?\s+)?(?:[\w’'-]+\s+){0,3})$",
@@ -358,6 +359,8 @@ def _status(before: str, surface: str) -> str:
 
     if _PROHIBIT_RE.search(last(4)):
         return "negated"
+    if words and words[-1].lower() in ("denied", "denies", "deny", "denying") and surface.lower().endswith("ing"):
+        return "negated"  # "denied shelling the village"
     found = _word_status(words)
     if found:
         return found

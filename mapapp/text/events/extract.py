@@ -309,18 +309,39 @@ def _by_clause(drafts: list[_Draft]) -> dict[tuple[int, int], tuple[list[_Draft]
 
 
 def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None) -> None:
+    """Each date expression goes to the nearest draft of its clause; a date in a clause without
+    a trigger ("On Monday, gunmen killed ...", "Seven years ago, ...") to the nearest undated
+    draft of the sentence."""
     back = m.group(0) if (m := _BACKREF_RE.search(s)) else ""
-    for clause, (ds, starts) in _by_clause(drafts).items():
-        ctext = s[clause[0] : clause[1]]
-        for dm in find_dates(ctext, pub, future=False, back_reference=back):
+    groups = _by_clause(drafts)
+    keys = sorted(groups)
+    key_starts = [c[0] for c in keys]
+    spare: list[DateMatch] = []
+    for clause in clauses(s):
+        for dm in find_dates(s[clause[0] : clause[1]], pub, future=False, back_reference=back):
             at = DateMatch(dm.start + clause[0], dm.end + clause[0], dm.value)
+            j = bisect_right(key_starts, at.start) - 1
+            found = j >= 0 and keys[j][0] <= at.start < keys[j][1]
+            ds, starts = groups[keys[j]] if found else ([], [])
             nearest = _nearest(ds, starts, at.start, at.end)
-            if nearest is None or nearest.date is not None:
-                continue
-            nearest.date = at.value
-            if nearest.status == "planned" and at.value.status != "reported":
-                again = find_dates(at.value.text, pub, future=True)
-                nearest.date = again[0].value if again else at.value
+            if nearest is None:
+                spare.append(at)
+            elif nearest.date is None:
+                _set_date(nearest, at, pub)
+    if spare:
+        undated = [d for d in drafts if d.date is None]
+        starts = [d.start for d in undated]
+        for at in spare:
+            nearest = _nearest(undated, starts, at.start, at.end)
+            if nearest is not None and nearest.date is None:
+                _set_date(nearest, at, pub)
+
+
+def _set_date(d: _Draft, at: DateMatch, pub: dt.date | None) -> None:
+    d.date = at.value
+    if d.status == "planned" and at.value.status != "reported":
+        again = find_dates(at.value.text, pub, future=True)
+        d.date = again[0].value if again else at.value
 
 
 def _figure_owners(figures: list[Found], drafts: list[_Draft], s: str) -> dict[int, list[Figure]]:

@@ -81,7 +81,8 @@ _FIG_A = re.compile(
 )
 # "killing 12", "wounding at least 30 others"
 _FIG_B = re.compile(
-    rf"\b(?P<verb>killed|killing|kills|injured|injuring|wounded|wounding|left|leaving|claimed|claiming)\s+{_QUAL}{_NUM}"
+    rf"\b(?P<verb>killed|killing|kills|injured|injuring|wounded|wounding|kidnapped|kidnapping|abducted|abducting|"
+    rf"left|leaving|claimed|claiming)\s+{_QUAL}{_NUM}"
     rf"(?:\s+(?:[\w’'-]{{1,20}}\s+){{0,2}}?(?P<person>{_PERSON}))?\b(?!\s*(?:%|km|miles|kilometers|kilometres))"
     rf"(?:\s+(?P<after>dead|wounded|injured|killed|lives))?",
     re.I,
@@ -128,6 +129,7 @@ _LABEL = {
     "injured": "injured", "injuring": "injured", "wounded": "injured", "wounding": "injured", "hurt": "injured",
     "injuries": "injured", "shot": "injured", "harmed": "injured",
     "missing": "missing", "abducted": "abducted", "kidnapped": "abducted", "taken hostage": "abducted",
+    "abducting": "abducted", "kidnapping": "abducted",
     "casualties": "casualties",
 }  # fmt: skip
 
