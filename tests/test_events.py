@@ -361,9 +361,7 @@ PUB = dt.date(2024, 6, 10)  # a Monday
 
 def violent(text: str, mentions: list[Mention] | None = None, **kw: object) -> list[Event]:
     evs = extract_events(text, PUB, mentions=mentions or [], **kw)  # type: ignore[arg-type]
-    return [
-        e for e in evs if e.event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")
-    ]
+    return [e for e in evs if e.event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")]
 
 
 @pytest.mark.parametrize(
@@ -404,7 +402,10 @@ def test_sports_markets_films_weather_metaphors_are_not_violence(text: str) -> N
     ("text", "sub_type"),
     [
         ("A roadside bomb exploded near a military convoy, killing three soldiers.", "Remote explosive/landmine/IED"),
-        ("An improvised explosive device went off under a bus, wounding nine passengers.", "Remote explosive/landmine/IED"),
+        (
+            "An improvised explosive device went off under a bus, wounding nine passengers.",
+            "Remote explosive/landmine/IED",
+        ),
         ("A suicide bomber blew himself up at a checkpoint, killing five policemen.", "Suicide bomb"),
         ("Israeli warplanes struck targets in the north overnight.", "Air/drone strike"),
         ("Russian drones attacked the port before dawn.", "Air/drone strike"),
@@ -422,7 +423,11 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
     [
         ("Gunmen opened fire on worshippers at a mosque, killing 12 people.", "Violence against civilians", "Attack"),
         ("A man was shot dead outside a bar on Saturday.", "Violence against civilians", "Attack"),
-        ("Militants kidnapped 20 students from a school.", "Violence against civilians", "Abduction/forced disappearance"),
+        (
+            "Militants kidnapped 20 students from a school.",
+            "Violence against civilians",
+            "Abduction/forced disappearance",
+        ),
         ("Troops clashed with insurgents near the border.", "Battles", "Armed clash"),
         ("Gunmen ambushed a police patrol, killing two officers.", "Battles", "Armed clash"),
     ],

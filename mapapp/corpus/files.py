@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,6 +193,55 @@ def _swallowed(row: list[str], n_columns: int) -> bool:
     return any(line.count(",") >= need for cell in row if "\n" in cell for line in cell.split("\n")[1:])
 
 
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+$")
+#: After this many unclosed quotes the rest of a file is reported, not re-read (bounded work).
+_MAX_RECOVERIES = 100
+
+
+def _read_rows(text: str, header_lines: int, n: int, label: str) -> tuple[list[list[str]], list[int], list[RowError]]:
+    """The data rows after the header (``header_lines`` physical lines), with their first line
+    numbers and the rows rejected. A quote left open that swallows following rows is reported on
+    its line, and the swallowed lines are read again as rows of their own."""
+    all_lines = _LINE_RE.findall(text)  # physical lines as csv counts them (a "\n" ends one)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[RowError] = []
+    offset = header_lines  # physical lines already consumed
+    recoveries = 0
+    while offset < len(all_lines):
+        reader = csv.reader(io.StringIO("".join(all_lines[offset:]), newline=""))
+        prev = 0
+        restart = None
+        try:
+            for row in reader:
+                start = offset + prev + 1
+                prev = reader.line_num
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if offset + prev > start and _swallowed(row, n) and recoveries < _MAX_RECOVERIES:
+                    msg = (
+                        f"a quoted field opened on line {start} is not closed before line {start + 1}, which "
+                        "looks like a row of its own; close the quote (the lines after it were read as rows)"
+                    )
+                    bad.append(RowError(start, msg, label))
+                    restart = start  # re-read from the line after the unclosed quote
+                    recoveries += 1
+                    break
+                if len(row) != n:
+                    bad.append(RowError(start, f"{len(row)} fields, expected {n} (as in the header)", label))
+                    continue
+                rows.append(row)
+                lines.append(start)
+        except csv.Error as err:
+            where = offset + prev + 1
+            bad.append(RowError(where, f"unreadable CSV ({err}); the rest of the file was not read", label))
+            break
+        if restart is None:
+            break
+        offset = restart
+    return rows, lines, bad
+
+
 def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResult:
     """Read an ACLED-style CSV (UTF-8, header row). See the module docstring for the mapping.
 
@@ -222,31 +272,7 @@ def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResul
             "rename or remove the repeated columns so each name appears once."
         )
         raise InputError(msg)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    bad: list[RowError] = []
-    prev = reader.line_num
-    n = len(header)
-    try:
-        for row in reader:
-            start = prev + 1
-            prev = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) != n:
-                bad.append(RowError(start, f"{len(row)} fields, expected {n} (as in the header)", label))
-                continue
-            if prev > start and _swallowed(row, n):
-                msg = (
-                    f"a quoted field opened on line {start} is not closed until line {prev} and takes in "
-                    "line(s) that look like rows of their own; close the quote (the rows were not loaded)"
-                )
-                bad.append(RowError(start, msg, label))
-                continue
-            rows.append(row)
-            lines.append(start)
-    except csv.Error as err:
-        bad.append(RowError(prev + 1, f"unreadable CSV ({err}); the rest of the file was not read", label))
+    rows, lines, bad = _read_rows(text, reader.line_num, len(header), label)
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     df = df.astype(str) if rows else df
     result = _frame_to_events(df, lines, label, "line")

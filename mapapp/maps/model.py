@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.maps.viewstate import DEFAULT_INTO, LaunchPoint
 from mapapp.model import Event, Mention, Place, Weapon
+from mapapp.text.dates import coerce_date
 from mapapp.text.sentences import split_sentences
 
 #: Cities at least this big are checked for reach besides the article's own places.
@@ -248,9 +249,10 @@ def event_date_span(events: Sequence[Event]) -> tuple[dt.date, dt.date] | None:
     if not dates:
         return None
     try:
-        return dt.date.fromisoformat(min(d[0] for d in dates)), dt.date.fromisoformat(max(d[1] for d in dates))
+        lo, hi = coerce_date(min(d[0] for d in dates)), coerce_date(max(d[1] for d in dates))
     except ValueError:
         return None
+    return (lo, hi) if lo is not None and hi is not None else None
 
 
 # --- ranges -----------------------------------------------------------------------------------
