@@ -73,13 +73,15 @@ def clauses(s: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------------------------
 # Fixed expressions that are not violence (checked in bounded windows around the trigger)
 
-_BEFORE_IDIOM = re.compile(
-    r"(?:\b(?:heart|panic|anxiety|asthma|allergic|shark|dog|bee|bear|wasp|hornet|animal|cyber|verbal|personal|"
-    r"political|rhetorical|legal|media|price|trade|culture|bidding|tariff|hunger|general|labou?r|teachers['’]?|"
-    r"workers['’]?|rail|transit|lightning|charm|PR|ad|sales|pre-?emptive legal|uphill|losing|court|custody|"
-    r"legislative|budget|turf-?free|food|pillow|snowball|water|paintball|laser|nerf|dance|rap|word|"
-    r"ratings|marketing|lucky|big|long|mug|photo|cheap|parting|flu|booster|vaccine|moon|space)\s+)$",
-    re.I,
+#: A word right before a trigger that makes it something else ("heart attack", "price war").
+_BEFORE_IDIOM = frozenset(
+    words(
+        """heart panic anxiety asthma allergic shark dog bee bear wasp hornet animal cyber verbal personal political
+        rhetorical legal media price trade culture bidding tariff hunger general labor labour teachers teachers'
+        teachers’ workers workers' workers’ rail transit lightning charm pr ad sales uphill losing court custody
+        legislative budget food pillow snowball water paintball laser nerf dance rap word ratings marketing lucky
+        big long mug photo cheap parting flu booster vaccine moon space pre-emptive preemptive"""
+    )
 )
 _AFTER_IDIOM = re.compile(
     r"^(?:\s+(?:ads?|dogs?|helicopters?\s+pilots?|rifles?|weapons?\s+ban|surface|of\s+words|of\s+wits|"
@@ -200,6 +202,8 @@ _ISSUE_RE = re.compile(
     r"about)\s+(?:domestic\s+|sexual\s+|gun\s+)?$|\boppose[sd]?\s+$",
     re.I,
 )
+_ISSUE_HINT = frozenset(words("issue issues problem awareness prevention victims survivors fight campaign war stand"))
+_ISSUE_HINT = _ISSUE_HINT | {"oppose", "opposes", "opposed"}
 _ISSUE_AFTER_RE = re.compile(
     r"^\s+(?:[\w-]+\s+)?(?:awareness|prevention|education|survivors|hotlines?|services|counseling|counselling|programs?|"
     r"programmes?|centers?|centres?|advocates?|crisis|month|week|day|training|laws?|policy|policies|statistics)\b",
@@ -447,6 +451,7 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     headline: bool | None = None,
     toks: Tokens | None = None,
     cx: CueIndex | None = None,
+    found_triggers: list[tuple[int, int, str]] | None = None,
 ) -> list[Hit]:
     """The triggers of sentence ``s`` that report an event (see the module docstring).
 
@@ -459,8 +464,8 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         ``s``; an ambiguous attack is kept when a state acts on a place ("Russia attacked Kyiv").
     headline
         Whether ``s`` is a Title Case headline (detected when None).
-    toks, cx
-        The sentence's tokens and cues when the caller already has them.
+    toks, cx, found_triggers
+        The sentence's tokens, cues and trigger matches when the caller already has them.
 
     Returns
     -------
@@ -476,7 +481,9 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     ev_sent = _evidence(cx, 0, len(s))
 
     actor_spans = actor_spans or []
-    found = [(a, b, lookup(phrase)) for a, b, phrase in TRIGGER_MATCHER.find_in(toks)]
+    if found_triggers is None:
+        found_triggers = list(TRIGGER_MATCHER.find_in(toks))
+    found = [(a, b, lookup(phrase)) for a, b, phrase in found_triggers]
     casualty_pos = [
         a for a, b, t in found if t.family in ("casualty", "killing") and s[a:b].lower() not in _CASUALTY_NOUNS
     ]
@@ -537,7 +544,7 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             )
             if not kept:
                 continue
-        if _idiom(s, a, b):
+        if trig.family in VIOLENT_FAMILIES and _idiom(s, a, b):
             continue
         status = _status(s[max(ca, a - 80) : a], surface)
         window = s[max(0, a - 90) : a]
@@ -625,7 +632,10 @@ def _generic(s: str, a: int, b: int, ca: int, has_digit: bool, habitual: bool, r
     number (``has_digit``) that would pin one incident down."""
     if has_digit:
         return False
-    if rate or _ISSUE_RE.search(s[max(ca, a - 30) : a]) or _ISSUE_AFTER_RE.match(s[b : b + 30]):
+    window = s[max(ca, a - 30) : a].lower()
+    if rate or (_ISSUE_HINT.intersection(window.split()) and _ISSUE_RE.search(window)):
+        return True
+    if _ISSUE_AFTER_RE.match(s[b : b + 30]):
         return True
     if not s[a:b].lower().endswith("s") or _DETERMINED_RE.search(s[max(ca, a - 30) : a]):
         return False
@@ -634,7 +644,12 @@ def _generic(s: str, a: int, b: int, ca: int, has_digit: bool, habitual: bool, r
 
 def _idiom(s: str, a: int, b: int) -> bool:
     """Is the trigger ``s[a:b]`` part of a fixed expression that is not violence?"""
-    if _BEFORE_IDIOM.search(s[max(0, a - 40) : a]) or _AFTER_IDIOM.match(s[b : b + 60]):
+    before = s[max(0, a - 24) : a]
+    if before[-1:].isspace():
+        prev = before.split()
+        if prev and prev[-1].lower().strip(_STRIP) in _BEFORE_IDIOM:
+            return True
+    if _AFTER_IDIOM.match(s[b : b + 60]):
         return True
     hi = min(len(s), b + 40)
     for w in _WORD_START_RE.finditer(s, max(0, a - 30), a + 1):

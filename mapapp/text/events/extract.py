@@ -382,7 +382,8 @@ def _sentence_events(
         s = _HEADING_RE.sub(lambda m: " " * len(m.group(0)), s)  # "== Attack ==" wiki headings
     toks = Tokens(s)
     outlets = resolve_outlets(outlets_here, ctx.known_outlets)
-    if next(TRIGGER_MATCHER.find_in(toks), None) is None:
+    found = list(TRIGGER_MATCHER.find_in(toks))
+    if not found:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
             _add_sentence(ctx, ctx.policy, sent, outlets)
         return
@@ -391,7 +392,7 @@ def _sentence_events(
     items = sentence_items(sent, mentions, toks)
     spans = [(i.start, i.end, i.as_place) for i in items if i.actor or i.as_place]
     cx = CueIndex(scan(s, toks))
-    hits = [h for h in detect(s, actor_spans=spans, toks=toks, cx=cx) if _keep(h, s, statuses)]
+    hits = [h for h in detect(s, actor_spans=spans, toks=toks, cx=cx, found_triggers=found) if _keep(h, s, statuses)]
     if not hits:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
             _add_sentence(ctx, ctx.policy, sent, outlets)

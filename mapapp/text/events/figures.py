@@ -16,6 +16,7 @@ Linear: three anchored patterns with bounded repetitions, one pass each.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -190,6 +191,12 @@ def _label(m: re.Match[str]) -> str:
     return (g.get("person") or "").lower()
 
 
+def _overlaps(taken: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Does ``a``..``b`` overlap one of the sorted, disjoint spans ``taken``? (binary search)"""
+    i = bisect_left(taken, (a, a))
+    return any(0 <= j < len(taken) and taken[j][0] < b and a < taken[j][1] for j in (i - 1, i))
+
+
 def find_figures(sentence: str) -> list[Found]:
     """Every count in ``sentence`` with its label, value and qualifier, in text order."""
     out: list[Found] = []
@@ -199,11 +206,11 @@ def find_figures(sentence: str) -> list[Found]:
     claims = bool(_CLAIM_RE.search(sentence))
     for m in _FIG_NONE.finditer(sentence):
         lab = _label(m)
-        taken.append(m.span())
+        insort(taken, m.span())
         out.append(Found(m.start(), m.end(), Figure(lab, 0, "", text=m.group(0))))
     for rx in (_FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_A):
         for m in rx.finditer(sentence):
-            if any(m.start() < b and a < m.end() for a, b in taken):
+            if _overlaps(taken, m.start(), m.end()):
                 continue
             g = m.groupdict()
             if rx is _FIG_B and g["verb"].lower() in ("left", "leaving", "claimed", "claiming") and not g.get("after"):
@@ -214,7 +221,7 @@ def find_figures(sentence: str) -> list[Found]:
                 continue
             if rx is _FIG_B and g["verb"].lower() == "claimed" and label == "killed" and g.get("after") != "lives":
                 continue
-            taken.append(m.span())
+            insort(taken, m.span())
             fig = Figure(label, value, _qualifier(m, claims and label in TOLL_LABELS), text=m.group(0).strip())
             out.append(Found(m.start(), m.end(), fig))
     out.sort(key=lambda f: f.offset)

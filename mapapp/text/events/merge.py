@@ -1,9 +1,9 @@
 """Incidents, not sentences: merging reports of one event, and filtering by date.
 
 Two reports are the same incident (:func:`same_event`) when they have the same event type and
-status, the same first actor (when both name one), overlapping dates (within one article an
-undated report also joins a dated one) and compatible places (one contains the other, or they
-share a name or id). :func:`combine` keeps every sentence (``Event.sentences``), source, outlet,
+status, compatible sub-event types, the same first actor (when both name one), overlapping dates
+(within one article an undated report also joins a dated one) and compatible places (one
+contains the other, or they share a name or id; across articles both must name a place). :func:`combine` keeps every sentence (``Event.sentences``), source, outlet,
 actor and place, the most specific sub-event type, the better-dated report as the primary one,
 and the range of each figure over the reports (:func:`.figures.merge_figures`).
 
@@ -72,6 +72,8 @@ def same_event(a: Event, b: Event, same_article: bool) -> bool:
             return False
     elif (a.date is None) != (b.date is None) and not same_article:
         return False
+    if not same_article and not (a.places and b.places):
+        return False  # across articles, an incident is only recognised by where it happened
     return _places_compatible(a.places, b.places)
 
 
