@@ -495,7 +495,7 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     weapon_starts = [c.start for c in cx.cues if c.category in ("weapon", "armed")]
     place_flags = sorted((x, is_place) for x, _y, is_place in actor_spans)
     agent_pos = [x for x, is_place in place_flags if not is_place]
-    any_pos = [x for x, _p in place_flags]
+    place_pos = [x for x, is_place in place_flags if is_place]
     judicial = any(s[a:b].lower().startswith("execut") for a, b, _t in found) and bool(_JUDICIAL_RE.search(s))
     clause_facts: dict[tuple[int, int], tuple[bool, bool, bool]] = {}
     rate_pos: list[int] | None = None
@@ -523,7 +523,9 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         if trig.family in VIOLENT_FAMILIES:
             casualty_in_clause = _any_in(casualty_pos, ca, cb, a)
             actor_before = _any_in(agent_pos, ca, a, -1)
-            actor_on_place = _any_in(agent_pos, max(ca, a - 60), a, -1) and _any_in(any_pos, a + 1, min(cb, a + 50), -1)
+            actor_on_place = _any_in(agent_pos, max(ca, a - 60), a, -1) and _any_in(
+                place_pos, a + 1, min(cb, a + 50), -1
+            )
             weapon_after = bool(_WEAPON_AFTER_RE.match(s[b : b + 60]))
             weapon_near = _any_in(weapon_starts, a - 40, b + 40, -1)
             casualty_verb = _any_in(violent_pos, ca, cb, a)

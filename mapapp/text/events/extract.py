@@ -100,6 +100,7 @@ _CAPTION_RE = re.compile(
 )
 _LIST_RE = re.compile(r"(?:^|\s)[*•]\s|\s[*•]$")
 _HEADING_RE = re.compile(r"={2,4}[^=\n]{0,80}={2,4}")
+_PROTESTERS_RE = re.compile(r"\b(?:protesters|protestors|demonstrators|rioters|crowds? of protesters)\b", re.I)
 _CONTEXT_SENTENCES = 4  # how far back a referring sentence may reach for its incident
 
 
@@ -390,7 +391,8 @@ def _sentence_events(
     if _CAPTION_RE.search(s) or _LIST_RE.search(s):
         return  # a photo caption, a link line or a list, not a report
     items = sentence_items(sent, mentions, toks)
-    spans = [(i.start, i.end, i.as_place) for i in items if i.actor or i.as_place]
+    # who can act on a place: states and armed groups (not leaders or ministries); places they act on
+    spans = [(i.start, i.end, i.as_place) for i in items if i.as_place or i.role in ("country", "capital", "group")]
     cx = CueIndex(scan(s, toks))
     hits = [h for h in detect(s, actor_spans=spans, toks=toks, cx=cx, found_triggers=found) if _keep(h, s, statuses)]
     if not hits:
@@ -580,7 +582,10 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
     civil = bool(cx.count("victim", ca, cb))
     non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
     families = [h.family for h in d.hits]
-    return classify(families, classes, armed_victims=armed, civilian_victims=civil, non_state_agent=non_state)
+    protesters = bool(_PROTESTERS_RE.search(s, ca, cb))
+    return classify(
+        families, classes, armed_victims=armed, civilian_victims=civil, non_state_agent=non_state, protesters=protesters
+    )
 
 
 def _build(

@@ -28,6 +28,7 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
     ),
     "Violence against civilians": ("Attack", "Abduction/forced disappearance", "Sexual violence"),
     "Protests": ("Peaceful protest",),
+    "Riots": ("Violent demonstration", "Mob violence"),
     "Strategic developments": (
         "Agreement", "Headquarters or base established", "Non-violent transfer of territory",
         "Disrupted weapons use", "Troop deployment",
@@ -84,6 +85,7 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     armed_victims: bool,
     civilian_victims: bool,
     non_state_agent: bool,
+    protesters: bool = False,
 ) -> tuple[str, str]:
     """(event type, sub-event type) of a report.
 
@@ -98,6 +100,8 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
         Whether soldiers/police/militants or civilians are named as victims or targets.
     non_state_agent
         Whether the agent is an armed group (not a state).
+    protesters
+        Whether protesters, demonstrators or rioters take part (a clash is then a riot).
     """
     fams = set(families)
     for fam in families:
@@ -121,6 +125,8 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     remote_kinds = kinds & {"air", "artillery", "ied", "grenade"}
     if ("explosion" in fams or "weapon_use" in fams) and (remote_kinds or not kinds & {"firearm", "blade"}):
         return _EXPLOSIVE, _remote(classes)
+    if "clash" in fams and protesters:
+        return "Riots", "Violent demonstration"
     if "clash" in fams:
         return "Battles", "Armed clash"
     if remote_kinds and not (kinds & {"firearm", "blade"} and fams & {"shooting", "stabbing"}):

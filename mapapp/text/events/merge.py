@@ -3,9 +3,10 @@
 Two reports are the same incident (:func:`same_event`) when they have the same event type and
 status, compatible sub-event types, the same first actor (when both name one), overlapping dates
 (within one article an undated report also joins a dated one) and compatible places (one
-contains the other, or they share a name or id; across articles both must name a place). :func:`combine` keeps every sentence (``Event.sentences``), source, outlet,
-actor and place, the most specific sub-event type, the better-dated report as the primary one,
-and the range of each figure over the reports (:func:`.figures.merge_figures`).
+contains the other, or they share a name or id; across articles both must name a place).
+:func:`combine_many` keeps every sentence (``Event.sentences``), source, outlet, actor and place,
+the most specific sub-event type, the better-dated report as the primary one, and the range of
+each figure over the reports (:func:`.figures.merge_figures_many`). It runs once per incident.
 
 :func:`merge_events` compares each report only with the last :data:`WINDOW` kept events that
 share its type, status and a place key (or have no place), so merging is linear in the number of
