@@ -204,8 +204,9 @@ def lgl_sample(path: Path, out: Path) -> None:
 
     n_articles = 0
     events: list[tuple[str, Event]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        d = json.loads(line)
+    with path.open(encoding="utf-8") as fh_in:
+        records = [json.loads(line) for line in fh_in if line.strip()]
+    for d in records:
         n_articles += 1
         evs = extract_events(d["text"], None, source=d["id"], mentions=geoparse(d["text"]))
         events += [(d["id"], e) for e in evs if e.event_type in VIOLENT and e.status == "occurred"]

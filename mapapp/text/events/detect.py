@@ -151,7 +151,8 @@ _THREAT_WORDS = frozenset(
 _PLAN_WORDS = frozenset(
     words(
         "planning plans plan planned plotting plot plots plotted preparing prepares intends intend intending aims "
-        "expected expects poised readying looming imminent impending upcoming anticipated will"
+        "expected expects expect poised readying looming imminent impending upcoming anticipated anticipate "
+        "anticipates will"
     )
 )
 _MODAL_WORDS = frozenset(
@@ -224,7 +225,7 @@ _EVENT_NOUNS = frozenset(
     raid raids ambush shooting shootings violence massacre massacres killing killings bombardment assassination
     assassinations murder murders homicide homicides kidnapping kidnappings abduction abductions airstrike
     airstrikes incident incidents rampage clash clashes fighting battle battles rape rapes stabbing stabbings
-    shootout gunfight firefight offensive counteroffensive""")
+    shootout gunfight firefight offensive counteroffensive torture""")
 )
 _REFERENCE_BEFORE_RE = re.compile(
     r"(?:\b(?:the|this|that|these|those|such)\s+(?:(?![\w-]+est\b|first\b|second\b|third\b|latest\b|new\b|"
