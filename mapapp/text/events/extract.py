@@ -318,17 +318,20 @@ def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None) -> None:
     keys = sorted(groups)
     key_starts = [c[0] for c in keys]
     spare: list[DateMatch] = []
-    for clause in clauses(s):
-        for dm in find_dates(s[clause[0] : clause[1]], pub, future=False, back_reference=back):
-            at = DateMatch(dm.start + clause[0], dm.end + clause[0], dm.value)
-            j = bisect_right(key_starts, at.start) - 1
-            found = j >= 0 and keys[j][0] <= at.start < keys[j][1]
-            ds, starts = groups[keys[j]] if found else ([], [])
-            nearest = _nearest(ds, starts, at.start, at.end)
-            if nearest is None:
-                spare.append(at)
-            elif nearest.date is None:
-                _set_date(nearest, at, pub)
+    found_dates = [
+        DateMatch(dm.start + c0, dm.end + c0, dm.value)
+        for c0, c1 in clauses(s)  # per clause: "previously" in one clause says nothing of another's month
+        for dm in find_dates(s[c0:c1], pub, future=False, back_reference=back)
+    ]
+    for at in found_dates:
+        j = bisect_right(key_starts, at.start) - 1
+        found = j >= 0 and keys[j][0] <= at.start < keys[j][1]
+        ds, starts = groups[keys[j]] if found else ([], [])
+        nearest = _nearest(ds, starts, at.start, at.end)
+        if nearest is None:
+            spare.append(at)
+        elif nearest.date is None:
+            _set_date(nearest, at, pub)
     if spare:
         undated = [d for d in drafts if d.date is None]
         starts = [d.start for d in undated]

@@ -118,9 +118,14 @@ _FIG_NONE = re.compile(
     re.I,
 )
 _NUMBERISH_RE = re.compile(
-    r"\d|\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"sixty|seventy|eighty|ninety|dozens?|scores?|hundreds?|thousands?|no|toll|number)\b",
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozens?|scores?|hundreds?|"
+    r"thousands?|no|toll|number)\b",
     re.I,
+)
+# "a soldier was killed": an article and a casualty verb
+_SINGLE_RE = re.compile(
+    r"\b(?:killed|wounded|injured|hurt|shot|abducted|kidnapped|slain|murdered|executed|beheaded)\b", re.I
 )
 _CLAIM_RE = re.compile(r"\b(?:claim(?:s|ed|ing)?|according\s+to\s+(?:the\s+)?(?:group|militants|insurgents))\b", re.I)
 _LABEL = {
@@ -201,14 +206,18 @@ def find_figures(sentence: str) -> list[Found]:
     """Every count in ``sentence`` with its label, value and qualifier, in text order."""
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
-    if not _NUMBERISH_RE.search(sentence):
+    counted = bool(_NUMBERISH_RE.search(sentence))
+    single = bool(_SINGLE_RE.search(sentence))
+    if not (counted or single):
         return out  # no digit, number word or "a ... was killed": no count to find
     claims = bool(_CLAIM_RE.search(sentence))
-    for m in _FIG_NONE.finditer(sentence):
+    for m in _FIG_NONE.finditer(sentence) if counted else ():
         lab = _label(m)
         insort(taken, m.span())
         out.append(Found(m.start(), m.end(), Figure(lab, 0, "", text=m.group(0))))
-    for rx in (_FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_A):
+    for rx in (_FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_A) if counted else (_FIG_ONE,):
+        if rx is _FIG_ONE and not single:
+            continue
         for m in rx.finditer(sentence):
             if _overlaps(taken, m.start(), m.end()):
                 continue
