@@ -241,10 +241,14 @@ class Event:
     weapons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        quals = tuple(self.figure_qualifiers)
-        figs = tuple(_as_figure(f, quals[i] if i < len(quals) else "") for i, f in enumerate(self.figures))
-        object.__setattr__(self, "figures", figs)
-        object.__setattr__(self, "figure_qualifiers", tuple(f.qualifier for f in figs))
+        figs = self.figures
+        if not all(isinstance(f, Figure) for f in figs):
+            quals = tuple(self.figure_qualifiers)
+            figs = tuple(_as_figure(f, quals[i] if i < len(quals) else "") for i, f in enumerate(figs))
+            object.__setattr__(self, "figures", figs)
+        elif not isinstance(figs, tuple):
+            object.__setattr__(self, "figures", tuple(figs))
+        object.__setattr__(self, "figure_qualifiers", tuple(f.qualifier for f in self.figures))
         if self.status not in EVENT_STATUSES:
             msg = f"event status {self.status!r} is not one of {EVENT_STATUSES}"
             raise ValueError(msg)

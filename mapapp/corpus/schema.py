@@ -608,7 +608,7 @@ def record_event(
     ValueError
         When a ``mapapp_*`` or ``geo_precision`` cell is malformed (the message names it).
     """
-    g = {k: spreadsheet_unescape(v) for k, v in rec.items()}
+    g = {k: spreadsheet_unescape(v) if v[:1] == "'" else v for k, v in rec.items()}
     date = _record_date(g, iso)
     places: tuple[Place, ...]
     if g.get("mapapp_places"):
