@@ -560,3 +560,16 @@ def test_seed_events_keep_every_sentence_that_reports_them(seed_events: list[Eve
 def test_pathological_inputs_give_no_events_and_no_error() -> None:
     for text in ("D" * 20000, "a. " * 5000, "The Times reported " * 500, " " * 10000, "(" * 5000, "\n" * 5000):
         assert violent(text) == []
+
+
+def test_cli_status_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text(
+        "---\npublished: 2024-06-10\n---\nThe army denied shelling the village. Gunmen shot dead two guards.\n"
+    )
+    assert main(["events", str(a)]) == 0
+    assert [e["status"] for e in json.loads(capsys.readouterr().out)] == ["occurred"]
+    assert main(["events", str(a), "--status", "all"]) == 0
+    assert sorted(e["status"] for e in json.loads(capsys.readouterr().out)) == ["negated", "occurred"]
+    assert main(["events", str(a), "--status", "maybe"]) == 1
+    assert "--status 'maybe'" in capsys.readouterr().err

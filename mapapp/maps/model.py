@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -108,8 +107,8 @@ def _title_from_text(text: str, limit: int = 140) -> str:
     Cut at a clause (comma, dash) or word boundary, never mid-word, within ``limit`` characters.
     """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    end = re.search(r"[.!?](\s|$)", first)
-    sentence = first[: end.start() + 1] if end else first
+    sents = split_sentences(first)  # the one splitter: "U.S." and "Gen." do not end the headline
+    sentence = sents[0].text if sents else first
     if len(sentence) <= limit:
         return sentence
     for sep in (", ", " — ", "—", "; "):
