@@ -546,6 +546,7 @@ def test_seed_events_keep_every_sentence_that_reports_them(seed_events: list[Eve
 
     auth = one(seed_events, "Policy decision")
     assert "Biden signed off on the use" in reports(auth) and "compelled to sign off" in reports(auth)
+    assert auth.weapons == ("atacms-m57",)  # "the Army Tactical Missile System", linked to the catalogue
     assert "Biden approves Ukraine" in reports(auth)
     troops = one(seed_events, "Strategic developments", sub_event_type="Troop deployment")
     assert "arrived in the Kursk region" in reports(troops) and "being sent to aid Russia" in reports(troops)

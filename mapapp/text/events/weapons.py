@@ -3,7 +3,8 @@ so an event can show "this weapon's range from here") and the weapon classes tha
 sub-event type (air/drone, artillery/missile, explosive device, grenade, firearm).
 
 Catalogue names and aliases ("ATACMS", "Storm Shadow", "HIMARS", "Shahed", "Geran-2", "Kh-101",
-"Iskander") are matched whole-word, case-insensitively for names of four letters or more and
+"Iskander") and the spelled-out names of :data:`LONG_NAMES` ("Army Tactical Missile System") are
+matched whole-word, case-insensitively for names of four letters or more and
 exactly for shorter ones; hyphens and spaces are interchangeable.
 """
 
@@ -14,7 +15,7 @@ from functools import lru_cache
 
 from mapapp.text.events.phrases import PhraseMatcher, Tokens
 
-__all__ = ["CLASS_WORDS", "catalogue_links", "weapon_classes", "weapon_words"]
+__all__ = ["CLASS_WORDS", "LONG_NAMES", "catalogue_links", "weapon_classes", "weapon_words"]
 
 #: Weapon class -> words that name it (lower case).
 CLASS_WORDS: dict[str, tuple[str, ...]] = {
@@ -76,6 +77,17 @@ def weapon_words(classes: list[tuple[int, str, str]]) -> list[str]:
     return sorted({w for _o, _c, w in classes if w in _NAMED})
 
 
+#: How news spells out systems the catalogue knows by their acronym -> a catalogue key or alias.
+LONG_NAMES: dict[str, str] = {
+    "army tactical missile system": "atacms",
+    "army tactical missile systems": "atacms",
+    "high mobility artillery rocket system": "himars",
+    "high mobility artillery rocket systems": "himars",
+    "guided multiple launch rocket system": "gmlrs",
+    "guided multiple launch rocket systems": "gmlrs",
+}
+
+
 @lru_cache(maxsize=4)
 def _catalogue_matcher(_stamp: int) -> tuple[PhraseMatcher | None, dict[str, str]]:
     from mapapp.data.weapons import load_catalogue
@@ -92,6 +104,10 @@ def _catalogue_matcher(_stamp: int) -> tuple[PhraseMatcher | None, dict[str, str
             if len(f) >= 3:
                 for variant in (f, f + "s", f + "es"):
                     names.setdefault(variant, w.key)
+    for long, alias in LONG_NAMES.items():
+        key = cat.resolve_key(alias)
+        if key is not None:
+            names.setdefault(long, key)
     if not names:
         return None, {}
     return PhraseMatcher(names), names
