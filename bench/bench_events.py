@@ -83,12 +83,21 @@ def _synthetic(n_sentences: int, rng: random.Random) -> tuple[str, list[Mention]
 def _seed_mentions() -> tuple[str, list[Mention]]:
     g = json.loads(GOLD.read_text())
     kinds = {"country": "country", "admin1": "admin1", "city": "city", "building": "landmark"}
+    cc = {"Ukraine": "UA", "United States": "US", "Russia": "RU", "North Korea": "KP", "Kursk Oblast": "RU"}
+    cc |= {"Kyiv": "UA", "Oval Office": "US"}
     ms = [
         Mention(
             t["start"],
             t["end"],
             t["name"],
-            Place("t:" + t["place"], t["place"], kinds[t["feature"]], t["lon"], t["lat"]),  # type: ignore[arg-type]
+            Place(
+                "t:" + t["place"],
+                t["place"],
+                kinds[t["feature"]],  # type: ignore[arg-type]
+                t["lon"],
+                t["lat"],
+                cc.get(t["place"], ""),
+            ),
             associative=t["kind"] == "associative",
         )
         for t in g["toponyms"]
