@@ -28,6 +28,7 @@ from mapapp.maps.spec import LAYER_EVENTS, LAYER_PLACES, LAYER_TARGETS, MapSpec,
 from mapapp.maps.viewstate import LaunchPoint, ViewState, md
 from mapapp.model import Weapon
 from mapapp.render.leaflet import format_latlon
+from mapapp.text.dates import coerce_date
 
 UPLOAD_LABEL = "Upload a file (.txt, .md, .html)"
 PASTE_LABEL = "Paste text"
@@ -409,10 +410,7 @@ def _events_table(events: tuple[appmodel.Event, ...]) -> tuple[str, str]:
     if span is not None and span[0] < span[1]:
         lo, hi = span
         try:
-            cur = (
-                dt.date.fromisoformat(date_from) if date_from else lo,
-                dt.date.fromisoformat(date_to) if date_to else hi,
-            )
+            cur = (coerce_date(date_from) or lo, coerce_date(date_to) or hi)
         except ValueError:
             cur = (lo, hi)
         cur = (min(max(cur[0], lo), hi), max(min(cur[1], hi), lo))
@@ -433,7 +431,7 @@ def _events_table(events: tuple[appmodel.Event, ...]) -> tuple[str, str]:
                 "planned": ev.planned,
                 "where": ", ".join(p.name for p in ev.places),
                 "actors": ", ".join(ev.actors),
-                "figures": ", ".join(f"{n:,} {what}" for what, n in ev.figures),
+                "figures": ", ".join(f.describe() for f in ev.figures),
                 "source": ev.source or ", ".join(ev.outlets),
                 "sentence": ev.sentence,
                 "confidence": ev.confidence,
