@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from mapapp import jsonfiles
 from mapapp.corpus.schema import (
     ACLED_COLUMNS,
     MAPAPP_COLUMNS,
@@ -287,11 +288,7 @@ def import_geojson(path: str | Path, *, name: str = "") -> ImportResult:
     is a :class:`RowError` (``unit="feature"``, numbered from 1).
     """
     label = name or str(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        msg = f"GeoJSON file {label!r} cannot be read ({err}); expected a FeatureCollection."
-        raise InputError(msg) from err
+    data = jsonfiles.read_json(path, "GeoJSON file")
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         msg = f"GeoJSON file {label!r} is not a FeatureCollection; expected {{'type': 'FeatureCollection'}}."
         raise InputError(msg)

@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from mapapp import jsonfiles
 from mapapp.errors import MapAppError
 from mapapp.model import (
     EVENT_STATUSES,
@@ -185,7 +186,7 @@ def figures_from_json(text: str, where: str = "mapapp_figures") -> tuple[Figure,
         With ``where`` and the bad value, when the text is not such a list.
     """
     try:
-        data = json.loads(text)
+        data = jsonfiles.loads(text, where)
     except ValueError as err:
         msg = f"{where} {text[:60]!r} is not JSON ({err}); expected [[label, number, qualifier], ...]"
         raise ValueError(msg) from err
@@ -203,7 +204,7 @@ def sentences_to_json(sentences: Sequence[Sentence]) -> str:
 def sentences_from_json(text: str, where: str = "sentences") -> tuple[Sentence, ...]:
     """Sentences from :func:`sentences_to_json` text (raises ValueError naming ``where``)."""
     try:
-        data = json.loads(text)
+        data = jsonfiles.loads(text, where)
     except ValueError as err:
         msg = f"{where} {text[:60]!r} is not JSON ({err}); expected [[start, end, text, source], ...]"
         raise ValueError(msg) from err
@@ -213,6 +214,7 @@ def sentences_from_json(text: str, where: str = "sentences") -> tuple[Sentence, 
     if not ok:
         msg = f"{where} {text[:60]!r} is not a list of [start, end, text, source]"
         raise ValueError(msg)
+    assert isinstance(data, list)  # checked above
     return tuple(Sentence(int(x[0]), int(x[1]), x[2], str(x[3] or "")) for x in data)
 
 
@@ -255,7 +257,7 @@ def _place_from(d: Mapping[str, object], where: str) -> Place:
 def places_from_json(text: str, where: str = "mapapp_places") -> tuple[Place, ...]:
     """Places from a JSON list of :meth:`Place.to_dict` objects (raises ValueError naming ``where``)."""
     try:
-        data = json.loads(text)
+        data = jsonfiles.loads(text, where)
     except ValueError as err:
         msg = f"{where} {text[:60]!r} is not JSON ({err}); expected a list of place objects"
         raise ValueError(msg) from err
