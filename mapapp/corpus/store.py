@@ -55,6 +55,8 @@ __all__ = [
     "DATASETS",
     "EventStore",
     "content_hash",
+    "date_overlap",
+    "event_days",
     "open_store",
 ]
 
@@ -519,16 +521,11 @@ class EventStore:
         gdf = self.frame("events")
         if lo is None and hi is None:
             return gdf
-        start = gdf["date_start"]
-        end = gdf["date_end"].where(gdf["date_end"].notna(), start)
-        keep = start.notna()
-        if lo is not None:
-            keep &= end.map(lambda d: d is not None and d >= lo).astype(bool)
-        if hi is not None:
-            keep &= start.map(lambda d: d is not None and d <= hi).astype(bool)
+        start, end = event_days(gdf)
+        keep = date_overlap(start, end, lo, hi)
         if keep_undated:
-            keep |= start.isna()
-        return gdf[keep.to_numpy()].reset_index(drop=True)
+            keep |= np.isnat(start)
+        return gdf[keep].reset_index(drop=True)
 
     def events_within(
         self,
@@ -590,6 +587,26 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def event_days(frame: object) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) days of an events frame as ``datetime64[D]`` arrays; NaT where undated, and
+    the end is the start where the row has no end date."""
+    start = np.array(frame["date_start"], dtype="datetime64[D]")  # type: ignore[index]
+    end = np.array(frame["date_end"], dtype="datetime64[D]")  # type: ignore[index]
+    end = np.where(np.isnat(end), start, end)
+    return start, end
+
+
+def date_overlap(start: np.ndarray, end: np.ndarray, since: dt.date | None, until: dt.date | None) -> np.ndarray:
+    """Which events (``datetime64[D]`` start/end days, see :func:`event_days`) overlap the window
+    ``since``..``until`` (inclusive; None = open). Undated events (NaT) never do."""
+    keep = ~np.isnat(start)
+    if since is not None:
+        keep &= end >= np.datetime64(since, "D")
+    if until is not None:
+        keep &= start <= np.datetime64(until, "D")
+    return keep
 
 
 def _day(v: dt.date | str | None, what: str) -> dt.date | None:
