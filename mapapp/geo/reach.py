@@ -264,29 +264,26 @@ def target_table(
     return out[first + [c for c in out.columns if c not in first]].sort_values("distance_km").reset_index(drop=True)
 
 
-def reach(
+def footprint_area(
     launch: BaseGeometry | Sequence[Sequence[float] | LonLat],
-    radius_km: float | None = None,
+    radius_km: float,
     *,
-    weapon: Weapon | None = None,
     into: str | None = None,
-    min_population: int = 100_000,
-    targets: str | Path | None = None,
-    tolerance_m: float = geodesy.DEFAULT_TOLERANCE_M,
-    launch_label: str = "",
     border: tuple[str, str] | None = None,
-) -> Reach:
-    """What lies within range of ``launch`` (points (lon, lat), a line, or a mix).
+    tolerance_m: float = geodesy.DEFAULT_TOLERANCE_M,
+) -> tuple[BaseGeometry, geodesy.Area]:
+    """The launch geometry and the area within ``radius_km`` (geodesic) of it.
 
-    ``radius_km`` defaults to ``weapon.range_km``. ``into`` (ISO code or country name) clips the
-    footprint to that country. ``border=(a, b)`` adds the land border of a and b to the launch
-    geometry and uses the cached border footprint. ``targets`` is a CSV/GeoJSON file of points.
+    ``launch`` is points (lon, lat), a line (e.g. a front line), an area, or a mix. ``border=(a, b)``
+    adds the land border of a and b (cached footprint). ``into`` (ISO code or country name) clips
+    the area to that country. The CLI's ``reach --line`` and the app's front-line footprints both
+    come from here, so they agree.
+
+    Raises
+    ------
+    GeometryError
+        Nothing to launch from, or a bad radius/geometry.
     """
-    if radius_km is None:
-        if weapon is None:
-            msg = "Give a radius (km) or a weapon."
-            raise GeometryError(msg)
-        radius_km = weapon.range_km
     r = geodesy.check_radius_km(radius_km)
     parts: list[BaseGeometry] = []
     if not isinstance(launch, BaseGeometry):
@@ -311,7 +308,34 @@ def reach(
     fp: BaseGeometry = areas[0] if len(areas) == 1 else shapely.union_all(areas)
     if into:
         fp = fp.intersection(geodesy.country_geometry(into))
-    area = geodesy.normalize_area(fp)
+    return geom, geodesy.normalize_area(fp)
+
+
+def reach(
+    launch: BaseGeometry | Sequence[Sequence[float] | LonLat],
+    radius_km: float | None = None,
+    *,
+    weapon: Weapon | None = None,
+    into: str | None = None,
+    min_population: int = 100_000,
+    targets: str | Path | None = None,
+    tolerance_m: float = geodesy.DEFAULT_TOLERANCE_M,
+    launch_label: str = "",
+    border: tuple[str, str] | None = None,
+) -> Reach:
+    """What lies within range of ``launch`` (points (lon, lat), a line, or a mix).
+
+    ``radius_km`` defaults to ``weapon.range_km``. ``into`` (ISO code or country name) clips the
+    footprint to that country. ``border=(a, b)`` adds the land border of a and b to the launch
+    geometry and uses the cached border footprint. ``targets`` is a CSV/GeoJSON file of points.
+    """
+    if radius_km is None:
+        if weapon is None:
+            msg = "Give a radius (km) or a weapon."
+            raise GeometryError(msg)
+        radius_km = weapon.range_km
+    r = geodesy.check_radius_km(radius_km)
+    geom, area = footprint_area(launch, r, into=into, border=border, tolerance_m=tolerance_m)
     problems: list[str] = []
     tdf: pd.DataFrame | None = None
     if targets is not None:
