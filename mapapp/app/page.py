@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from mapapp import settings
 from mapapp.app import mapview as appmap
 from mapapp.errors import InputError, MapAppError
 from mapapp.maps import model as appmodel
@@ -112,7 +112,7 @@ def _init_session() -> None:
         return
     seeds = appstate.seed_files(appstate.seed_dir())
     params = st.query_params.to_dict()
-    start = os.environ.get("MAPAPP_ARTICLE")
+    start = settings.get("MAPAPP_ARTICLE")
     if start and "article" not in params:
         params["article"] = start
     state, warnings = appstate.from_query(params, seeds)
@@ -230,22 +230,29 @@ def _add_place_cb() -> None:
     if not query:
         _flash("warning", "Type a place name to add it as a launch point.")
         return
+    from mapapp.data.resolver import resolve
+
     try:
-        hits = _gazetteer().search(query, limit=5)  # type: ignore[attr-defined]
-    except InputError as err:
+        res = resolve(query, prefer="point")
+    except MapAppError as err:
         _flash("warning", f"{err}")
         return
-    if not hits:
-        _flash("warning", f"No place called {query!r} in the gazetteer; check the spelling.")
-        return
-    p = hits[0]
+    p = res.place
     lp = LaunchPoint(p.name, p.lon, p.lat)
     ss["extra_points"][lp.name] = lp
     if lp.name not in ss["launch_names"]:
         ss["launch_names"] = [*ss["launch_names"], lp.name]
     ss["place_query"] = ""
+    others = ""
+    if res.ambiguous:
+        others = (
+            " Other places of that name: "
+            + "; ".join(c.label for c in res.candidates[1:4])
+            + " — add a qualifier (e.g. 'Pokrovsk, Donetsk') to choose."
+        )
     _flash(
-        "success", f"Added launch point {p.name} ({p.kind}, {p.country_code or '—'}; {format_latlon(p.lat, p.lon, 3)})."
+        "success",
+        f"Added launch point {res.candidates[0].label}; {format_latlon(p.lat, p.lon, 3)}.{others}",
     )
 
 
