@@ -283,19 +283,17 @@ def border_geometry(border: str, radius_km: float) -> BaseGeometry:
 
 
 def range_layers(weapons: Sequence[Weapon], launch: Sequence[LaunchPoint], border: str) -> tuple[RangeLayer, ...]:
-    """For each weapon: rings around the launch points (if any), and the footprint from ``border``
-    (if not ``""``)."""
-    out: list[RangeLayer] = []
-    origins = tuple((p.name, p.lonlat) for p in launch)
+    """A ring per launch point and weapon, each in its launch point's colour and named for it
+    (:func:`mapapp.maps.origins.ring_layers`), then each weapon's footprint from ``border`` (if not ``""``)."""
+    from mapapp.maps.origins import ring_layers
+
+    out: list[RangeLayer] = list(ring_layers(weapons, launch))
     for w in weapons:
-        if launch:
-            geom = rings_geometry([(p.lon, p.lat) for p in launch], w.range_km)
-            names = ", ".join(p.name for p in launch[:4]) + ("…" if len(launch) > 4 else "")
-            out.append(RangeLayer(w, "rings", geom, f"{format_km(w.range_km)} from {names}", origins=origins))
         if border:
             a, b = border_pair(border)
             geom = border_geometry(border, w.range_km)
-            out.append(RangeLayer(w, "footprint", geom, f"{format_km(w.range_km)} into {b} from the {a}–{b} border"))
+            label = f"{format_km(w.range_km)} into {b} from the {a}–{b} border"
+            out.append(RangeLayer(w, "footprint", geom, label, origin=f"the {a}–{b} border"))
     return tuple(out)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import importlib
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from mapapp import settings
 from mapapp.errors import DataDirError
 
 AssetKind = Literal["js", "css"]
@@ -116,7 +116,7 @@ def package_dir(package: str) -> Path:
 def node_modules_dir() -> Path:
     """The ``node_modules`` directory holding the npm packages (``$MAPAPP_NODE_MODULES`` or the
     repository's ``node_modules/``)."""
-    env = os.environ.get(NODE_MODULES_ENV, "").strip()
+    env = settings.get(NODE_MODULES_ENV).strip()
     return Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "node_modules"
 
 

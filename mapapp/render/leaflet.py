@@ -98,6 +98,9 @@ _CSS = f"""
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff; }}
 .mapapp-tlabel {{ font-size: 11px; font-weight: 500; color: {IN_RANGE}; }}
 .mapapp-label::before {{ display: none; }}
+.mapapp-ring-label {{ display: inline-block; transform: translate(-50%, -115%); background: rgba(255,255,255,0.88);
+  border-radius: 3px; padding: 1px 5px; font-size: 11px; font-weight: 700; white-space: nowrap;
+  border: 1.5px solid currentColor; }}
 .mapapp-clabel {{ font-size: 13px; letter-spacing: 0.08em; text-transform: uppercase; color: #777;
   white-space: nowrap; pointer-events: none; text-align: center;
   text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
@@ -469,6 +472,11 @@ def _add_range(m: folium.Map, spec: MapSpec, layer: RangeLayer) -> None:
         "geometry": _geojson(layer.geometry),
     }
     origins = [[*_latlon(ll), esc(name)] for name, ll in layer.origins]
+    # a ring measured from one named point carries its name at its top: "ATACMS 300 km from Sumy"
+    label = []
+    if layer.kind == "rings" and layer.origin and len(layer.origins) == 1 and not layer.geometry.is_empty:
+        top = round(min(layer.geometry.bounds[3], 85.0), 6)
+        label = [top, round(layer.origins[0][1].lon, 6), esc(layer.title), esc(color)]
     JsSnippet(
         f"""
         var g = L.geoJSON({js_json(data)}, {{pane: "mapapp-ranges", style: {js_json(style)}}});
@@ -478,8 +486,16 @@ def _add_range(m: folium.Map, spec: MapSpec, layer: RangeLayer) -> None:
         {js_json(origins)}.forEach(function (d) {{
             L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 5, color: "#fff", weight: 2,
                 fillColor: {js_json(color)}, fillOpacity: 1}})
-             .bindTooltip("Launch point: " + d[2]).addTo(parent);
+             .bindTooltip(d[2], {{permanent: true, direction: "right", offset: [7, 0],
+                           className: "mapapp-label"}}).addTo(parent);
         }});
+        var lab = {js_json(label)};
+        if (lab.length) {{
+            L.marker([lab[0], lab[1]], {{pane: "mapapp-points", interactive: false, keyboard: false,
+                icon: L.divIcon({{className: "", iconSize: null, iconAnchor: [0, 0],
+                    html: '<span class="mapapp-ring-label" style="color:' + lab[3] + '">' + lab[2] + '</span>'}})}})
+             .addTo(parent);
+        }}
         """,
         name="Range",
     ).add_to(fg)

@@ -47,8 +47,6 @@ _TOOLS_CSS = """
 .mapapp-fs a { font-size: 18px; line-height: 30px; text-align: center; font-weight: 700; }
 .mapapp-measure-label { background: rgba(255,255,255,0.9); border: 1px solid #0f172a; border-radius: 3px;
   padding: 1px 4px; font-size: 11px; font-weight: 600; color: #0f172a; white-space: nowrap; }
-.mapapp-ring-label { background: rgba(255,255,255,0.88); border-radius: 3px; padding: 1px 5px;
-  font-size: 11px; font-weight: 700; white-space: nowrap; border: 1.5px solid currentColor; }
 .leaflet-container:fullscreen { width: 100% !important; height: 100% !important; }
 @media (max-width: 480px) { .mapapp-legend { font-size: 11px; max-width: 60vw; } }
 """
