@@ -45,7 +45,7 @@ def test_opens_on_seed_with_places_events_and_footprint(seeded: AppTest) -> None
     assert "markerClusterGroup" in layers  # events
     assert any("Kursk" in str(df.value.to_dict()) for df in seeded.dataframe)
     titles = [c.label for c in seeded.sidebar.checkbox]
-    assert "ATACMS (300 km) footprint" in titles and "Places (article)" in titles
+    assert "ATACMS 300 km from the UKR–RUS border" in titles and "Places (article)" in titles
 
 
 def test_every_map_asset_is_served_locally(seeded: AppTest) -> None:

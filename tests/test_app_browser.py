@@ -42,7 +42,7 @@ LOCAL_PREFIXES = (
     "blob:",
     "about:",
 )
-FOOTPRINT_LABEL = "ATACMS (300 km) footprint"
+FOOTPRINT_LABEL = "ATACMS 300 km from the UKR–RUS border"
 
 # JS run inside the st_folium iframe: does the Leaflet map hold a vector layer of this colour?
 HAS_COLOR = """(color) => {

@@ -21,6 +21,7 @@ from streamlit_folium import st_folium
 
 from mapapp import settings
 from mapapp.app import mapview as appmap
+from mapapp.app import tools
 from mapapp.errors import InputError, MapAppError
 from mapapp.maps import model as appmodel
 from mapapp.maps import viewstate as appstate
@@ -116,6 +117,7 @@ def _init_session() -> None:
     if start and "article" not in params:
         params["article"] = start
     state, warnings = appstate.from_query(params, seeds)
+    warnings += tools.init_from_query(params)
     ss = st.session_state
     ss["_init"] = True
     ss["url_warnings"] = warnings
@@ -453,26 +455,35 @@ def _reach_panel(
     if not layers:
         st.caption("Choose a weapon and a launch point (or the border) to see what lies in range.")
         return
-    for lay in layers:
-        inside = [r for r in rows if r.layer_key == lay.key and r.in_range]
-        st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \nArea in range: **{areas.get(lay.key, 0):,.0f} km²**")
-        if inside:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {"place": r.place, "kind": r.kind, "distance km": r.distance_km, "margin km": r.margin_km}
-                        for r in inside
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-                height=min(36 + 35 * len(inside), 250),
-            )
-        else:
-            st.caption("No checked place lies in range.")
-        src = lay.weapon.source
-        if src:
-            st.caption(md(f"Range {lay.weapon.range_reported or format_km(lay.weapon.range_km)} — {src}"))
+    from mapapp.maps.origins import by_origin
+
+    for origin, group in by_origin(layers):
+        st.markdown(f"##### From {md(origin)}")
+        for lay in group:
+            _reach_layer(lay, rows, areas)
+
+
+def _reach_layer(lay: appmodel.RangeLayer, rows: list[appmodel.ReachRow], areas: dict[str, float]) -> None:
+    """One range layer's reach: its area and the checked places inside it."""
+    inside = [r for r in rows if r.layer_key == lay.key and r.in_range]
+    st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \nArea in range: **{areas.get(lay.key, 0):,.0f} km²**")
+    if inside:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"place": r.place, "kind": r.kind, "distance km": r.distance_km, "margin km": r.margin_km}
+                    for r in inside
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(36 + 35 * len(inside), 250),
+        )
+    else:
+        st.caption("No checked place lies in range.")
+    src = lay.weapon.source
+    if src:
+        st.caption(md(f"Range {lay.weapon.range_reported or format_km(lay.weapon.range_km)} — {src}"))
 
 
 # --------------------------------------------------------------------------- map + snapshots
@@ -555,59 +566,6 @@ def _state(
     )
 
 
-def _store_page(store_dir: str) -> None:
-    """An event store over time: a date slider; single events, or density cells when many."""
-    from mapapp.corpus.store import open_store
-    from mapapp.maps.storeview import store_spec, store_view
-
-    try:
-        store = open_store(store_dir)
-        whole = store_view(store)
-    except MapAppError as err:
-        st.error(md(err))
-        return
-    st.markdown(f"#### Event store: {md(store_dir)}")
-    c = store.counts()
-    st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
-    since = until = None
-    if whole.dates and whole.dates[0] < whole.dates[1]:
-        since, until = st.slider(
-            "Dates",
-            min_value=whole.dates[0],
-            max_value=whole.dates[1],
-            value=whole.dates,
-            key="store_dates",
-            format="YYYY-MM-DD",
-        )
-    view = store_view(store, since, until)
-    spec = store_spec(view, title=f"Event store: {store_dir}", tiles=bool(st.session_state.get("tiles")))
-    bounds = spec.bounds or spec.focus_bounds()
-    try:
-        base, control = appmap.base_map(spec, bounds)
-        groups = appmap.layer_groups(spec, bounds)
-    except MapAppError as err:
-        st.error(md(f"Cannot draw the map: {err}"))
-        return
-    w, s, e, n = bounds
-    st_folium(
-        base,
-        key=f"store-map-{store_dir}",
-        height=appmap.MAP_HEIGHT_PX,
-        use_container_width=True,
-        feature_group_to_add=list(groups.values()),
-        layer_control=control,
-        center=((s + n) / 2, (w + e) / 2),
-        zoom=appmap.fit_zoom(bounds),
-        returned_objects=[],
-    )
-    dense_note = " — too many to draw one by one: hexagons coloured by event count" if view.dense else ""
-    st.caption(md(spec.subtitle + dense_note))
-    if view.by_type:
-        st.dataframe(
-            pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}), hide_index=True
-        )
-
-
 def main() -> None:
     st.set_page_config(page_title="mapapp — conflict map", page_icon="🗺️", layout="wide")
     _static_assets()
@@ -625,7 +583,7 @@ def main() -> None:
         help="Show an event store instead of an article: events over time.",
     )
     if store_dir.strip():
-        _store_page(store_dir.strip())
+        tools.timeline_page(store_dir.strip())
         return
     doc = _choose_article()
     _show_flash()
@@ -635,14 +593,20 @@ def main() -> None:
     overrides: dict[str, str] = ss["overrides"].setdefault(doc.key, {})
     marks = appmodel.place_marks(analysis, overrides)
     weapons, launch, border = _controls(marks)
+    tools.search_box()
+    tools.targets_list()
+    tools.measure_panel()
+    tools.front_panel()
 
     layers: tuple[appmodel.RangeLayer, ...] = ()
     try:
         layers = _range_layers(tuple(weapons), tuple(launch), border)
     except MapAppError as err:
         st.error(md(f"Cannot draw the ranges: {err}"))
-    reach_key = (tuple(weapons), tuple(launch), border, tuple(pm.place.id for pm in marks))
-    rows, areas = _reach(layers, marks, border, reach_key) if layers else ([], {})
+    layers = (*layers, *tools.front_layers(weapons))
+    checked = (*marks, *tools.target_marks())
+    reach_key = (tuple(lay.key for lay in layers), tuple(launch), border, tuple(pm.place.id for pm in checked))
+    rows, areas = _reach(layers, checked, border, reach_key) if layers else ([], {})
     targets = appmodel.targets_for_map(rows)
 
     st.markdown(f"#### {md(doc.title)}")
@@ -700,7 +664,9 @@ def main() -> None:
         try:
             base_key = (doc.key, doc.title, spec.attribution(), view, spec.basemap, spec.tiles)
             base, control = copy.deepcopy(_base_map(spec, view, base_key))
+            tools.decorate(base)  # type: ignore[arg-type]
             groups = appmap.layer_groups(spec, view)
+            groups.update(tools.map_groups())
         except MapAppError as err:
             st.error(md(f"Cannot draw the map: {err}"))
             return
@@ -716,8 +682,9 @@ def main() -> None:
             layer_control=control,
             center=center,
             zoom=zoom,
-            returned_objects=["last_clicked", "center", "zoom", "bounds"],
+            returned_objects=["last_clicked", "center", "zoom", "bounds", "all_drawings"],
         )
+        tools.take_map_output(out)
         if isinstance(out, dict):
             c = out.get("center")
             if isinstance(c, dict) and "lat" in c and "lng" in c:
@@ -740,7 +707,7 @@ def main() -> None:
         _reach_panel(layers, rows, areas)
 
     state = _state(ss["article_choice"], weapons, launch, border, hidden)
-    query = state.to_query()
+    query = {**state.to_query(), **tools.link_query()}
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
 

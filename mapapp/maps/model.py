@@ -343,11 +343,13 @@ def reach_table(
     rows: list[ReachRow] = []
     line = None
     for layer in layers:
-        if layer.kind == "footprint":
+        if layer.kind == "footprint" and layer.source is not None:  # from the user's front line or area
+            ref: BaseGeometry = layer.source
+        elif layer.kind == "footprint":
             if line is None:
                 a, b = border_pair(border)
                 line = geodesy.land_border(a, b)
-            ref: BaseGeometry = line
+            ref = line
         else:
             ref = shapely.MultiPoint([(ll.lon, ll.lat) for _, ll in layer.origins])
         prepared = layer.geometry
@@ -355,11 +357,13 @@ def reach_table(
         for name, kind, lon, lat, cc in cands.values():
             pt = Point(lon, lat)
             inside = bool(prepared.covers(pt))
-            if layer.kind == "footprint" and not inside and cc != into_cc:
+            if layer.kind == "footprint" and layer.source is None and not inside and cc != into_cc:
                 # a footprint is clipped to the target country: other countries' places are not
                 # "out of range", they are outside the question asked
                 continue
             dist = geodesy.distance_to_geometry_km((lon, lat), ref)
+            if layer.source is not None and not inside and dist <= layer.weapon.range_km:
+                continue  # within reach but clipped away (another country): outside the question asked
             rows.append(
                 ReachRow(
                     layer.key,

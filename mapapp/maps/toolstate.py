@@ -112,9 +112,7 @@ def encode_shape(geom: BaseGeometry) -> str:
     """A line or area as the link's ``front`` value (see the module docstring); "" if neither."""
     polys = _polys(geom)
     if polys:
-        return "area." + ",".join(
-            ";".join(encode_polyline(_xy(r)) for r in (p.exterior, *p.interiors)) for p in polys
-        )
+        return "area." + ",".join(";".join(encode_polyline(_xy(r)) for r in (p.exterior, *p.interiors)) for p in polys)
     lines = _lines(geom)
     if lines:
         return "line." + ",".join(encode_polyline(_xy(ln)) for ln in lines)

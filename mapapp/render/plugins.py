@@ -26,8 +26,9 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from mapapp.geo.measure import Measurement, format_bearing, format_distance, geodesic_path
+from mapapp.maps.spec import MapSpec
 from mapapp.render import assets
-from mapapp.render.leaflet import JsSnippet, LayerGroup, esc, js_json
+from mapapp.render.leaflet import JsSnippet, LayerGroup, esc, js_json, legend_html
 
 #: Colour of measured paths and of the user's drawn shapes.
 MEASURE_COLOR = "#0f172a"
@@ -252,6 +253,29 @@ def measure_group(m: Measurement, title: str = "Measurement") -> LayerGroup:
     return fg
 
 
+def legend_group(spec: MapSpec) -> LayerGroup:
+    """The legend of ``spec`` as a layer (a bottom-right box, foldable by :func:`collapsible_legend`)."""
+    fg = LayerGroup("legend", "Legend", control=False, show=True)
+    JsSnippet(
+        f"""
+        var Box = L.Control.extend({{
+            onAdd: function () {{
+                var d = L.DomUtil.create("div", "mapapp-box mapapp-legend");
+                d.innerHTML = this.options.content;
+                L.DomEvent.disableClickPropagation(d);
+                L.DomEvent.disableScrollPropagation(d);
+                return d;
+            }}
+        }});
+        var lg = new Box({{position: "bottomright", content: {js_json(legend_html(spec))}}});
+        parent.on("add", function () {{ lg.addTo(map); }});
+        parent.on("remove", function () {{ lg.remove(); }});
+        """,
+        name="Legend",
+    ).add_to(fg)
+    return fg
+
+
 def shape_group(geom: BaseGeometry, title: str, key: str = LAYER_FRONT, color: str = FRONT_COLOR) -> LayerGroup:
     """A user's line or area (lon/lat shapely geometry) as a layer, drawn as given."""
     fg = LayerGroup(key, title, show=True)
@@ -277,6 +301,7 @@ __all__ = [
     "collapsible_legend",
     "draw_control",
     "fullscreen_control",
+    "legend_group",
     "measure_group",
     "shape_group",
     "tools_css",

@@ -1,0 +1,662 @@
+"""The analyst's tools in the Streamlit app: find a place, measure, front lines, the store timeline.
+
+* :func:`search_box` - one box for a place name or coordinates (decimal, degrees-minutes-seconds,
+  MGRS) through :func:`mapapp.data.resolver.resolve`; the candidates are listed (name, kind,
+  admin-1, country, population) and the chosen one becomes a launch point, a reach target, a
+  point of the measurement, or where the map zooms to.
+* :func:`measure_panel` - geodesic distance and initial bearing (:mod:`mapapp.geo.measure`)
+  along points from the search box, map clicks or a line drawn on the map; km and miles.
+* :func:`front_panel` - a front line or area of control loaded from GeoJSON/KML or drawn on the
+  map; each chosen weapon's footprint from it (:func:`mapapp.maps.origins.shape_layers`, the
+  same area as ``mapapp reach --line``).
+* :func:`timeline_page` - an event store over time: a date range that ignores outliers, a play
+  button stepping through days/weeks/months, what is drawn and hidden and why; the view holds
+  still while it plays.
+
+Every control's state goes into the shared link (:mod:`mapapp.maps.toolstate`). The page calls
+these through a few hook lines; state lives in ``st.session_state`` under ``t_*`` keys.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import shapely
+import streamlit as st
+from branca.element import Element
+from shapely.geometry import shape as to_shape
+from shapely.geometry.base import BaseGeometry
+from streamlit_folium import st_folium
+
+from mapapp.app import mapview as appmap
+from mapapp.errors import InputError, MapAppError
+from mapapp.geo.measure import format_bearing, format_distance, measure_path
+from mapapp.maps.spec import LAYER_DENSITY, MapSpec, PlaceMark, RangeLayer
+from mapapp.maps.timeline import STEPS, Timeline, step_index, step_windows, timeline_of
+from mapapp.maps.toolstate import ToolState, shape_for_link, tools_from_query
+from mapapp.maps.viewstate import LaunchPoint, check_lonlat, md
+from mapapp.model import LonLat, Place, Weapon
+from mapapp.render import leaflet as render
+from mapapp.render import plugins
+from mapapp.render.leaflet import format_latlon
+
+#: Seconds between two steps while the timeline plays.
+PLAY_INTERVAL_S = 1.5
+#: Zoom level a "Zoom to" pick opens at.
+ZOOM_TO_LEVEL = 9
+#: Countries a front-line footprint can be clipped to, first in the list (the rest follow by name).
+INTO_FIRST = ("RUS", "UKR", "BLR")
+
+
+# --------------------------------------------------------------------------- state and link
+
+
+def init_from_query(params: Mapping[str, str | list[str]]) -> list[str]:
+    """First run of a session: the tools' state from the link; returns warnings to show."""
+    state, warnings = tools_from_query(params)
+    ss = st.session_state
+    ss["t_measure"] = [(f"{p.lat:.4f}, {p.lon:.4f}", p) for p in state.measure]
+    ss["t_front"] = state.front
+    ss["t_front_name"] = state.front_name or ("the front line" if state.front is not None else "")
+    ss["t_into"] = state.into
+    ss["t_targets"] = {t.name: t for t in state.targets}
+    ss["t_step"] = state.step
+    ss["t_cum"] = state.cumulative
+    ss["t_playing"] = False
+    ss["t_drawings"] = []
+    ss["t_click"] = None
+    if state.store:
+        ss["store_dir"] = state.store
+    win = (_one(params, "from"), _one(params, "to"))
+    ss["t_window"] = win if any(win) else None
+    return warnings
+
+
+def _one(params: Mapping[str, str | list[str]], key: str) -> str:
+    v = params.get(key)
+    if isinstance(v, list):
+        v = v[-1] if v else ""
+    return str(v or "").strip()
+
+
+def tool_state() -> ToolState:
+    """The tools' current state (for the link)."""
+    ss = st.session_state
+    return ToolState(
+        measure=tuple(p for _n, p in ss.get("t_measure", [])),
+        front=ss.get("t_front"),
+        front_name=ss.get("t_front_name", ""),
+        into=ss.get("t_into", ToolState.into),
+        targets=tuple(ss.get("t_targets", {}).values()),
+        store=(ss.get("store_dir") or "").strip(),
+        step=ss.get("t_step", "week"),
+        cumulative=bool(ss.get("t_cum")),
+    )
+
+
+def link_query() -> dict[str, str]:
+    """The tools' URL query parameters (merged into the page's link)."""
+    return tool_state().to_query()
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state.setdefault("flash", []).append((kind, text))
+
+
+# --------------------------------------------------------------------------- search
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _resolve(query: str) -> object:
+    from mapapp.data.resolver import resolve
+
+    return resolve(query, prefer="point", limit=8)
+
+
+def _candidate_label(c: object, first: bool) -> str:
+    p: Place = c.place  # type: ignore[attr-defined]
+    if p.kind == "point":
+        return f"{format_latlon(p.lat, p.lon, 5)} (coordinates)"
+    far = "" if first else f" — {c.distance_km:,.0f} km from the first"  # type: ignore[attr-defined]
+    return f"{c.label}{far}"  # type: ignore[attr-defined]
+
+
+def _use_pick(action: str, name: str, lon: float, lat: float) -> None:
+    """Callback of the search box's buttons: use the picked place as ``action``."""
+    ss = st.session_state
+    lp = LaunchPoint(name, lon, lat)
+    where = format_latlon(lat, lon, 3)
+    if action == "launch":
+        ss.setdefault("extra_points", {})[name] = lp
+        if name not in ss.get("launch_names", []):
+            ss["launch_names"] = [*ss.get("launch_names", []), name]
+        _flash("success", f"Added launch point {name} ({where}).")
+    elif action == "target":
+        ss.setdefault("t_targets", {})[name] = lp
+        _flash("success", f"Checking reach to {name} ({where}).")
+    elif action == "measure":
+        ss.setdefault("t_measure", []).append((name, LonLat(lon, lat)))
+        _flash("success", f"Added {name} ({where}) to the measurement.")
+    else:
+        ss["map_center"], ss["map_zoom"] = (lat, lon), ZOOM_TO_LEVEL
+        ss["t_zoom_to"] = (lat, lon, ZOOM_TO_LEVEL)
+        _flash("success", f"Zoomed to {name} ({where}).")
+
+
+def search_box() -> None:
+    """The sidebar's "Find a place" box: candidates to choose from, and what to do with the pick."""
+    sb = st.sidebar
+    sb.subheader("Find a place")
+    query = sb.text_input(
+        "Place name or coordinates",
+        key="t_q",
+        placeholder="Pokrovsk · 47.84, 35.14 · 37U DQ 12345 67890",
+        help="A name (add ', Donetsk' or ', Ukraine' to narrow it), decimal degrees (lat, lon), "
+        "degrees-minutes-seconds (47°50′N 35°08′E) or an MGRS reference.",
+    ).strip()
+    if not query:
+        return
+    try:
+        res = _resolve(query)
+    except MapAppError as err:
+        sb.warning(md(err))
+        return
+    cands = list(res.candidates) or []  # type: ignore[attr-defined]
+    if not cands:
+        sb.warning(md(f"Nothing found for {query!r}."))
+        return
+    labels = [_candidate_label(c, i == 0) for i, c in enumerate(cands)]
+    i = sb.radio(
+        "Candidates" if len(cands) > 1 else "Found",
+        list(range(len(cands))),
+        format_func=lambda k: labels[k],
+        key=f"t_pick:{query}",
+    )
+    if i == 0 and res.why:  # type: ignore[attr-defined]
+        sb.caption(md(res.why))  # type: ignore[attr-defined]
+    p: Place = cands[i or 0].place
+    name = p.name if p.kind != "point" else f"{p.lat:.4f}, {p.lon:.4f}"
+    args = (name, p.lon, p.lat)
+    c1, c2 = sb.columns(2)
+    c1.button("Launch point", key="t_use_launch", on_click=_use_pick, args=("launch", *args))
+    c2.button("Reach target", key="t_use_target", on_click=_use_pick, args=("target", *args))
+    c1.button("Zoom to", key="t_use_zoom", on_click=_use_pick, args=("zoom", *args))
+    c2.button("Measure", key="t_use_measure", on_click=_use_pick, args=("measure", *args))
+
+
+def target_marks() -> tuple[PlaceMark, ...]:
+    """The reach targets picked in the search box, as marks the reach table checks."""
+    out = []
+    for t in st.session_state.get("t_targets", {}).values():
+        place = Place(f"pt:{t.lon:.6f},{t.lat:.6f}", t.name, "point", t.lon, t.lat)
+        out.append(PlaceMark(place, (t.name,), (), 1.0, 1, label=True))
+    return tuple(out)
+
+
+def _drop_target(name: str) -> None:
+    st.session_state.get("t_targets", {}).pop(name, None)
+
+
+def targets_list() -> None:
+    """The picked reach targets, each removable (sidebar)."""
+    targets = st.session_state.get("t_targets", {})
+    if not targets:
+        return
+    st.sidebar.caption("Reach targets you picked:")
+    for name in list(targets):
+        st.sidebar.button(f"✕ {name}", key=f"t_drop:{name}", on_click=_drop_target, args=(name,))
+
+
+# --------------------------------------------------------------------------- map glue
+
+
+def decorate(base: Element) -> Element:
+    """Add the draw toolbar, full screen and foldable legend to a base map (fixed ids: the map's
+    script stays the same on every rerun)."""
+    return plugins.add_app_tools(base, appmap.STATIC_PREFIX)
+
+
+#: What ``st_folium`` must return for the tools (merge into ``returned_objects``).
+RETURNED = ["all_drawings", "last_clicked"]
+
+
+def take_map_output(out: object) -> None:
+    """Keep what the map reported that the tools use: drawn shapes and the last click."""
+    if not isinstance(out, dict):
+        return
+    ss = st.session_state
+    drawings = out.get("all_drawings")
+    if isinstance(drawings, list):
+        ss["t_drawings"] = drawings
+    click = out.get("last_clicked")
+    if isinstance(click, dict) and "lat" in click and "lng" in click:
+        ss["t_click"] = (float(click["lat"]), float(click["lng"]))
+
+
+def _feature_shape(feature: object) -> BaseGeometry | None:
+    """A drawn GeoJSON feature as a shapely line/area/point, longitudes wrapped to -180..180."""
+    if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
+        return None
+    try:
+        geom = to_shape(feature["geometry"])
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if geom.is_empty or geom.geom_type not in ("LineString", "Polygon", "Point"):
+        return None
+
+    def wrap(xy: object) -> object:
+        import numpy as np
+
+        a = np.asarray(xy, dtype=float)
+        a[:, 0] = (a[:, 0] + 180.0) % 360.0 - 180.0
+        return a
+
+    return shapely.transform(geom, wrap)  # type: ignore[arg-type]
+
+
+def drawn(kind: str) -> BaseGeometry | None:
+    """The last drawn shape of ``kind`` ("line", "area", "point", "shape" = line or area), or None."""
+    want = {
+        "line": ("LineString",),
+        "area": ("Polygon",),
+        "point": ("Point",),
+        "shape": ("LineString", "Polygon"),
+    }[kind]
+    for f in reversed(st.session_state.get("t_drawings", [])):
+        g = _feature_shape(f)
+        if g is not None and g.geom_type in want:
+            return g
+    return None
+
+
+def map_groups() -> dict[str, Element]:
+    """The tools' own layers for the map: the measured path and the front line/area."""
+    ss = st.session_state
+    out: dict[str, Element] = {}
+    pts = [p for _n, p in ss.get("t_measure", [])]
+    if len(pts) >= 2:
+        with contextlib.suppress(MapAppError):  # a bad point is reported by the measure panel
+            out[plugins.LAYER_MEASURE] = plugins.measure_group(measure_path(pts))
+    front = ss.get("t_front")
+    if front is not None:
+        out[plugins.LAYER_FRONT] = plugins.shape_group(front, _front_title())
+    return out
+
+
+def _front_title() -> str:
+    name = st.session_state.get("t_front_name") or "the front line"
+    return name[:1].upper() + name[1:]
+
+
+# --------------------------------------------------------------------------- measure
+
+
+def _measure_drawn() -> None:
+    g = drawn("line")
+    if g is None:
+        return
+    st.session_state["t_measure"] = [
+        (f"vertex {i + 1}", LonLat(float(x), float(y))) for i, (x, y) in enumerate(shapely.get_coordinates(g))
+    ]
+
+
+def _measure_click() -> None:
+    click = st.session_state.get("t_click")
+    if click is None:
+        return
+    try:
+        ll = check_lonlat(click[1], click[0])
+    except InputError as err:
+        _flash("warning", str(err))
+        return
+    st.session_state.setdefault("t_measure", []).append((f"{ll.lat:.4f}, {ll.lon:.4f}", ll))
+
+
+def _measure_pop() -> None:
+    pts = st.session_state.get("t_measure", [])
+    if pts:
+        pts.pop()
+
+
+def _measure_clear() -> None:
+    st.session_state["t_measure"] = []
+
+
+def measure_panel() -> None:
+    """The sidebar's "Measure" section: geodesic distance and bearing along the chosen points."""
+    ss = st.session_state
+    pts: list[tuple[str, LonLat]] = ss.setdefault("t_measure", [])
+    with st.sidebar.expander("Measure distance", expanded=bool(pts)):
+        st.caption(
+            "Add points with the search box (“Measure”), by clicking the map, or draw a line with the "
+            "map's line tool. Distances are geodesic (WGS84 ellipsoid)."
+        )
+        c1, c2 = st.columns(2)
+        click = ss.get("t_click")
+        c1.button(
+            "Add clicked point",
+            key="t_m_click",
+            on_click=_measure_click,
+            disabled=click is None,
+            help=f"Last click: {format_latlon(click[0], click[1], 3)}" if click else "Click the map first.",
+        )
+        c2.button("Measure drawn line", key="t_m_drawn", on_click=_measure_drawn, disabled=drawn("line") is None)
+        if not pts:
+            return
+        if len(pts) >= 2:
+            try:
+                m = measure_path([p for _n, p in pts])
+            except MapAppError as err:
+                st.warning(md(err))
+                return
+            st.markdown(f"**Distance: {md(format_distance(m.total_km))}**")
+            st.caption(md(f"Initial bearing {format_bearing(m.legs[0].bearing_deg)} from {pts[0][0]}"))
+            rows = [
+                {
+                    "from": pts[i][0],
+                    "to": pts[i + 1][0],
+                    "km": round(leg.distance_km, 1),
+                    "miles": round(leg.distance_mi, 1),
+                    "bearing": format_bearing(leg.bearing_deg),
+                }
+                for i, leg in enumerate(m.legs)
+            ]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            if len(m.legs) > 1:
+                st.caption(md(f"Straight from first to last point: {format_distance(m.straight_km)}"))
+        else:
+            st.caption(md(f"Point 1: {pts[0][0]} — add another point."))
+        c1, c2 = st.columns(2)
+        c1.button("Remove last point", key="t_m_pop", on_click=_measure_pop)
+        c2.button("Clear", key="t_m_clear", on_click=_measure_clear)
+
+
+# --------------------------------------------------------------------------- front line
+
+
+def _set_front(geom: BaseGeometry, name: str) -> None:
+    ss = st.session_state
+    ss["t_front"] = geom
+    ss["t_front_name"] = name
+
+
+def _use_drawn_front() -> None:
+    g = drawn("shape")
+    if g is not None:
+        _set_front(g, "the drawn line" if g.geom_type == "LineString" else "the drawn area")
+
+
+def _clear_front() -> None:
+    st.session_state["t_front"] = None
+    st.session_state["t_front_name"] = ""
+
+
+@st.cache_resource(show_spinner=False)
+def _into_options() -> dict[str, str]:
+    from mapapp.data.countries import countries
+
+    names = {c.iso3: c.name for c in countries() if c.iso3}
+    first = {k: f"{names.get(k, k)} ({k})" for k in INTO_FIRST}
+    rest = {k: f"{v} ({k})" for k, v in sorted(names.items(), key=lambda kv: kv[1]) if k not in first}
+    return {"": "Any country (not clipped)", **first, **rest}
+
+
+def front_panel() -> None:
+    """The sidebar's "Front line or area" section: load GeoJSON/KML or use a drawn shape."""
+    ss = st.session_state
+    front = ss.get("t_front")
+    with st.sidebar.expander("Front line or area of control", expanded=front is not None):
+        up = st.file_uploader(
+            "GeoJSON or KML file",
+            type=["geojson", "json", "kml"],
+            key="t_front_file",
+            help="A front line (LineString) or an area of control (Polygon), e.g. from a monitoring project.",
+        )
+        if up is not None:
+            sig = f"{up.name}:{up.size}"
+            if ss.get("t_front_sig") != sig:
+                ss["t_front_sig"] = sig
+                from mapapp.geo.userfiles import shape_from_bytes
+
+                try:
+                    _set_front(shape_from_bytes(up.getvalue(), up.name), f"the front line ({up.name})")
+                except MapAppError as err:
+                    st.error(md(err))
+        st.button(
+            "Use the drawn line or area",
+            key="t_front_drawn",
+            on_click=_use_drawn_front,
+            disabled=drawn("shape") is None,
+            help="Draw it first with the map's line or polygon tool.",
+        )
+        opts = _into_options()
+        if ss.get("t_into") not in opts:
+            ss["t_into"] = ToolState.into
+        st.selectbox("Footprint into", list(opts), format_func=lambda k: opts[k], key="t_into")
+        front = ss.get("t_front")
+        if front is None:
+            st.caption("Choose weapons above: each one's footprint is drawn from the line.")
+            return
+        from mapapp.geo.geodesy import line_length_km
+
+        n = int(shapely.get_num_coordinates(front))
+        kind = "area" if front.geom_type.endswith("Polygon") else "line"
+        outline = front.boundary if kind == "area" else front
+        st.caption(md(f"{_front_title()}: {kind}, {n:,} points, {line_length_km(outline):,.0f} km long."))
+        _text, tol = shape_for_link(front)
+        if tol:
+            st.caption(md(f"The link carries it simplified to about {tol * 111:,.1f} km."))
+        st.button("Remove the front line", key="t_front_clear", on_click=_clear_front)
+
+
+@st.cache_resource(show_spinner="Drawing the footprint from the line…", max_entries=32)
+def _front_layers(
+    weapons: tuple[Weapon, ...], _front: BaseGeometry, name: str, into: str, key: str
+) -> tuple[RangeLayer, ...]:
+    from mapapp.maps.origins import shape_layers
+
+    return shape_layers(weapons, _front, name, into)
+
+
+def front_layers(weapons: Sequence[Weapon]) -> tuple[RangeLayer, ...]:
+    """Each weapon's footprint from the front line (empty without a line or weapons)."""
+    ss = st.session_state
+    front = ss.get("t_front")
+    if front is None or not weapons:
+        return ()
+    key = shapely.to_wkb(front, hex=True)
+    try:
+        return _front_layers(
+            tuple(weapons), front, ss.get("t_front_name") or "the front line", ss.get("t_into", ""), key
+        )
+    except MapAppError as err:
+        st.error(md(f"Cannot draw the footprint from the line: {err}"))
+        return ()
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@st.cache_resource(show_spinner="Reading the event store…", max_entries=4)
+def _timeline(path: str, stamp: float) -> Timeline:
+    """The store's timeline, read once per store version (``stamp``: the manifest's mtime)."""
+    return timeline_of(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _store_base(_spec: MapSpec, view: tuple[float, float, float, float], key: str) -> tuple[Element, Element | None]:
+    return appmap.base_map(_spec, view)
+
+
+def _padded(extent: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
+    if extent is None:
+        return (20.0, 40.0, 45.0, 58.0)
+    w, s, e, n = extent
+    px, py = max(e - w, 2.0) * 0.06, max(n - s, 1.5) * 0.06
+    return (max(w - px, -180.0), max(s - py, -85.0), min(e + px, 180.0), min(n + py, 85.0))
+
+
+def _groups(spec: MapSpec, view: tuple[float, float, float, float]) -> dict[str, Element]:
+    """The window's dynamic layers: events (or density cells) and a legend, on a fixed view."""
+    groups = appmap.layer_groups(replace(spec, density=()), view)
+    groups.pop("legend", None)
+    if spec.density:
+        m = render.build_map(
+            replace(spec, basemap=False, tiles=None, events=(), places=(), ranges=(), targets=()),
+            asset_mode="served",
+            asset_prefix=appmap.STATIC_PREFIX,
+            view=view,
+            ready_flag=False,
+        )
+        fg = render.layer_group(m, LAYER_DENSITY)
+        if fg is not None:
+            del m._children[fg.get_name()]
+            groups[LAYER_DENSITY] = fg
+    if spec.density or spec.events:
+        groups["legend"] = plugins.legend_group(spec)
+    return groups
+
+
+def _toggle_play() -> None:
+    ss = st.session_state
+    ss["t_playing"] = not ss.get("t_playing")
+    ss["t_play_started"] = ss["t_playing"]
+
+
+def timeline_page(store_dir: str) -> None:
+    """An event store over time: date range (outliers left out), play, counts, a still map."""
+    from mapapp.corpus.store import MANIFEST, open_store
+
+    ss = st.session_state
+    try:
+        store = open_store(store_dir)
+        stamp = (Path(store_dir).expanduser() / MANIFEST).stat().st_mtime
+        tl = _timeline(str(Path(store_dir).expanduser().resolve()), stamp)
+    except (MapAppError, OSError) as err:
+        st.error(md(err))
+        return
+    st.markdown(f"#### Event store: {md(store_dir)}")
+    c = store.counts()
+    st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
+    b = tl.bounds
+    if b is None:
+        st.info("No event in this store has a date: the timeline has nothing to step through.")
+        _timeline_body(tl, store_dir, ())
+        return
+    if b.note():
+        st.caption(md(b.note()))
+    c1, c2, c3 = st.columns([2, 2, 2])
+    if ss.get("t_step") not in STEPS:
+        ss["t_step"] = "week"
+    c1.selectbox("Step", list(STEPS), key="t_step", format_func=lambda s: f"by {s}")
+    c2.checkbox("Cumulative", key="t_cum", help="Each step adds to the ones before instead of sliding.")
+    c3.button("⏸ Pause" if ss.get("t_playing") else "▶ Play", key="t_play", on_click=_toggle_play)
+    windows = step_windows(b.lo, b.hi, ss["t_step"], cumulative=bool(ss.get("t_cum")))
+    run_every = PLAY_INTERVAL_S if ss.get("t_playing") else None
+    st.fragment(run_every=run_every)(_timeline_body)(tl, store_dir, windows)
+
+
+def _window_default(tl: Timeline) -> tuple[dt.date, dt.date]:
+    b = tl.bounds
+    assert b is not None
+    win = st.session_state.pop("t_window", None)
+    lo, hi = b.lo, b.hi
+    if win:
+        try:
+            a = dt.date.fromisoformat(win[0]) if win[0] else lo
+            z = dt.date.fromisoformat(win[1]) if win[1] else hi
+            lo, hi = max(min(a, b.hi), b.lo), min(max(z, b.lo), b.hi)
+        except ValueError:
+            pass
+    return (lo, hi) if lo <= hi else (b.lo, b.hi)
+
+
+def _advance(windows: Sequence[tuple[dt.date, dt.date]]) -> None:
+    """One play step: the next window into the slider; stop after the last."""
+    ss = st.session_state
+    if not ss.get("t_playing") or not windows:
+        return
+    if ss.pop("t_play_started", False):
+        cur = ss.get("store_dates")
+        i = 0 if cur is None or cur[1] >= windows[-1][1] else step_index(windows, cur[1]) + 1
+    else:
+        i = ss.get("t_play_i", -1) + 1
+    if i >= len(windows):
+        ss["t_playing"] = False
+        st.rerun(scope="app")
+        return
+    ss["t_play_i"] = i
+    ss["store_dates"] = windows[i]
+
+
+def _timeline_body(tl: Timeline, store_dir: str, windows: Sequence[tuple[dt.date, dt.date]]) -> None:
+    ss = st.session_state
+    since = until = None
+    b = tl.bounds
+    if b is not None and b.lo < b.hi:
+        if "store_dates" not in ss:
+            ss["store_dates"] = _window_default(tl)
+        _advance(windows)
+        picked = st.slider("Dates", min_value=b.lo, max_value=b.hi, key="store_dates", format="YYYY-MM-DD")
+        since, until = picked  # type: ignore[misc]
+    view, counts = tl.view(since, until)
+    from mapapp.maps.storeview import store_spec
+
+    spec = store_spec(view, title=f"Event store: {store_dir}", tiles=bool(ss.get("tiles")))
+    fixed = _padded(tl.extent)
+    if ss.get("t_playing") and windows:
+        st.markdown(md(f"Step {ss.get('t_play_i', 0) + 1} of {len(windows)}"))
+    st.markdown(f"**{md(counts.summary())}**")
+    try:
+        base, control = copy.deepcopy(_store_base(replace(spec, density=(), events=()), fixed, store_dir))
+        decorate(base)
+        groups = _groups(spec, fixed)
+    except MapAppError as err:
+        st.error(md(f"Cannot draw the map: {err}"))
+        return
+    w, s, e, n = fixed
+    st_folium(
+        base,
+        key=f"store-map-{store_dir}",
+        height=appmap.MAP_HEIGHT_PX,
+        use_container_width=True,
+        feature_group_to_add=list(groups.values()),
+        layer_control=control,
+        center=((s + n) / 2, (w + e) / 2),
+        zoom=appmap.fit_zoom(fixed),
+        returned_objects=[],
+    )
+    dense_note = " — too many to draw one by one: hexagons coloured by event count" if view.dense else ""
+    st.caption(md(spec.subtitle + dense_note))
+    if view.by_type:
+        st.dataframe(
+            pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}), hide_index=True
+        )
+    q = tool_state().to_query()
+    if since is not None and b is not None and (since, until) != (b.lo, b.hi):
+        q["from"], q["to"] = since.isoformat(), until.isoformat() if until else ""
+    if q != st.query_params.to_dict():
+        st.query_params.from_dict(q)
+
+
+__all__ = [
+    "RETURNED",
+    "decorate",
+    "front_layers",
+    "front_panel",
+    "init_from_query",
+    "link_query",
+    "map_groups",
+    "measure_panel",
+    "search_box",
+    "take_map_output",
+    "target_marks",
+    "targets_list",
+    "timeline_page",
+]
