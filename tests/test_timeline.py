@@ -61,6 +61,14 @@ def test_many_far_dates_are_data_not_outliers() -> None:
     assert b is not None and b.lo.year == 2014 and b.outliers == 0
 
 
+def test_one_outlier_in_a_small_corpus() -> None:
+    days = [D(2024, 3, d) for d in (4, 12, 13, 21, 22, 29)] + [D(2006, 2, 14)]
+    b = date_bounds(days)
+    assert b is not None and (b.lo, b.hi, b.before) == (D(2024, 3, 4), D(2024, 3, 29), 1)
+    two = date_bounds([D(2006, 2, 14), D(2024, 3, 4)])  # which one is the outlier? neither
+    assert two is not None and two.outliers == 0
+
+
 def test_empty_and_single() -> None:
     assert date_bounds([]) is None
     assert date_bounds([None]) is None

@@ -106,7 +106,8 @@ def link_query() -> dict[str, str]:
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state.setdefault("flash", []).append((kind, text))
+    """A short message that takes no room in the page (a toast), so the map above does not move."""
+    st.toast(md(text), icon="⚠️" if kind == "warning" else "✅")
 
 
 # --------------------------------------------------------------------------- search

@@ -60,18 +60,19 @@ class DateBounds:
         return self.before + self.after
 
     def note(self) -> str:
-        """``"1 event outside 2024-01-03 – 2024-12-30 (first 2006-02-14) is left out as an outlier."``"""
+        """``"1 dated event far from the bulk of the dates is left out of the range (1 before
+        2024-01-03, the earliest 2006-02-14)."``"""
         if not self.outliers:
             return ""
         parts = []
         if self.before:
-            parts.append(f"{self.before:,} before (earliest {self.first.isoformat()})")
+            parts.append(f"{self.before:,} before {self.lo.isoformat()}, the earliest {self.first.isoformat()}")
         if self.after:
-            parts.append(f"{self.after:,} after (latest {self.last.isoformat()})")
+            parts.append(f"{self.after:,} after {self.hi.isoformat()}, the latest {self.last.isoformat()}")
         n = self.outliers
         return (
-            f"{n:,} dated event{'s' if n != 1 else ''} far outside the bulk of the dates "
-            f"({'; '.join(parts)}) {'are' if n != 1 else 'is'} left out of the range."
+            f"{n:,} dated event{'s' if n != 1 else ''} far from the bulk of the dates "
+            f"{'are' if n != 1 else 'is'} left out of the range ({'; '.join(parts)})."
         )
 
 
@@ -92,8 +93,8 @@ def date_bounds(
     A day is an outlier when it lies beyond Tukey's far fences (``far`` interquartile ranges
     outside the quartiles; the spread taken as at least ``min_spread_days``) *and* is not
     chained to the bulk by gaps of at most ``max(gap_days, IQR)`` days. If that would leave out
-    more than ``max_share`` of the days they are not outliers but the data, and nothing is left
-    out. Undated entries (None) are ignored.
+    more than ``max_share`` of the days (and more than one) they are not outliers but the data,
+    and nothing is left out. Undated entries (None) are ignored.
     """
     x = _ordinals(days)
     if len(x) == 0:
@@ -114,7 +115,7 @@ def date_bounds(
             break
         hi_i = int(v)
     n_before, n_after = int((x < lo_i).sum()), int((x > hi_i).sum())
-    if n_before + n_after > max_share * len(x):
+    if n_before + n_after > max(1.0, max_share * len(x)):
         lo_i, hi_i, n_before, n_after = first, last, 0, 0
     return DateBounds(
         dt.date.fromordinal(lo_i),

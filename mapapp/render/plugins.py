@@ -45,7 +45,7 @@ _TOOLS_CSS = """
 .mapapp-legend.mapapp-folded > :not(.mapapp-legend-toggle) { display: none; }
 .mapapp-legend.mapapp-toggled > h2 { display: none; }
 .mapapp-legend { overflow-y: auto; }
-.mapapp-fs a { font-size: 18px; line-height: 30px; text-align: center; font-weight: 700; }
+.mapapp-fs a { display: flex !important; align-items: center; justify-content: center; }
 .mapapp-measure-label { background: rgba(255,255,255,0.9); border: 1px solid #0f172a; border-radius: 3px;
   padding: 1px 4px; font-size: 11px; font-weight: 600; color: #0f172a; white-space: nowrap; }
 .leaflet-container:fullscreen { width: 100% !important; height: 100% !important; }
@@ -130,7 +130,9 @@ def fullscreen_control() -> JsSnippet:
                     var bar = L.DomUtil.create("div", "leaflet-bar mapapp-fs");
                     var a = L.DomUtil.create("a", "", bar);
                     a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button");
-                    a.setAttribute("aria-label", "Full screen"); a.innerHTML = "&#x26F6;";
+                    a.setAttribute("aria-label", "Full screen");
+                    a.innerHTML = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#333" ' +
+                        'stroke-width="2"><path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"/></svg>';
                     L.DomEvent.on(a, "click", function (ev) {
                         L.DomEvent.preventDefault(ev);
                         var el = map.getContainer();
