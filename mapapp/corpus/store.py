@@ -151,12 +151,13 @@ def content_hash(text: str) -> str:
 
 
 def point_wkb(lon: float | None, lat: float | None) -> bytes | None:
-    """Little-endian WKB of a 2-D point, or None when either coordinate is missing."""
+    """ISO WKB of a 2-D point (shapely), or None when either coordinate is missing."""
     if lon is None or lat is None or not (math.isfinite(lon) and math.isfinite(lat)):
         return None
-    import struct
+    import shapely
 
-    return struct.pack("<BIdd", 1, 1, float(lon), float(lat))
+    wkb: bytes = shapely.to_wkb(shapely.Point(float(lon), float(lat)), byte_order=1, flavor="iso")
+    return wkb
 
 
 def _geo_metadata(table: pa.Table) -> bytes:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from mapapp.corpus.store import EventStore, date_overlap, event_days, open_store
 from mapapp.errors import InputError
-from mapapp.maps.storeview import StoreView, default_cell_deg, frame_view
+from mapapp.maps.storeview import StoreView, default_cell_km, frame_view
 
 Step = Literal["day", "week", "month"]
 STEPS: tuple[Step, ...] = ("day", "week", "month")
@@ -254,7 +254,7 @@ class Timeline:
         self.extent: tuple[float, float, float, float] | None = (
             (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())) if len(xs) else None
         )
-        self.cell_deg = default_cell_deg(xs, ys)
+        self.cell_km = default_cell_km(xs, ys)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -276,7 +276,7 @@ class Timeline:
 
     def view(self, since: dt.date | None, until: dt.date | None, **kwargs: object) -> tuple[StoreView, WindowCounts]:
         """The store view of the window (events or density, same cell size at every step) and its counts."""
-        kwargs.setdefault("cell_deg", self.cell_deg)
+        kwargs.setdefault("cell_km", self.cell_km)
         dates = (self.bounds.first, self.bounds.last) if self.bounds else None
         view = frame_view(self.rows(since, until), dates=dates, since=since, until=until, **kwargs)  # type: ignore[arg-type]
         return view, self.counts(since, until)
