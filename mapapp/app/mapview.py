@@ -29,6 +29,8 @@ from branca.element import Element
 
 from mapapp.errors import StaticDirError
 from mapapp.maps.spec import (
+    BORDER,
+    LAND,
     LAYER_ADMIN1,
     LAYER_COUNTRIES,
     LAYER_EVENTS,
@@ -251,7 +253,7 @@ def _serve_basemap(base: Element, view: tuple[float, float, float, float], dest:
         + f"""
         p.then(function (d) {{
             L.geoJSON(d.countries, {{interactive: false, pane: "mapapp-base",
-                style: {{color: "{render.BORDER}", weight: 1, fillColor: "{render.LAND}",
+                style: {{color: "{BORDER}", weight: 1, fillColor: "{LAND}",
                          fillOpacity: 1}}}}).addTo(parent);
             d.labels.forEach(function (x) {{
                 L.marker([x[0], x[1]], {{interactive: false, keyboard: false, pane: "mapapp-clabels",

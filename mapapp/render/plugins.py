@@ -28,7 +28,8 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.geo.measure import Measurement, format_bearing, format_distance, geodesic_path
 from mapapp.maps.spec import MapSpec
 from mapapp.render import assets
-from mapapp.render.leaflet import JsSnippet, LayerGroup, esc, js_json, legend_html
+from mapapp.render.layers import esc, js_json, legend_html
+from mapapp.render.leaflet import JsSnippet, LayerGroup
 
 #: Colour of measured paths and of the user's drawn shapes.
 MEASURE_COLOR = "#0f172a"
@@ -155,23 +156,29 @@ def fullscreen_control() -> JsSnippet:
 
 
 def collapsible_legend(narrow_px: int = 600, max_height_frac: float = 0.45) -> JsSnippet:
-    """Fold every legend box of the map behind a "Legend ▾" header (folded at first on narrow maps)."""
+    """Fold every legend box of the map behind a "Legend ▾" header (folded at first on narrow maps).
+
+    The header is put back whenever the legend's content is rebuilt (layers switched on or off).
+    """
     return _fixed(
         JsSnippet(
             f"""
             function fold(box) {{
-                if (box.__mapappFold) {{ return; }}
-                box.__mapappFold = true;
+                var h = box.firstElementChild;
+                if (h && h.classList.contains("mapapp-legend-toggle")) {{ return; }}
                 box.classList.add("mapapp-toggled");
-                var h = document.createElement("div");
+                h = document.createElement("div");
                 h.className = "mapapp-legend-toggle";
                 h.setAttribute("role", "button");
                 h.setAttribute("tabindex", "0");
                 h.textContent = "Legend";
                 box.insertBefore(h, box.firstChild);
-                var narrow = map.getSize().x < {int(narrow_px)};
-                var stored = window.__mapappLegendFolded;
-                if (stored === undefined ? narrow : stored) {{ box.classList.add("mapapp-folded"); }}
+                if (!box.__mapappFold) {{
+                    box.__mapappFold = true;
+                    var narrow = map.getSize().x < {int(narrow_px)};
+                    var stored = window.__mapappLegendFolded;
+                    if (stored === undefined ? narrow : stored) {{ box.classList.add("mapapp-folded"); }}
+                }}
                 h.addEventListener("click", function () {{
                     box.classList.toggle("mapapp-folded");
                     window.__mapappLegendFolded = box.classList.contains("mapapp-folded");
@@ -185,7 +192,6 @@ def collapsible_legend(narrow_px: int = 600, max_height_frac: float = 0.45) -> J
                 map.getContainer().querySelectorAll(".mapapp-legend").forEach(fold);
             }}
             scan();
-            map.on("layeradd overlayadd resize", function () {{ setTimeout(scan, 0); }});
             map.on("resize", function () {{
                 map.getContainer().querySelectorAll(".mapapp-legend").forEach(size);
             }});
