@@ -107,7 +107,7 @@ def link_query() -> dict[str, str]:
 
 def _flash(kind: str, text: str) -> None:
     """A short message that takes no room in the page (a toast), so the map above does not move."""
-    st.toast(md(text), icon="⚠️" if kind == "warning" else "✅")
+    st.toast(md(text), icon=":material/warning:" if kind == "warning" else ":material/check_circle:")
 
 
 # --------------------------------------------------------------------------- search
@@ -338,16 +338,15 @@ def measure_panel() -> None:
             "Add points with the search box (“Measure”), by clicking the map, or draw a line with the "
             "map's line tool. Distances are geodesic (WGS84 ellipsoid)."
         )
-        c1, c2 = st.columns(2)
         click = ss.get("t_click")
-        c1.button(
-            "Add clicked point",
+        st.button(
+            "Add the clicked point",
             key="t_m_click",
             on_click=_measure_click,
             disabled=click is None,
             help=f"Last click: {format_latlon(click[0], click[1], 3)}" if click else "Click the map first.",
         )
-        c2.button("Measure drawn line", key="t_m_drawn", on_click=_measure_drawn, disabled=drawn("line") is None)
+        st.button("Measure the drawn line", key="t_m_drawn", on_click=_measure_drawn, disabled=drawn("line") is None)
         if not pts:
             return
         if len(pts) >= 2:
@@ -374,7 +373,7 @@ def measure_panel() -> None:
         else:
             st.caption(md(f"Point 1: {pts[0][0]} — add another point."))
         c1, c2 = st.columns(2)
-        c1.button("Remove last point", key="t_m_pop", on_click=_measure_pop)
+        c1.button("Undo", key="t_m_pop", on_click=_measure_pop, help="Remove the last point")
         c2.button("Clear", key="t_m_clear", on_click=_measure_clear)
 
 
@@ -382,9 +381,15 @@ def measure_panel() -> None:
 
 
 def _set_front(geom: BaseGeometry, name: str) -> None:
+    """Use ``geom`` as the front line and bring it into view."""
     ss = st.session_state
     ss["t_front"] = geom
     ss["t_front_name"] = name
+    w, s, e, n = geom.bounds
+    pad = 1.0  # degrees around the line: the footprint reaches beyond it
+    view = (max(w - pad, -180.0), max(s - pad, -85.0), min(e + pad, 180.0), min(n + pad, 85.0))
+    ss["map_center"] = ((view[1] + view[3]) / 2, (view[0] + view[2]) / 2)
+    ss["map_zoom"] = appmap.fit_zoom(view)
 
 
 def _use_drawn_front() -> None:

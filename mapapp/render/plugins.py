@@ -47,8 +47,9 @@ _TOOLS_CSS = """
 .mapapp-legend.mapapp-toggled > h2 { display: none; }
 .mapapp-legend { overflow-y: auto; }
 .mapapp-fs a { display: flex !important; align-items: center; justify-content: center; }
-.mapapp-measure-label { background: rgba(255,255,255,0.9); border: 1px solid #0f172a; border-radius: 3px;
-  padding: 1px 4px; font-size: 11px; font-weight: 600; color: #0f172a; white-space: nowrap; }
+.mapapp-measure-label { display: inline-block; background: rgba(255,255,255,0.9); border: 1px solid #0f172a;
+  border-radius: 3px; padding: 1px 4px; font-size: 11px; font-weight: 600; color: #0f172a; white-space: nowrap;
+  transform: translate(-50%, -130%); }
 .leaflet-container:fullscreen { width: 100% !important; height: 100% !important; }
 @media (max-width: 480px) { .mapapp-legend { font-size: 11px; max-width: 60vw; } }
 """
@@ -248,9 +249,10 @@ def measure_group(m: Measurement, title: str = "Measurement") -> LayerGroup:
                             html: '<span class="mapapp-measure-label">' + d[2] + '</span>'}})}}).addTo(parent);
                 }});
             }}
-            var end = path[path.length - 1], total = {js_json(total)};
-            L.marker(end, {{pane: "mapapp-points", interactive: false, keyboard: false,
-                icon: L.divIcon({{className: "", iconSize: null, iconAnchor: [-8, 10],
+            // the total sits on the middle of the path, above the line (an end may be off screen)
+            var mid = path[Math.floor(path.length / 2)], total = {js_json(total)};
+            L.marker(mid, {{pane: "mapapp-points", interactive: false, keyboard: false,
+                icon: L.divIcon({{className: "", iconSize: null, iconAnchor: [0, 0],
                     html: '<span class="mapapp-measure-label mapapp-measure-total">' + total + '</span>'}})}})
              .addTo(parent);
             """,
