@@ -569,6 +569,7 @@ def _state(
 def main() -> None:
     st.set_page_config(page_title="mapapp — conflict map", page_icon="🗺️", layout="wide")
     _static_assets()
+    tools.page_css()
     _init_session()
     ss = st.session_state
     for w in ss.get("url_warnings", []):

@@ -182,7 +182,7 @@ def search_box() -> None:
     if i == 0 and res.why:  # type: ignore[attr-defined]
         sb.caption(md(res.why))  # type: ignore[attr-defined]
     p: Place = cands[i or 0].place
-    name = p.name if p.kind != "point" else f"{p.lat:.4f}, {p.lon:.4f}"
+    name = p.name[:60]  # coordinates keep the form typed (an MGRS reference stays one)
     args = (name, p.lon, p.lat)
     c1, c2 = sb.columns(2)
     c1.button("Launch point", key="t_use_launch", on_click=_use_pick, args=("launch", *args))
@@ -225,6 +225,20 @@ def decorate(base: Element) -> Element:
 
 #: What ``st_folium`` must return for the tools (merge into ``returned_objects``).
 RETURNED = ["all_drawings", "last_clicked"]
+
+
+#: The map's height in the page: the viewport less the page's header, never under this (px).
+MIN_MAP_PX = 420
+MAP_CSS = f"""<style>
+iframe[title="streamlit_folium.st_folium"] {{
+  height: max({MIN_MAP_PX}px, calc(100vh - 190px)) !important;
+}}
+</style>"""
+
+
+def page_css() -> None:
+    """Make the map as tall as the viewport allows (it fills its frame, see :func:`decorate`)."""
+    st.html(MAP_CSS)
 
 
 def take_map_output(out: object) -> None:
@@ -458,7 +472,27 @@ def front_panel() -> None:
         _text, tol = shape_for_link(front)
         if tol:
             st.caption(md(f"The link carries it simplified to about {tol * 111:,.1f} km."))
-        st.button("Remove the front line", key="t_front_clear", on_click=_clear_front)
+        c1, c2 = st.columns(2)
+        c1.download_button(
+            "Save (GeoJSON)",
+            front_geojson(front, ss.get("t_front_name", "")),
+            file_name="front-line.geojson",
+            mime="application/geo+json",
+            key="t_front_save",
+            on_click="ignore",
+        )
+        c2.button("Remove", key="t_front_clear", on_click=_clear_front, help="Remove the front line")
+
+
+def front_geojson(geom: BaseGeometry, name: str) -> str:
+    """The front line or area as a GeoJSON FeatureCollection (what ``mapapp reach --line`` and the
+    front-line upload read back)."""
+    import json
+
+    from shapely.geometry import mapping
+
+    feature = {"type": "Feature", "properties": {"name": name}, "geometry": mapping(geom)}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]})
 
 
 @st.cache_resource(show_spinner="Drawing the footprint from the line…", max_entries=32)
@@ -660,6 +694,7 @@ __all__ = [
     "link_query",
     "map_groups",
     "measure_panel",
+    "page_css",
     "search_box",
     "take_map_output",
     "target_marks",

@@ -51,6 +51,8 @@ _TOOLS_CSS = """
   border-radius: 3px; padding: 1px 4px; font-size: 11px; font-weight: 600; color: #0f172a; white-space: nowrap;
   transform: translate(-50%, -130%); }
 .leaflet-container:fullscreen { width: 100% !important; height: 100% !important; }
+html, body { height: 100%; }
+.leaflet-container.mapapp-fill { height: 100vh !important; }
 @media (max-width: 480px) { .mapapp-legend { font-size: 11px; max-width: 60vw; } }
 """
 
@@ -204,9 +206,26 @@ def collapsible_legend(narrow_px: int = 600, max_height_frac: float = 0.45) -> J
     )
 
 
+def fill_frame() -> JsSnippet:
+    """Make the map fill the frame it is in (the page decides the frame's height), and redraw
+    when the frame is resized."""
+    return _fixed(
+        JsSnippet(
+            """
+            map.getContainer().classList.add("mapapp-fill");
+            map.invalidateSize();
+            window.addEventListener("resize", function () { map.invalidateSize(); });
+            """,
+            name="FillFrame",
+        ),
+        "mapapp_fill_frame",
+    )
+
+
 def add_app_tools(base: Element, prefix: str = "/app/static/mapapp") -> Element:
-    """Add the tools' CSS, the draw toolbar, the full-screen button and the foldable legend to ``base``."""
-    for el in (tools_css(), fullscreen_control(), draw_control(prefix), collapsible_legend()):
+    """Add the tools' CSS, the draw toolbar, the full-screen button, the foldable legend and the
+    frame-filling map to ``base``."""
+    for el in (tools_css(), fullscreen_control(), draw_control(prefix), collapsible_legend(), fill_frame()):
         el.add_to(base)
     return base
 
