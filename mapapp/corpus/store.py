@@ -594,10 +594,19 @@ def _alive(pid: int) -> bool:
 def event_days(frame: object) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) days of an events frame as ``datetime64[D]`` arrays; NaT where undated, and
     the end is the start where the row has no end date."""
-    start = np.array(frame["date_start"], dtype="datetime64[D]")  # type: ignore[index]
-    end = np.array(frame["date_end"], dtype="datetime64[D]")  # type: ignore[index]
+    start = _day_array(frame["date_start"])  # type: ignore[index]
+    end = _day_array(frame["date_end"])  # type: ignore[index]
     end = np.where(np.isnat(end), start, end)
     return start, end
+
+
+def _day_array(column: object) -> np.ndarray:
+    """A column of dates (``datetime.date``/None, as the store reads back) as ``datetime64[D]``;
+    through Arrow's date32, which is fast and covers every year."""
+    try:
+        return np.asarray(pa.array(column, type=pa.date32(), from_pandas=True).to_numpy(zero_copy_only=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.array(column, dtype="datetime64[D]")
 
 
 def date_overlap(start: np.ndarray, end: np.ndarray, since: dt.date | None, until: dt.date | None) -> np.ndarray:

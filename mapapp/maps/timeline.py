@@ -76,12 +76,16 @@ class DateBounds:
         )
 
 
-def _ordinals(days: Iterable[dt.date | None]) -> np.ndarray:
+def _ordinals(days: Iterable[dt.date | None] | np.ndarray) -> np.ndarray:
+    """Sorted proleptic ordinals of the days (None / NaT dropped); ``datetime64`` arrays stay vectorised."""
+    if isinstance(days, np.ndarray) and np.issubdtype(days.dtype, np.datetime64):
+        d = days.astype("datetime64[D]")
+        return np.sort(d[~np.isnat(d)].astype(np.int64) + _EPOCH.toordinal())
     return np.sort(np.array([d.toordinal() for d in days if d is not None], dtype=np.int64))
 
 
 def date_bounds(
-    days: Iterable[dt.date | None],
+    days: Iterable[dt.date | None] | np.ndarray,
     *,
     far: float = 3.0,
     min_spread_days: int = 7,
@@ -94,7 +98,8 @@ def date_bounds(
     outside the quartiles; the spread taken as at least ``min_spread_days``) *and* is not
     chained to the bulk by gaps of at most ``max(gap_days, IQR)`` days. If that would leave out
     more than ``max_share`` of the days (and more than one) they are not outliers but the data,
-    and nothing is left out. Undated entries (None) are ignored.
+    and nothing is left out. Undated entries (None, NaT) are ignored; ``days`` may be a
+    ``datetime64`` array.
     """
     x = _ordinals(days)
     if len(x) == 0:
@@ -248,8 +253,7 @@ class Timeline:
         self.coarse = self.located & kinds.isin(COARSE_KINDS).to_numpy(dtype=bool)
         self.dated = ~np.isnat(self.start)
         self.drawable = self.dated & self.located & ~self.coarse
-        days = [_as_date(v) for v in self.start[self.dated]]
-        self.bounds = date_bounds(days)
+        self.bounds = date_bounds(self.start)
         xs, ys = lon[self.drawable], lat[self.drawable]
         self.extent: tuple[float, float, float, float] | None = (
             (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())) if len(xs) else None
@@ -280,10 +284,6 @@ class Timeline:
         dates = (self.bounds.first, self.bounds.last) if self.bounds else None
         view = frame_view(self.rows(since, until), dates=dates, since=since, until=until, **kwargs)  # type: ignore[arg-type]
         return view, self.counts(since, until)
-
-
-def _as_date(v: np.datetime64) -> dt.date:
-    return _EPOCH + dt.timedelta(days=int(v.astype("datetime64[D]").astype(np.int64)))
 
 
 def timeline_of(store: EventStore | str | Path) -> Timeline:
