@@ -51,6 +51,11 @@ SETTINGS: tuple[Setting, ...] = (
         "The node_modules directory holding the map's npm browser libraries (Leaflet.draw) instead of the "
         "repository's node_modules/ (scripts/setup.sh fills that with `npm ci`).",
     ),
+    Setting(
+        "MAPAPP_WARM_BROWSER",
+        "1",
+        "Set to 0: the app does not keep a Chromium warm for snapshots (tests that never take one).",
+    ),
     Setting("MAPAPP_VERBOSE", "", "Any value: `mapapp app` shows the Streamlit server's own output."),
     Setting(
         "MAPAPP_STORE_CRASH_AFTER",

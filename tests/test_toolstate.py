@@ -61,7 +61,6 @@ def test_tool_state_round_trip() -> None:
         front_name="Area of control",
         into="",
         targets=(LaunchPoint("Belgorod", 36.5983, 50.6107),),
-        store="/data/store",
         step="day",
         cumulative=True,
     )
@@ -70,7 +69,7 @@ def test_tool_state_round_trip() -> None:
     back, warnings = tools_from_query(q)
     assert warnings == []
     assert back.measure == s.measure and back.targets == s.targets
-    assert back.into == "" and back.store == "/data/store" and back.cumulative
+    assert back.into == "" and back.cumulative
     assert back.front is not None and area_km2(back.front) == pytest.approx(area_km2(area), rel=1e-5)
     assert ToolState().to_query() == {}
 

@@ -9,45 +9,37 @@
 * :func:`front_panel` - a front line or area of control loaded from GeoJSON/KML or drawn on the
   map; each chosen weapon's footprint from it (:func:`mapapp.maps.origins.shape_layers`, the
   same area as ``mapapp reach --line``).
-* :func:`timeline_page` - an event store over time: a date range that ignores outliers, a play
-  button stepping through days/weeks/months, what is drawn and hidden and why; the view holds
-  still while it plays.
+* :func:`map_layers` / :func:`take_report` - the tools' own layers for the map component (the
+  measured path, the front line) and what the map reports back for them (drawn shapes).
 
-Every control's state goes into the shared link (:mod:`mapapp.maps.toolstate`). The page calls
-these through a few hook lines; state lives in ``st.session_state`` under ``t_*`` keys.
+The event store's timeline is :mod:`mapapp.app.storepage`. Every control's state goes into the
+shared link (:mod:`mapapp.maps.toolstate`). The page calls these through a few hook lines;
+state lives in ``st.session_state`` under ``t_*`` keys (the map's last click is the page's
+``pending_click``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import shapely
 import streamlit as st
-from branca.element import Element
 from shapely.geometry import shape as to_shape
 from shapely.geometry.base import BaseGeometry
-from streamlit_folium import st_folium
 
-from mapapp.app import mapview as appmap
+from mapapp.app import messages, session
+from mapapp.app.mapview import MapLayer
 from mapapp.errors import InputError, MapAppError
 from mapapp.geo.measure import format_bearing, format_distance, measure_path
-from mapapp.maps.spec import LAYER_DENSITY, MapSpec, PlaceMark, RangeLayer
-from mapapp.maps.timeline import STEPS, Timeline, step_index, step_windows, timeline_of
+from mapapp.maps.spec import PlaceMark, RangeLayer
 from mapapp.maps.toolstate import ToolState, shape_for_link, tools_from_query
 from mapapp.maps.viewstate import LaunchPoint, check_lonlat, md
 from mapapp.model import LonLat, Place, Weapon
-from mapapp.render import leaflet as render
 from mapapp.render import plugins
-from mapapp.render.leaflet import format_latlon
+from mapapp.render.layers import LayerProgram, format_latlon
 
-#: Seconds between two steps while the timeline plays.
-PLAY_INTERVAL_S = 1.5
 #: Zoom level a "Zoom to" pick opens at.
 ZOOM_TO_LEVEL = 9
 #: Countries a front-line footprint can be clipped to, first in the list (the rest follow by name).
@@ -70,19 +62,7 @@ def init_from_query(params: Mapping[str, str | list[str]]) -> list[str]:
     ss["t_cum"] = state.cumulative
     ss["t_playing"] = False
     ss["t_drawings"] = []
-    ss["t_click"] = None
-    if state.store:
-        ss["store_dir"] = state.store
-    win = (_one(params, "from"), _one(params, "to"))
-    ss["t_window"] = win if any(win) else None
     return warnings
-
-
-def _one(params: Mapping[str, str | list[str]], key: str) -> str:
-    v = params.get(key)
-    if isinstance(v, list):
-        v = v[-1] if v else ""
-    return str(v or "").strip()
 
 
 def tool_state() -> ToolState:
@@ -94,7 +74,6 @@ def tool_state() -> ToolState:
         front_name=ss.get("t_front_name", ""),
         into=ss.get("t_into", ToolState.into),
         targets=tuple(ss.get("t_targets", {}).values()),
-        store=(ss.get("store_dir") or "").strip(),
         step=ss.get("t_step", "week"),
         cumulative=bool(ss.get("t_cum")),
     )
@@ -106,8 +85,8 @@ def link_query() -> dict[str, str]:
 
 
 def _flash(kind: str, text: str) -> None:
-    """A short message that takes no room in the page (a toast), so the map above does not move."""
-    st.toast(md(text), icon=":material/warning:" if kind == "warning" else ":material/check_circle:")
+    """A message shown until the person's next action (see :mod:`mapapp.app.messages`)."""
+    messages.say("warning" if kind == "warning" else "success", text)
 
 
 # --------------------------------------------------------------------------- search
@@ -130,6 +109,7 @@ def _candidate_label(c: object, first: bool) -> str:
 
 def _use_pick(action: str, name: str, lon: float, lat: float) -> None:
     """Callback of the search box's buttons: use the picked place as ``action``."""
+    messages.new_action()
     ss = st.session_state
     lp = LaunchPoint(name, lon, lat)
     where = format_latlon(lat, lon, 3)
@@ -145,8 +125,7 @@ def _use_pick(action: str, name: str, lon: float, lat: float) -> None:
         ss.setdefault("t_measure", []).append((name, LonLat(lon, lat)))
         _flash("success", f"Added {name} ({where}) to the measurement.")
     else:
-        ss["map_center"], ss["map_zoom"] = (lat, lon), ZOOM_TO_LEVEL
-        ss["t_zoom_to"] = (lat, lon, ZOOM_TO_LEVEL)
+        session.set_view({"center": [lat, lon], "zoom": ZOOM_TO_LEVEL})
         _flash("success", f"Zoomed to {name} ({where}).")
 
 
@@ -201,6 +180,7 @@ def target_marks() -> tuple[PlaceMark, ...]:
 
 
 def _drop_target(name: str) -> None:
+    messages.new_action()
     st.session_state.get("t_targets", {}).pop(name, None)
 
 
@@ -217,41 +197,22 @@ def targets_list() -> None:
 # --------------------------------------------------------------------------- map glue
 
 
-def decorate(base: Element) -> Element:
-    """Add the draw toolbar, full screen and foldable legend to a base map (fixed ids: the map's
-    script stays the same on every rerun)."""
-    return plugins.add_app_tools(base, appmap.STATIC_PREFIX)
-
-
-#: What ``st_folium`` must return for the tools (merge into ``returned_objects``).
-RETURNED = ["all_drawings", "last_clicked"]
-
-
 #: The map's height in the page: the viewport less the page's header, never under this (px).
 MIN_MAP_PX = 420
 MAP_CSS = f"""<style>
-iframe[title="streamlit_folium.st_folium"] {{
-  height: max({MIN_MAP_PX}px, calc(100vh - 190px)) !important;
-}}
+iframe[title*="mapapp_map"] {{ height: max({MIN_MAP_PX}px, calc(100vh - 190px)) !important; }}
 </style>"""
 
 
 def page_css() -> None:
-    """Make the map as tall as the viewport allows (it fills its frame, see :func:`decorate`)."""
+    """Make the map as tall as the viewport allows (it fills its frame: :mod:`mapapp.render.plugins`)."""
     st.html(MAP_CSS)
 
 
-def take_map_output(out: object) -> None:
-    """Keep what the map reported that the tools use: drawn shapes and the last click."""
-    if not isinstance(out, dict):
-        return
-    ss = st.session_state
-    drawings = out.get("all_drawings")
-    if isinstance(drawings, list):
-        ss["t_drawings"] = drawings
-    click = out.get("last_clicked")
-    if isinstance(click, dict) and "lat" in click and "lng" in click:
-        ss["t_click"] = (float(click["lat"]), float(click["lng"]))
+def take_report(value: object) -> None:
+    """Keep what the map component reported that the tools use: the shapes drawn with its toolbar."""
+    if isinstance(value, dict) and isinstance(value.get("drawings"), list):
+        st.session_state["t_drawings"] = value["drawings"]
 
 
 def _feature_shape(feature: object) -> BaseGeometry | None:
@@ -290,17 +251,21 @@ def drawn(kind: str) -> BaseGeometry | None:
     return None
 
 
-def map_groups() -> dict[str, Element]:
-    """The tools' own layers for the map: the measured path and the front line/area."""
+def _map_layer(prog: LayerProgram) -> MapLayer:
+    return MapLayer(prog.key, prog.title, prog.on, prog.legend, prog.digest, "", code=prog.code)
+
+
+def map_layers() -> list[MapLayer]:
+    """The tools' own layers for the map component: the measured path and the front line/area."""
     ss = st.session_state
-    out: dict[str, Element] = {}
+    out: list[MapLayer] = []
+    front = ss.get("t_front")
+    if front is not None:
+        out.append(_map_layer(plugins.shape_program(front, _front_title())))
     pts = [p for _n, p in ss.get("t_measure", [])]
     if len(pts) >= 2:
         with contextlib.suppress(MapAppError):  # a bad point is reported by the measure panel
-            out[plugins.LAYER_MEASURE] = plugins.measure_group(measure_path(pts))
-    front = ss.get("t_front")
-    if front is not None:
-        out[plugins.LAYER_FRONT] = plugins.shape_group(front, _front_title())
+            out.append(_map_layer(plugins.measure_program(measure_path(pts))))
     return out
 
 
@@ -313,6 +278,7 @@ def _front_title() -> str:
 
 
 def _measure_drawn() -> None:
+    messages.new_action()
     g = drawn("line")
     if g is None:
         return
@@ -322,7 +288,8 @@ def _measure_drawn() -> None:
 
 
 def _measure_click() -> None:
-    click = st.session_state.get("t_click")
+    messages.new_action()
+    click = st.session_state.get("pending_click")
     if click is None:
         return
     try:
@@ -331,15 +298,18 @@ def _measure_click() -> None:
         _flash("warning", str(err))
         return
     st.session_state.setdefault("t_measure", []).append((f"{ll.lat:.4f}, {ll.lon:.4f}", ll))
+    st.session_state["pending_click"] = None
 
 
 def _measure_pop() -> None:
+    messages.new_action()
     pts = st.session_state.get("t_measure", [])
     if pts:
         pts.pop()
 
 
 def _measure_clear() -> None:
+    messages.new_action()
     st.session_state["t_measure"] = []
 
 
@@ -352,7 +322,7 @@ def measure_panel() -> None:
             "Add points with the search box (“Measure”), by clicking the map, or draw a line with the "
             "map's line tool. Distances are geodesic (WGS84 ellipsoid)."
         )
-        click = ss.get("t_click")
+        click = ss.get("pending_click")
         st.button(
             "Add the clicked point",
             key="t_m_click",
@@ -401,18 +371,18 @@ def _set_front(geom: BaseGeometry, name: str) -> None:
     ss["t_front_name"] = name
     w, s, e, n = geom.bounds
     pad = 1.0  # degrees around the line: the footprint reaches beyond it
-    view = (max(w - pad, -180.0), max(s - pad, -85.0), min(e + pad, 180.0), min(n + pad, 85.0))
-    ss["map_center"] = ((view[1] + view[3]) / 2, (view[0] + view[2]) / 2)
-    ss["map_zoom"] = appmap.fit_zoom(view)
+    session.set_view({"bounds": [max(w - pad, -180.0), max(s - pad, -85.0), min(e + pad, 180.0), min(n + pad, 85.0)]})
 
 
 def _use_drawn_front() -> None:
+    messages.new_action()
     g = drawn("shape")
     if g is not None:
         _set_front(g, "the drawn line" if g.geom_type == "LineString" else "the drawn area")
 
 
 def _clear_front() -> None:
+    messages.new_action()
     st.session_state["t_front"] = None
     st.session_state["t_front_name"] = ""
 
@@ -520,184 +490,16 @@ def front_layers(weapons: Sequence[Weapon]) -> tuple[RangeLayer, ...]:
         return ()
 
 
-# --------------------------------------------------------------------------- timeline
-
-
-@st.cache_resource(show_spinner="Reading the event store…", max_entries=4)
-def _timeline(path: str, stamp: float) -> Timeline:
-    """The store's timeline, read once per store version (``stamp``: the manifest's mtime)."""
-    return timeline_of(path)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _store_base(_spec: MapSpec, view: tuple[float, float, float, float], key: str) -> tuple[Element, Element | None]:
-    return appmap.base_map(_spec, view)
-
-
-def _padded(extent: tuple[float, float, float, float] | None) -> tuple[float, float, float, float]:
-    if extent is None:
-        return (20.0, 40.0, 45.0, 58.0)
-    w, s, e, n = extent
-    px, py = max(e - w, 2.0) * 0.06, max(n - s, 1.5) * 0.06
-    return (max(w - px, -180.0), max(s - py, -85.0), min(e + px, 180.0), min(n + py, 85.0))
-
-
-def _groups(spec: MapSpec, view: tuple[float, float, float, float]) -> dict[str, Element]:
-    """The window's dynamic layers: events (or density cells) and a legend, on a fixed view."""
-    groups = appmap.layer_groups(replace(spec, density=()), view)
-    groups.pop("legend", None)
-    if spec.density:
-        m = render.build_map(
-            replace(spec, basemap=False, tiles=None, events=(), places=(), ranges=(), targets=()),
-            asset_mode="served",
-            asset_prefix=appmap.STATIC_PREFIX,
-            view=view,
-            ready_flag=False,
-        )
-        fg = render.layer_group(m, LAYER_DENSITY)
-        if fg is not None:
-            del m._children[fg.get_name()]
-            groups[LAYER_DENSITY] = fg
-    if spec.density or spec.events:
-        groups["legend"] = plugins.legend_group(spec)
-    return groups
-
-
-def _toggle_play() -> None:
-    ss = st.session_state
-    ss["t_playing"] = not ss.get("t_playing")
-    ss["t_play_started"] = ss["t_playing"]
-
-
-def timeline_page(store_dir: str) -> None:
-    """An event store over time: date range (outliers left out), play, counts, a still map."""
-    from mapapp.corpus.store import MANIFEST, open_store
-
-    ss = st.session_state
-    try:
-        store = open_store(store_dir)
-        stamp = (Path(store_dir).expanduser() / MANIFEST).stat().st_mtime
-        tl = _timeline(str(Path(store_dir).expanduser().resolve()), stamp)
-    except (MapAppError, OSError) as err:
-        st.error(md(err))
-        return
-    st.markdown(f"#### Event store: {md(store_dir)}")
-    c = store.counts()
-    st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
-    b = tl.bounds
-    if b is None:
-        st.info("No event in this store has a date: the timeline has nothing to step through.")
-        _timeline_body(tl, store_dir, ())
-        return
-    if b.note():
-        st.caption(md(b.note()))
-    c1, c2, c3 = st.columns([2, 2, 2])
-    if ss.get("t_step") not in STEPS:
-        ss["t_step"] = "week"
-    c1.selectbox("Step", list(STEPS), key="t_step", format_func=lambda s: f"by {s}")
-    c2.checkbox("Cumulative", key="t_cum", help="Each step adds to the ones before instead of sliding.")
-    c3.button("⏸ Pause" if ss.get("t_playing") else "▶ Play", key="t_play", on_click=_toggle_play)
-    windows = step_windows(b.lo, b.hi, ss["t_step"], cumulative=bool(ss.get("t_cum")))
-    run_every = PLAY_INTERVAL_S if ss.get("t_playing") else None
-    st.fragment(run_every=run_every)(_timeline_body)(tl, store_dir, windows)
-
-
-def _window_default(tl: Timeline) -> tuple[dt.date, dt.date]:
-    b = tl.bounds
-    assert b is not None
-    win = st.session_state.pop("t_window", None)
-    lo, hi = b.lo, b.hi
-    if win:
-        try:
-            a = dt.date.fromisoformat(win[0]) if win[0] else lo
-            z = dt.date.fromisoformat(win[1]) if win[1] else hi
-            lo, hi = max(min(a, b.hi), b.lo), min(max(z, b.lo), b.hi)
-        except ValueError:
-            pass
-    return (lo, hi) if lo <= hi else (b.lo, b.hi)
-
-
-def _advance(windows: Sequence[tuple[dt.date, dt.date]]) -> None:
-    """One play step: the next window into the slider; stop after the last."""
-    ss = st.session_state
-    if not ss.get("t_playing") or not windows:
-        return
-    if ss.pop("t_play_started", False):
-        cur = ss.get("store_dates")
-        i = 0 if cur is None or cur[1] >= windows[-1][1] else step_index(windows, cur[1]) + 1
-    else:
-        i = ss.get("t_play_i", -1) + 1
-    if i >= len(windows):
-        ss["t_playing"] = False
-        st.rerun(scope="app")
-        return
-    ss["t_play_i"] = i
-    ss["store_dates"] = windows[i]
-
-
-def _timeline_body(tl: Timeline, store_dir: str, windows: Sequence[tuple[dt.date, dt.date]]) -> None:
-    ss = st.session_state
-    since = until = None
-    b = tl.bounds
-    if b is not None and b.lo < b.hi:
-        if "store_dates" not in ss:
-            ss["store_dates"] = _window_default(tl)
-        _advance(windows)
-        picked = st.slider("Dates", min_value=b.lo, max_value=b.hi, key="store_dates", format="YYYY-MM-DD")
-        since, until = picked  # type: ignore[misc]
-    view, counts = tl.view(since, until)
-    from mapapp.maps.storeview import store_spec
-
-    spec = store_spec(view, title=f"Event store: {store_dir}", tiles=bool(ss.get("tiles")))
-    fixed = _padded(tl.extent)
-    if ss.get("t_playing") and windows:
-        st.markdown(md(f"Step {ss.get('t_play_i', 0) + 1} of {len(windows)}"))
-    st.markdown(f"**{md(counts.summary())}**")
-    try:
-        base, control = copy.deepcopy(_store_base(replace(spec, density=(), events=()), fixed, store_dir))
-        decorate(base)
-        groups = _groups(spec, fixed)
-    except MapAppError as err:
-        st.error(md(f"Cannot draw the map: {err}"))
-        return
-    w, s, e, n = fixed
-    st_folium(
-        base,
-        key=f"store-map-{store_dir}",
-        height=appmap.MAP_HEIGHT_PX,
-        use_container_width=True,
-        feature_group_to_add=list(groups.values()),
-        layer_control=control,
-        center=((s + n) / 2, (w + e) / 2),
-        zoom=appmap.fit_zoom(fixed),
-        returned_objects=[],
-    )
-    dense_note = " — too many to draw one by one: hexagons coloured by event count" if view.dense else ""
-    st.caption(md(spec.subtitle + dense_note))
-    if view.by_type:
-        st.dataframe(
-            pd.DataFrame({"event type": list(view.by_type), "events": list(view.by_type.values())}), hide_index=True
-        )
-    q = tool_state().to_query()
-    if since is not None and b is not None and (since, until) != (b.lo, b.hi):
-        q["from"], q["to"] = since.isoformat(), until.isoformat() if until else ""
-    if q != st.query_params.to_dict():
-        st.query_params.from_dict(q)
-
-
 __all__ = [
-    "RETURNED",
-    "decorate",
     "front_layers",
     "front_panel",
     "init_from_query",
     "link_query",
-    "map_groups",
+    "map_layers",
     "measure_panel",
     "page_css",
     "search_box",
-    "take_map_output",
+    "take_report",
     "target_marks",
     "targets_list",
-    "timeline_page",
 ]

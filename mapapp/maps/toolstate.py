@@ -10,8 +10,7 @@ What the tools add to a link, beside :class:`mapapp.maps.viewstate.ViewState`'s 
 ``fname``    the front line's name ("the front line", a file name)
 ``into``     the country (ISO3) its footprints are clipped to, or ``none``
 ``targets``  reach targets picked in the search box, ``Name@lon,lat|...``
-``store``    the event store shown instead of an article (a directory)
-``step``     the timeline's play step (``day``/``week``/``month``) and ``cum=1`` for cumulative steps
+``step``     the store timeline's play step (``day``/``week``/``month``) and ``cum=1`` for cumulative steps
 =========  ======================================================================================
 
 Bad values are dropped with a one-line warning each, so a mangled link still opens. Coordinates
@@ -180,7 +179,6 @@ class ToolState:
     front_name: str = ""
     into: str = "RUS"
     targets: tuple[LaunchPoint, ...] = ()
-    store: str = ""
     step: Step = "week"
     cumulative: bool = False
 
@@ -199,8 +197,6 @@ class ToolState:
             q["into"] = self.into or "none"
         if self.targets:
             q["targets"] = "|".join(t.encode() for t in self.targets[:MAX_TARGETS])
-        if self.store:
-            q["store"] = self.store
         if self.step != ToolState.step:
             q["step"] = self.step
         if self.cumulative:
@@ -228,7 +224,7 @@ def _measure(text: str) -> tuple[LonLat, ...]:
     return tuple(out)
 
 
-def tools_from_query(params: Mapping[str, str | list[str]]) -> tuple[ToolState, list[str]]:  # noqa: C901 (one branch per URL parameter, each validated on its own)
+def tools_from_query(params: Mapping[str, str | list[str]]) -> tuple[ToolState, list[str]]:
     """Read the tools' state from URL query parameters; bad values are dropped and described."""
     state = ToolState()
     warnings: list[str] = []
@@ -264,9 +260,6 @@ def tools_from_query(params: Mapping[str, str | list[str]]) -> tuple[ToolState, 
             except InputError as err:
                 warnings.append(str(err).replace("launch point", "reach target"))
         state = replace(state, targets=tuple(pts))
-    store = _one(params, "store")
-    if store:
-        state = replace(state, store=store)
     step = _one(params, "step")
     if step:
         if step in STEPS:
