@@ -96,9 +96,16 @@ def _window(tl: Timeline) -> tuple[dt.date | None, dt.date | None, Sequence[tupl
         st.caption(md(b.note()))
     if b.lo == b.hi:
         return b.lo, b.hi, ()
-    c1, c2, c3 = st.columns([2, 2, 2])
     if ss.get("t_step") not in STEPS:
         ss["t_step"] = "week"
+    windows = step_windows(b.lo, b.hi, ss["t_step"], cumulative=bool(ss.get("t_cum")))
+    if "store_dates" not in ss:  # the link's window, inside the range
+        ss["store_dates"] = (
+            _clamp(ss.get("date_from", ""), b.lo, b.hi, b.lo),
+            _clamp(ss.get("date_to", ""), b.lo, b.hi, b.hi),
+        )
+    _advance(windows)  # before the widgets: the button says what a click will do now
+    c1, c2, c3 = st.columns([2, 2, 2])
     c1.selectbox("Step", list(STEPS), key="t_step", format_func=lambda s: f"by {s}", on_change=messages.new_action)
     c2.checkbox(
         "Cumulative",
@@ -106,14 +113,14 @@ def _window(tl: Timeline) -> tuple[dt.date | None, dt.date | None, Sequence[tupl
         help="Each step adds to the ones before instead of sliding.",
         on_change=messages.new_action,
     )
-    c3.button("⏸ Pause" if ss.get("t_playing") else "▶ Play", key="t_play", on_click=_toggle_play)
-    windows = step_windows(b.lo, b.hi, ss["t_step"], cumulative=bool(ss.get("t_cum")))
-    if "store_dates" not in ss:  # the link's window, inside the range
-        ss["store_dates"] = (
-            _clamp(ss.get("date_from", ""), b.lo, b.hi, b.lo),
-            _clamp(ss.get("date_to", ""), b.lo, b.hi, b.hi),
-        )
-    _advance(windows)
+    playing = bool(ss.get("t_playing"))
+    c3.button(
+        "Pause" if playing else "Play",
+        key="t_play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=_toggle_play,
+        help="Step through the dates, one step every few seconds; the map keeps its view.",
+    )
     picked = st.slider(
         "Dates", min_value=b.lo, max_value=b.hi, key="store_dates", format="YYYY-MM-DD", on_change=messages.new_action
     )
