@@ -271,9 +271,7 @@ def _read_store(state: ViewState, v: str) -> ViewState:
     return replace(state, store=v)
 
 
-def from_query(
-    params: _Params, seeds: Iterable[str] | None = None
-) -> tuple[ViewState, list[str]]:
+def from_query(params: _Params, seeds: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
     """Read a :class:`ViewState` from URL query parameters.
 
     Bad values are dropped (the default is kept) and described in the returned list of warnings,
