@@ -11,6 +11,7 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -111,10 +112,8 @@ class ArticleLibrary:
             return None
         if not isinstance(text, str) or article_key(text) != key:
             return None  # damaged or edited by hand: never show a different text under this id
-        try:
+        with contextlib.suppress(OSError):  # a read-only library still serves its articles
             os.utime(path)
-        except OSError:
-            pass
         return Stored(key, text, str(label))
 
     def size_bytes(self) -> int:
