@@ -21,7 +21,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from mapapp import settings
 from mapapp.app import (
     articles,
     caches,
@@ -36,6 +35,7 @@ from mapapp.app import (
     tables,
     tools,
 )
+from mapapp import settings
 from mapapp.errors import MapAppError
 from mapapp.maps import model as appmodel
 from mapapp.maps.spec import MapSpec, article_bounds
@@ -54,9 +54,10 @@ def _fit(bounds: list[float]) -> None:
     session.set_view({"bounds": bounds})
 
 
-def draw_map(spec: MapSpec, subject: str) -> None:
+def draw_map(spec: MapSpec, subject: str) -> dict[str, str]:
     """The map of ``spec``. ``subject`` names what it is about (an article, a store): when it
-    changes the map is fitted to it, unless the person asked to keep their view."""
+    changes the map is fitted to it, unless the person asked to keep their view. Returns the
+    layers' titles (key -> title, in the map control's order)."""
     ss = st.session_state
     fit = [round(x, 5) for x in article_bounds(spec)]
     if subject != ss.get("shown_subject"):
@@ -79,9 +80,10 @@ def draw_map(spec: MapSpec, subject: str) -> None:
         )
     except MapAppError as err:
         st.error(md(f"Cannot draw the map: {err}"))
-        return
+        return {}
     layers = [replace(lay, on=spec.is_on(lay.key)) for lay in [*layers, *tools.map_layers()]]
-    layerpanel.sidebar({lay.key: lay.title for lay in layers})
+    titles = {lay.key: lay.title for lay in layers}
+    layerpanel.sidebar(titles)
     report = mapcomponent.map_component(
         layers,
         view=ss["view_cmd"] or {"id": 0, "bounds": fit},
@@ -100,6 +102,7 @@ def draw_map(spec: MapSpec, subject: str) -> None:
             args=(lat, lng),
             key="add_click",
         )
+    return titles
 
 
 def article_page() -> None:
@@ -166,8 +169,8 @@ def article_page() -> None:
         basemap=True,
     )
     with map_col:
-        draw_map(spec, doc.key if doc is not None else "none")
-        snapshots.panel(spec)
+        titles = draw_map(spec, doc.key if doc is not None else "none")
+        snapshots.panel(spec, titles)
     with side_col:
         tables.reach(layers, rows, areas)
     session.write_url(session.link_state(articles.article_ref(doc), launch, overrides))
@@ -178,8 +181,8 @@ def store_page(store_dir: str) -> None:
 
     def draw(spec: MapSpec) -> None:
         spec = replace(spec, hidden=frozenset(st.session_state.get("hidden", set())))
-        draw_map(spec, f"store:{store_dir}")
-        snapshots.panel(spec)
+        titles = draw_map(spec, f"store:{store_dir}")
+        snapshots.panel(spec, titles)
 
     storepage.timeline(store_dir, draw)
     session.write_url(session.link_state(articles.article_ref(None), [], {}))

@@ -112,7 +112,7 @@ class ArticleLibrary:
             return None
         if not isinstance(text, str) or article_key(text) != key:
             return None  # damaged or edited by hand: never show a different text under this id
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # a read-only library still serves its articles
             os.utime(path)
         return Stored(key, text, str(label))
 

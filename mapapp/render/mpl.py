@@ -79,8 +79,12 @@ def _nice_km(max_km: float) -> float:
 
 
 def _title_text(spec: MapSpec, width: int) -> tuple[str, str]:
+    """The title wrapped to the figure's width (3 lines at most, "…" if cut) and the subtitle."""
     title = textwrap.shorten(spec.title, 150, placeholder="…")
-    return "\n".join(textwrap.wrap(title, max(30, int(width / 12.5)))[:2]), spec.subtitle
+    lines = textwrap.wrap(title, max(30, int(width / 11.5)))
+    if len(lines) > 3:
+        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), max(30, int(width / 11.5)), placeholder="…")]
+    return "\n".join(lines), spec.subtitle
 
 
 def draw(
@@ -120,7 +124,7 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
     if screen is not None:
         width = int(screen.width_px)
     title, subtitle = _title_text(spec, width)
-    band_px = 14 + 22 * (title.count("\n") + 1) + (20 if subtitle else 0)
+    band_px = 16 + 25 * (title.count("\n") + 1) + (22 if subtitle else 0)  # 15 pt title lines, 11 pt subtitle
     if screen is not None:
         map_h = int(screen.height_px)
         height = map_h + band_px
