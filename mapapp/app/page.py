@@ -21,6 +21,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from mapapp import settings
 from mapapp.app import (
     articles,
     caches,
@@ -35,7 +36,6 @@ from mapapp.app import (
     tables,
     tools,
 )
-from mapapp import settings
 from mapapp.errors import MapAppError
 from mapapp.maps import model as appmodel
 from mapapp.maps.spec import MapSpec, article_bounds
