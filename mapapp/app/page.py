@@ -191,7 +191,6 @@ def store_page(store_dir: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="mapapp — conflict map", page_icon="🗺️", layout="wide")
     caches.static_assets()
-    tools.page_css()
     session.init()
     if settings.get(WARM_ENV) != "0" and chromium_available():
         caches.browser()  # start the snapshot browser now, in the background

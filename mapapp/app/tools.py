@@ -197,18 +197,6 @@ def targets_list() -> None:
 # --------------------------------------------------------------------------- map glue
 
 
-#: The map's height in the page: the viewport less the page's header, never under this (px).
-MIN_MAP_PX = 420
-MAP_CSS = f"""<style>
-iframe[title*="mapapp_map"] {{ height: max({MIN_MAP_PX}px, calc(100vh - 190px)) !important; }}
-</style>"""
-
-
-def page_css() -> None:
-    """Make the map as tall as the viewport allows (it fills its frame: :mod:`mapapp.render.plugins`)."""
-    st.html(MAP_CSS)
-
-
 def take_report(value: object) -> None:
     """Keep what the map component reported that the tools use: the shapes drawn with its toolbar."""
     if isinstance(value, dict) and isinstance(value.get("drawings"), list):
@@ -497,7 +485,6 @@ __all__ = [
     "link_query",
     "map_layers",
     "measure_panel",
-    "page_css",
     "search_box",
     "take_report",
     "target_marks",

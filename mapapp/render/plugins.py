@@ -12,7 +12,7 @@ Two kinds of JavaScript, for the app's map component (:mod:`mapapp.app.mapcompon
   - a full-screen button (the browser's Fullscreen API);
   - a legend that folds behind a "Legend ▾" header (folded at first on maps under 600 px wide,
     never taller than 45 % of the map);
-  - a map that fills its frame (the page sets the frame's height).
+  - a map as tall as the window allows (it asks the page for a taller frame and fills it).
 
 * layer programs (:class:`mapapp.render.layers.LayerProgram`, run with ``map`` and ``parent``
   bound) for the tools' own layers: :func:`measure_program` (a measured path along its
@@ -174,10 +174,28 @@ def _legend_fold_js(narrow_px: int = 600, max_height_frac: float = 0.45) -> str:
     """
 
 
-_FILL_JS = """
+#: The map's height: the window's less the page's header (px), never under :data:`MIN_MAP_PX`.
+PAGE_HEADER_PX = 190
+MIN_MAP_PX = 420
+
+_FILL_JS = f"""
 map.getContainer().classList.add("mapapp-fill");
 map.invalidateSize();
-window.addEventListener("resize", function () { map.invalidateSize(); });
+window.addEventListener("resize", function () {{ map.invalidateSize(); }});
+(function () {{
+    // as tall as the window allows: ask the page (the component's parent) for a taller frame
+    var last = 0;
+    function fit() {{
+        var vh = 0;
+        try {{ vh = window.parent.innerHeight; }} catch (e) {{ return; }}
+        var h = Math.max({MIN_MAP_PX}, Math.round(vh - {PAGE_HEADER_PX}));
+        if (!vh || h === last || window.parent === window) {{ return; }}
+        last = h;
+        window.parent.postMessage({{isStreamlitMessage: true, type: "streamlit:setFrameHeight", height: h}}, "*");
+    }}
+    fit();
+    try {{ window.parent.addEventListener("resize", fit); }} catch (e) {{ }}
+}})();
 """
 
 
