@@ -378,6 +378,8 @@ def test_two_rings_two_colours_two_labels(visit: object) -> None:
                    return (l.width * l.height) / (m.width * m.height); }"""
     )
     assert frac < 0.1
+    # ... and so does the layer control (its icon; the sidebar has the same switches)
+    assert f2.evaluate("() => document.querySelector('.leaflet-control-layers-expanded') === null")  # type: ignore[attr-defined]
     narrow.shot("tools-two-rings-400px")
     assert v.offline() == [] and narrow.offline() == []
 

@@ -11,7 +11,7 @@ Two kinds of JavaScript, for the app's map component (:mod:`mapapp.app.mapcompon
     (:mod:`mapapp.geo.measure`);
   - a full-screen button (the browser's Fullscreen API);
   - a legend that folds behind a "Legend ▾" header (folded at first on maps under 600 px wide,
-    never taller than 45 % of the map);
+    never taller than 45 % of the map); on such narrow maps the layer control starts as its icon;
   - a map as tall as the window allows (it asks the page for a taller frame and fills it).
 
 * layer programs (:class:`mapapp.render.layers.LayerProgram`, run with ``map`` and ``parent``
@@ -166,7 +166,22 @@ def _legend_fold_js(narrow_px: int = 600, max_height_frac: float = 0.45) -> str:
             }});
             size(box);
         }}
-        function scan() {{ map.getContainer().querySelectorAll(".mapapp-legend").forEach(fold); }}
+        // on a narrow map the layer control starts as its icon too (tap it to open, tap the map to close)
+        function tidy(c) {{
+            if (c.__mapappTidy || map.getSize().x >= {int(narrow_px)}) {{ return; }}
+            c.__mapappTidy = true;
+            c.classList.remove("leaflet-control-layers-expanded");
+        }}
+        map.on("click", function () {{
+            if (map.getSize().x >= {int(narrow_px)}) {{ return; }}
+            map.getContainer().querySelectorAll(".leaflet-control-layers-expanded").forEach(function (c) {{
+                c.classList.remove("leaflet-control-layers-expanded");
+            }});
+        }});
+        function scan() {{
+            map.getContainer().querySelectorAll(".mapapp-legend").forEach(fold);
+            map.getContainer().querySelectorAll(".leaflet-control-layers").forEach(tidy);
+        }}
         scan();
         map.on("resize", function () {{ map.getContainer().querySelectorAll(".mapapp-legend").forEach(size); }});
         new MutationObserver(scan).observe(map.getContainer(), {{childList: true, subtree: true}});
