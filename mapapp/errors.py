@@ -37,3 +37,28 @@ class OutputError(MapAppError, OSError):
 
 class StaticDirError(OutputError):
     """The app's static directory (``mapapp/static/mapapp``) cannot be written."""
+
+
+class MissingExtra(MapAppError, ImportError):
+    """An optional feature's packages are not installed (``pip install 'mapapp[EXTRA]'``)."""
+
+
+#: Optional packages -> the extra that installs them (see pyproject.toml).
+EXTRAS: dict[str, str] = {
+    "streamlit": "app",
+    "streamlit_folium": "app",
+    "playwright": "snapshot",
+    "matplotlib": "snapshot",
+    "dask": "ingest",
+    "distributed": "ingest",
+}
+
+
+def missing_extra(err: ImportError) -> MissingExtra | None:
+    """A :class:`MissingExtra` naming the extra to install when ``err`` is about an optional package."""
+    root = (err.name or "").split(".")[0]
+    extra = EXTRAS.get(root)
+    if extra is None:
+        return None
+    msg = f"this needs the optional package {root!r}; install it with: pip install 'mapapp[{extra}]'"
+    return MissingExtra(msg)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-PlaceKind = Literal["country", "admin1", "admin2", "city", "landmark", "region", "continent"]
+PlaceKind = Literal["country", "admin1", "admin2", "city", "landmark", "region", "continent", "point"]
 
 
 class LonLat(NamedTuple):

@@ -180,13 +180,13 @@ def test_ten_thousand_events_html_stays_small() -> None:
 
 
 def _density_spec() -> MapSpec:
-    from mapapp.geo.density import density
+    from mapapp.geo.density import cell_size_km, density
 
     rng = np.random.default_rng(7)
     lons = np.r_[rng.normal(37.0, 0.6, 900), rng.uniform(30, 45, 300)]
     lats = np.r_[rng.normal(48.0, 0.4, 900), rng.uniform(44, 55, 300)]
-    cells = tuple(density(lons, lats, cell_deg=1.0))
-    return MapSpec(title="Density", density=cells, density_cell_deg=1.0, basemap=False)
+    cells = tuple(density(lons, lats, cell_km=100.0))
+    return MapSpec(title="Density", density=cells, density_cell_km=cell_size_km(100.0), basemap=False)
 
 
 def _luminance(hex_color: str) -> float:
@@ -224,9 +224,9 @@ def test_density_layer_in_html_with_ramp_legend() -> None:
     for c in classes:
         assert c.color in legend and render.esc(c.label) in legend
         assert c.color in html
-    # the cell polygons: six corners each, [lat, lon]
+    # the cell polygons: H3 hexagons (six corners, great-circle edges densified), [lat, lon]
     rows = json.loads(re.search(r'(\[\[\[\[[^\n]*?"\]\])\.forEach', html).group(1))  # type: ignore[union-attr]
-    assert len(rows) == len(spec.density) and all(len(r[0]) == 6 for r in rows)
+    assert len(rows) == len(spec.density) and all(len(r[0]) >= 6 for r in rows)
     assert all(44 - 2 < pt[0] < 55 + 2 and 30 - 2 < pt[1] < 45 + 2 for r in rows for pt in r[0])
 
 

@@ -198,7 +198,7 @@ def test_density_cells_hold_their_points(shape: str) -> None:
     rng = np.random.default_rng(3)
     lons = rng.uniform(20, 45, 500)
     lats = rng.uniform(40, 56, 500)
-    cells = density(lons, lats, cell_deg=2.0, shape=shape)  # type: ignore[arg-type]
+    cells = density(lons, lats, cell_km=220.0, shape=shape)  # type: ignore[arg-type]
     assert sum(c.count for c in cells) == 500
     polys = [Polygon(c.ring) for c in cells]
     for x, y in zip(lons[:100], lats[:100], strict=True):
@@ -284,7 +284,7 @@ def test_dense_store_spec_draws_a_density_layer(store_dir: Path) -> None:
     view = store_view(store_dir, max_events=3)
     spec = store_spec(view)
     assert spec.events == () and sum(c.count for c in spec.density) == view.total == len(POINTS)
-    assert spec.density_cell_deg == view.cell_deg > 0
+    assert spec.density_cell_km == view.cell_km > 0
     m = render.build_map(spec)
     assert "Event density" in render.feature_group_names(m)
     html = render.to_html(spec)
@@ -295,3 +295,18 @@ def test_dense_store_spec_draws_a_density_layer(store_dir: Path) -> None:
     assert "Events per hexagon" in html
     few = store_spec(store_view(store_dir))
     assert few.density == () and len(few.events) == len(POINTS)
+
+
+def test_hexagon_width_in_the_legend_is_true_at_50_north() -> None:
+    """The legend's "≈N km across" is what the drawn cells measure on the ellipsoid (Geod.inv),
+    at 50° N as at the equator (cells sized in degrees were ~35 % narrower at 50° N)."""
+    from mapapp.geo.density import cell_size_km
+
+    for lat in (0.0, 50.0):
+        cells = density([30.0], [lat], cell_km=100.0)
+        ring = cells[0].ring
+        corners = ring[:-1][::8]  # the six H3 corners (7 densified points between each pair)
+        assert len(corners) == 6
+        widths = [GEOD.inv(*corners[i], *corners[i + 3])[2] / 1000 for i in range(3)]
+        width = sum(widths) / 3
+        assert abs(width - cell_size_km(100.0)) / width < 0.15, (lat, width)

@@ -17,11 +17,11 @@ under ``mapapp/app``. This script lays out the page; each part has its own modul
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 import streamlit as st
 
+from mapapp import settings
 from mapapp.app import (
     articles,
     caches,
@@ -39,6 +39,7 @@ from mapapp.errors import MapAppError
 from mapapp.maps import model as appmodel
 from mapapp.maps.spec import MapSpec, article_bounds
 from mapapp.maps.viewstate import md
+from mapapp.model import LonLat
 from mapapp.render.layers import esc, format_latlon
 from mapapp.render.snapshot import chromium_available
 
@@ -46,6 +47,14 @@ from mapapp.render.snapshot import chromium_available
 WARM_ENV = "MAPAPP_WARM_BROWSER"
 #: What the map shows when there is no article yet.
 NO_ARTICLE = appmodel.ArticleDoc("", "No article yet", "", None, "")
+
+
+def _centre(marks: tuple[appmodel.PlaceMark, ...]) -> LonLat | None:
+    """The centre of the article's places (where names typed for launch points are preferred)."""
+    if not marks:
+        return None
+    w, s, e, n = article_bounds(MapSpec(title="", places=marks))
+    return LonLat((w + e) / 2, (s + n) / 2)
 
 
 def _fit(bounds: list[float]) -> None:
@@ -110,6 +119,7 @@ def article_page() -> None:
     analysis = caches.analysis(doc) if doc is not None else None
     overrides: dict[str, str] = ss["overrides"].setdefault(doc.key, {}) if doc is not None else {}
     marks = appmodel.place_marks(analysis, overrides) if analysis is not None else ()
+    ss["article_centre"] = _centre(marks)
     weapons, launch, border = controls.sidebar(marks)
 
     layers: tuple[appmodel.RangeLayer, ...] = ()
@@ -184,7 +194,7 @@ def main() -> None:
     st.set_page_config(page_title="mapapp — conflict map", page_icon="🗺️", layout="wide")
     caches.static_assets()
     session.init()
-    if os.environ.get(WARM_ENV, "1") != "0" and chromium_available():
+    if settings.get(WARM_ENV) != "0" and chromium_available():
         caches.browser()  # start the snapshot browser now, in the background
     area = st.container()  # messages: always the first thing in the page, so the map never moves down
     st.sidebar.title("mapapp")

@@ -17,11 +17,11 @@ Session keys (``st.session_state``):
 from __future__ import annotations
 
 import math
-import os
 from typing import Any
 
 import streamlit as st
 
+from mapapp import settings
 from mapapp.app import caches, messages
 from mapapp.errors import InputError
 from mapapp.maps import viewstate as appstate
@@ -44,7 +44,7 @@ def init() -> None:
         return
     seeds = appstate.seed_files(appstate.seed_dir())
     params: dict[str, Any] = st.query_params.to_dict()
-    start = os.environ.get(ARTICLE_ENV)
+    start = settings.get(ARTICLE_ENV)
     if start and "article" not in params:
         params["article"] = start
     state, warnings = appstate.from_query(params, seeds)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from mapapp import settings
 from mapapp.errors import InputError
 
 DEFAULT_PORT = 8501
@@ -113,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     proc = subprocess.Popen(
         command(port),
         env=env,
-        stdout=subprocess.DEVNULL if not os.environ.get("MAPAPP_VERBOSE") else None,
+        stdout=subprocess.DEVNULL if not settings.get("MAPAPP_VERBOSE") else None,
         start_new_session=False,
     )
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from mapapp import __version__
-from mapapp.errors import MapAppError
+from mapapp.errors import MapAppError, missing_extra
 
 #: (name, module, one-line description) in the order ``mapapp --help`` lists them.
 COMMANDS: list[tuple[str, str, str]] = [
@@ -62,6 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = mod.run(args)
     except MapAppError as err:
         print(f"mapapp {args.command}: error: {err}", file=sys.stderr)
+        return 1
+    except ImportError as err:
+        extra = missing_extra(err)
+        if extra is None:
+            raise
+        print(f"mapapp {args.command}: error: {extra}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"mapapp {args.command}: interrupted", file=sys.stderr)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
-
-_LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,10 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _point(text: str) -> tuple[tuple[float, float], str]:
-    m = _LONLAT.match(text)
-    if m:
-        lon, lat = float(m.group(1)), float(m.group(2))
-        return (lon, lat), f"{lon:g},{lat:g}"
     from mapapp.cli.ring_cmd import resolve_place
 
     lon, lat, label = resolve_place(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,14 +31,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_place(name: str) -> tuple[float, float, str]:
-    """(lon, lat, display name) of a place name; cities win over regions of the same name."""
-    from mapapp.data.gazetteer import get_gazetteer
+    """(lon, lat, display name) of a place query, through the one resolver (a city before the
+    region of the same name; ``lon,lat`` text as the CLI's other options take it)."""
+    from mapapp.data.resolver import resolve
 
-    hits = get_gazetteer().search(name, limit=10)
-    exact = [p for p in hits if p.name.casefold() == name.strip().casefold()] or hits
-    best = next((p for p in exact if p.kind == "city"), exact[0])
-    label = f"{best.name}, {best.country_code}" if best.country_code else best.name
-    return best.lon, best.lat, label
+    r = resolve(name, prefer="point", order="lonlat")
+    if r.ambiguous:
+        others = "; ".join(c.label for c in r.candidates[1:4])
+        print(
+            f"note: {name!r} is ambiguous; took {r.candidates[0].label}. Others: {others}. "
+            "Add a qualifier (e.g. 'Pokrovsk, Donetsk') to choose.",
+            file=sys.stderr,
+        )
+    return r.place.lon, r.place.lat, r.label
 
 
 def run(args: argparse.Namespace) -> int:

@@ -45,6 +45,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mapapp import settings
 from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
 from mapapp.model import DateValue, Event, Place
 
@@ -148,12 +149,13 @@ def content_hash(text: str) -> str:
 
 
 def point_wkb(lon: float | None, lat: float | None) -> bytes | None:
-    """Little-endian WKB of a 2-D point, or None when either coordinate is missing."""
+    """ISO WKB of a 2-D point (shapely), or None when either coordinate is missing."""
     if lon is None or lat is None or not (math.isfinite(lon) and math.isfinite(lat)):
         return None
-    import struct
+    import shapely
 
-    return struct.pack("<BIdd", 1, 1, float(lon), float(lat))
+    wkb: bytes = shapely.to_wkb(shapely.Point(float(lon), float(lat)), byte_order=1, flavor="iso")
+    return wkb
 
 
 def _geo_metadata(table: pa.Table) -> bytes:
@@ -445,7 +447,7 @@ class EventStore:
         for ds in DATASETS:
             (self.root / ds).mkdir(exist_ok=True)
             os.replace(tmp / f"{ds}.parquet", self.root / ds / f"part-{batch_id}.parquet")
-        crash = os.environ.get(CRASH_ENV)
+        crash = settings.get(CRASH_ENV)
         if crash and self._published_here >= int(crash):
             os._exit(75)  # testing hook: die after moving the parts, before the commit
         man = self._manifest()
@@ -605,15 +607,12 @@ def _day(v: dt.date | str | None, what: str) -> dt.date | None:
 
 
 def resolve_center(center: str | Sequence[float]) -> tuple[float, float]:
-    """(lon, lat) of a place name (gazetteer best match), ``"lon,lat"`` text, or a (lon, lat) pair."""
+    """(lon, lat) of a place query (through :func:`mapapp.data.resolver.resolve`: a city before the
+    region of the same name), ``"lon,lat"`` text, or a (lon, lat) pair."""
     if isinstance(center, str):
-        m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*", center)
-        if m:
-            return (float(m.group(1)), float(m.group(2)))
-        from mapapp.data.gazetteer import get_gazetteer
+        from mapapp.data.resolver import resolve
 
-        p = get_gazetteer().search(center, limit=1)[0]
-        return (p.lon, p.lat)
+        return tuple(resolve(center, prefer="point", order="lonlat").lonlat)  # type: ignore[return-value]
     if len(center) != 2:
         msg = f"Centre {center!r} is not (lon, lat); give two numbers or a place name."
         raise GeometryError(msg)

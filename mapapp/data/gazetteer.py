@@ -219,6 +219,37 @@ class Gazetteer:
         rows = {i for i in self._country_rows.values()}
         return sorted((self._place(i) for i in rows), key=lambda p: p.country_code)
 
+    def iso3(self, iso2: str) -> str:
+        """ISO 3166-1 alpha-3 code of a country's alpha-2 code ("" when unknown)."""
+        i = self._country_rows.get(iso2.upper())
+        if i is None:
+            return ""
+        code = self._places.column("iso3")[i].as_py()
+        return str(code or "")
+
+    def country_names(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """(names, demonyms) of every country: normalised keys by country place id."""
+        rows = set(self._country_rows.values())
+        names: dict[str, list[str]] = {}
+        demonyms: dict[str, list[str]] = {}
+        demonym_code = self._ntype_names.index("demonym") if "demonym" in self._ntype_names else -1
+        hit = np.flatnonzero(np.isin(self._row, np.fromiter(rows, dtype=self._row.dtype)))
+        for j in hit:
+            pid = self._ids[int(self._row[j])].as_py()
+            into = demonyms if self._ntype_codes[j] == demonym_code else names
+            into.setdefault(pid, []).append(self._keys[int(j)])
+        return names, demonyms
+
+    def capitals(self) -> dict[str, Place]:
+        """The capital city (GeoNames feature code PPLC, the most populous if several) by ISO2 code."""
+        rows = np.flatnonzero(pc.equal(self._fcode, "PPLC").to_numpy(zero_copy_only=False))
+        out: dict[str, Place] = {}
+        for i in rows:
+            p = self._place(int(i))
+            if p.country_code and (p.country_code not in out or out[p.country_code].population < p.population):
+                out[p.country_code] = p
+        return out
+
     def country(self, code_or_name: str) -> Place:
         """A country by ISO2 ("UA"), ISO3 ("UKR") or any of its names ("Ukraine", "U.S.")."""
         q = code_or_name.strip()

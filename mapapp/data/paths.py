@@ -9,9 +9,9 @@ Lookup order (first hit wins):
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from mapapp import settings
 from mapapp.errors import DataDirError
 
 ENV_VAR = "MAPAPP_DATA_DIR"
@@ -36,7 +36,7 @@ _FIX = (
 def candidates() -> list[Path]:
     """The directories searched, in order."""
     out: list[Path] = []
-    env = os.environ.get(ENV_VAR)
+    env = settings.get(ENV_VAR)
     if env:
         out.append(Path(env).expanduser())
     out.append(Path(__file__).resolve().parents[2] / "data" / "geo")
@@ -52,7 +52,7 @@ def data_dir() -> Path:
     DataDirError
         If none does; the message lists what was searched, what is missing and how to fix it.
     """
-    env = os.environ.get(ENV_VAR)
+    env = settings.get(ENV_VAR)
     searched = candidates()
     best_missing: list[str] | None = None
     if env:

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mapapp import settings
 from mapapp.errors import InputError, UnknownWeapon
 from mapapp.model import Weapon
 
@@ -242,7 +243,7 @@ def builtin_path() -> Path:
 def user_paths(extra: str | Path | Sequence[str | Path] | None = None) -> list[Path]:
     """User catalogue files: those in ``MAPAPP_WEAPONS`` then ``extra`` (later ones win)."""
     out: list[Path] = []
-    env = os.environ.get(ENV_VAR, "")
+    env = settings.get(ENV_VAR)
     out.extend(Path(s) for s in env.split(os.pathsep) if s.strip())
     if extra is not None:
         items = [extra] if isinstance(extra, (str, Path)) else list(extra)

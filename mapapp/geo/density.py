@@ -1,4 +1,9 @@
-"""Point density for zoomed-out maps: counts per cell, cells as (lon, lat) polygons."""
+"""Point density for zoomed-out maps: counts per cell, cells as (lon, lat) polygons.
+
+Hexagons are Uber's H3 cells (the ``h3`` package): equal-area on the sphere to within a few per
+cent, so a cell "≈ 100 km across" is that wide at 50° N as at the equator (plate-carrée hexagons
+sized in degrees were not). Squares are a plain lon/lat grid, for those who want one.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,11 @@ import numpy as np
 
 from mapapp.errors import InputError
 
-__all__ = ["DensityCell", "density"]
+__all__ = ["H3_RESOLUTIONS", "DensityCell", "cell_size_km", "density", "h3_resolution"]
+
+#: H3 resolutions used for density (0: ~2,560 km across ... 7: ~2.8 km across).
+H3_RESOLUTIONS = range(0, 8)
+_KM_PER_DEG = 111.32
 
 
 @dataclass(frozen=True)
@@ -25,28 +34,49 @@ class DensityCell:
     ring: tuple[tuple[float, float], ...]
 
 
-_SQRT3 = math.sqrt(3.0)
+def h3_resolution(cell_km: float) -> int:
+    """The H3 resolution whose hexagons (corner to corner, twice the mean edge) are closest to ``cell_km``."""
+    import h3
+
+    return min(H3_RESOLUTIONS, key=lambda r: abs(math.log(2 * h3.average_hexagon_edge_length(r, unit="km") / cell_km)))
 
 
-def _hex_cells(lons: np.ndarray, lats: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
-    """Axial (q, r) of pointy-top hexagons of circumradius ``size`` degrees (plane lon/lat)."""
-    q = (_SQRT3 / 3 * lons - lats / 3) / size
-    r = (2 / 3 * lats) / size
-    x, z = q, r
-    y = -x - z
-    rx, ry, rz = np.round(x), np.round(y), np.round(z)
-    dx, dy, dz = np.abs(rx - x), np.abs(ry - y), np.abs(rz - z)
-    fix_x = (dx > dy) & (dx > dz)
-    fix_z = ~fix_x & ~(dy > dz)
-    rx = np.where(fix_x, -ry - rz, rx)
-    rz = np.where(fix_z, -rx - ry, rz)
-    return rx.astype(np.int64), rz.astype(np.int64)
+def cell_size_km(cell_km: float, shape: Literal["hex", "square"] = "hex") -> float:
+    """The width of the cells :func:`density` really draws for a requested ``cell_km`` (km)."""
+    if shape == "square":
+        return cell_km
+    import h3
+
+    return 2 * float(h3.average_hexagon_edge_length(h3_resolution(cell_km), unit="km"))
+
+
+def _check_size(cell_km: float) -> None:
+    if not (isinstance(cell_km, (int, float)) and math.isfinite(cell_km) and 1.0 <= cell_km <= 5000.0):
+        msg = f"cell_km={cell_km!r} is not usable; give a cell width in km between 1 and 5000, e.g. 100."
+        raise InputError(msg)
+
+
+def _hex_ring(cell: str) -> tuple[tuple[float, float], ...]:
+    """The cell's boundary as (lon, lat), great-circle edges densified (8 points each), unwrapped
+    across the antimeridian so that the ring is drawn as one piece."""
+    import h3
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    corners = [(lng, lat) for lat, lng in h3.cell_to_boundary(cell)]
+    pts: list[tuple[float, float]] = []
+    for (x1, y1), (x2, y2) in zip(corners, [*corners[1:], corners[0]], strict=True):
+        pts.append((x1, y1))
+        pts.extend(geod.npts(x1, y1, x2, y2, 7))
+    ref = pts[0][0]
+    ring = [(x + 360.0 * round((ref - x) / 360.0), y) for x, y in pts]
+    return (*ring, ring[0])
 
 
 def density(
     lons: Iterable[float],
     lats: Iterable[float],
-    cell_deg: float = 1.0,
+    cell_km: float = 100.0,
     shape: Literal["hex", "square"] = "hex",
 ) -> list[DensityCell]:
     """Count points per cell for zoomed-out views.
@@ -55,47 +85,42 @@ def density(
     ----------
     lons, lats
         Points, degrees (NaN ignored).
-    cell_deg
-        Cell size in degrees of longitude/latitude (square side, or hexagon width).
+    cell_km
+        Wanted cell width, km. Hexagons: the H3 resolution closest to it (:func:`cell_size_km`
+        gives the width drawn). Squares: a lon/lat grid of ``cell_km / 111.32`` degrees.
     shape
-        ``"hex"`` (pointy-top hexagons in plate carrée) or ``"square"`` (a lon/lat grid).
+        ``"hex"`` (H3 cells) or ``"square"``.
 
     Returns
     -------
     Cells with at least one point, most populated first. Vertices are (lon, lat), closed.
     """
-    if not (isinstance(cell_deg, (int, float)) and math.isfinite(cell_deg) and 0 < cell_deg <= 90):
-        msg = f"cell_deg={cell_deg!r} is not usable; give a size in degrees between 0 and 90, e.g. 1.0."
-        raise InputError(msg)
+    _check_size(cell_km)
     x = np.asarray(list(lons), dtype=np.float64)
     y = np.asarray(list(lats), dtype=np.float64)
-    ok = np.isfinite(x) & np.isfinite(y)
+    ok = np.isfinite(x) & np.isfinite(y) & (np.abs(y) <= 90) & (np.abs(x) <= 180)
     x, y = x[ok], y[ok]
     if not len(x):
         return []
     out: list[DensityCell] = []
     if shape == "square":
-        i = np.floor(x / cell_deg).astype(np.int64)
-        j = np.floor(y / cell_deg).astype(np.int64)
+        deg = cell_km / _KM_PER_DEG
+        i = np.floor(x / deg).astype(np.int64)
+        j = np.floor(y / deg).astype(np.int64)
         keys, counts = np.unique(np.stack([i, j], axis=1), axis=0, return_counts=True)
         for (a, b), n in zip(keys, counts, strict=True):
-            w, s = float(a) * cell_deg, float(b) * cell_deg
-            e, nn = w + cell_deg, s + cell_deg
-            out.append(
-                DensityCell(w + cell_deg / 2, s + cell_deg / 2, int(n), ((w, s), (e, s), (e, nn), (w, nn), (w, s)))
-            )
+            w, s = float(a) * deg, float(b) * deg
+            e, nn = w + deg, s + deg
+            out.append(DensityCell(w + deg / 2, s + deg / 2, int(n), ((w, s), (e, s), (e, nn), (w, nn), (w, s))))
     elif shape == "hex":
-        size = cell_deg / _SQRT3  # width of a pointy-top hexagon = sqrt(3) * circumradius
-        q, r = _hex_cells(x, y, size)
-        keys, counts = np.unique(np.stack([q, r], axis=1), axis=0, return_counts=True)
-        for (a, b), n in zip(keys, counts, strict=True):
-            cx = size * _SQRT3 * (float(a) + float(b) / 2)
-            cy = size * 1.5 * float(b)
-            pts = [
-                (cx + size * math.cos(math.radians(60 * k - 30)), cy + size * math.sin(math.radians(60 * k - 30)))
-                for k in range(6)
-            ]
-            out.append(DensityCell(cx, cy, int(n), (*pts, pts[0])))
+        import h3
+
+        res = h3_resolution(cell_km)
+        cells = [h3.latlng_to_cell(float(b), float(a), res) for a, b in zip(x, y, strict=True)]
+        ids, counts = np.unique(np.asarray(cells), return_counts=True)
+        for cid, n in zip(ids, counts, strict=True):
+            lat, lng = h3.cell_to_latlng(str(cid))
+            out.append(DensityCell(float(lng), float(lat), int(n), _hex_ring(str(cid))))
     else:
         msg = f"shape={shape!r} is not a density shape; expected 'hex' or 'square'."
         raise InputError(msg)

@@ -325,7 +325,9 @@ def reach(
     countries = country_table(area)
     if into:
         # admin-1 and country outlines differ by up to ~1 km at borders: keep the target country
-        iso2 = _iso2(into)
+        from mapapp.data.countries import countries as country_service
+
+        iso2 = country_service().iso2(into)
         if iso2:
             regions = regions[regions["country_code"] == iso2].reset_index(drop=True)
             countries = countries[countries["country_code"] == iso2].reset_index(drop=True)
@@ -342,12 +344,3 @@ def reach(
         targets=tdf,
         problems=problems,
     )
-
-
-def _iso2(code: str) -> str:
-    from mapapp.data.boundaries import countries
-
-    df = countries()
-    c = code.strip().upper()
-    rows = df[(df["iso2"] == c) | (df["iso3"] == c) | (df["name"].str.upper() == c)]
-    return str(rows["iso2"].iloc[0]) if not rows.empty else ""

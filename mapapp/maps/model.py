@@ -25,7 +25,6 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from mapapp.errors import MapAppError
 from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.maps.viewstate import DEFAULT_INTO, LaunchPoint
 from mapapp.model import Event, Mention, Place, Weapon
@@ -38,8 +37,6 @@ REACH_CITY_MIN_POP = 250_000
 BORDERS: dict[str, tuple[str, str]] = {
     "UKR": ("UKR", DEFAULT_INTO),  # from Ukraine's border into Russia (the front line of the seed's war)
 }
-#: ISO3 -> ISO2 for the countries footprints are drawn into.
-ISO2: dict[str, str] = {"RUS": "RU", "UKR": "UA", "BLR": "BY"}
 
 
 @dataclass(frozen=True)
@@ -276,18 +273,6 @@ def border_pair(border: str) -> tuple[str, str]:
     return BORDERS.get(border, (border, DEFAULT_INTO))
 
 
-def _iso2(iso3: str) -> str:
-    """ISO2 code of an ISO3 code ("" when unknown)."""
-    if iso3 in ISO2:
-        return ISO2[iso3]
-    from mapapp.data.gazetteer import get_gazetteer
-
-    try:
-        return get_gazetteer().country(iso3).country_code
-    except MapAppError:
-        return ""
-
-
 def border_geometry(border: str, radius_km: float) -> BaseGeometry:
     """The area of the target country within ``radius_km`` of ``border``'s land border
     (``"UKR"``: Russian territory within reach from Ukraine's border with Russia)."""
@@ -354,7 +339,9 @@ def reach_table(
     if bounds is not None and min_pop > 0:
         for name, lon, lat, cc in _big_cities(min_pop, bounds):
             cands.setdefault(f"city:{name}:{lon:.2f}", (name, "city", lon, lat, cc))
-    into_cc = _iso2(border_pair(border)[1])
+    from mapapp.data.countries import countries
+
+    into_cc = countries().iso2(border_pair(border)[1])
     rows: list[ReachRow] = []
     line = None
     for layer in layers:

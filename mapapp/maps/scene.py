@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from mapapp.errors import InputError, PlaceNotFound
+from mapapp.errors import InputError
 from mapapp.maps.spec import MapSpec, PlaceMark
 
 _NUM = r"-?\d+(?:\.\d+)?"
@@ -50,13 +50,9 @@ def launch_point(text: str, marks: Sequence[PlaceMark] = ()) -> tuple[str, float
         names = {pm.place.name.casefold(), *(s.casefold() for s in pm.surfaces)}
         if key in names:
             return (pm.place.name, pm.place.lon, pm.place.lat)
-    from mapapp.data.gazetteer import get_gazetteer
+    from mapapp.data.resolver import resolve
 
-    hits = get_gazetteer().search(text, limit=1)
-    if not hits:
-        msg = f"No place called {text!r} in the gazetteer; give 'lon,lat' instead."
-        raise PlaceNotFound(msg)
-    p = hits[0]
+    p = resolve(text, prefer="point", order="lonlat").place
     return (p.name, p.lon, p.lat)
 
 

@@ -226,7 +226,7 @@ class MapSpec:
 
     ``bounds`` is (west, south, east, north) degrees; when None the renderer fits
     :meth:`focus_bounds`. ``density`` holds event-count cells (drawn as the "Event density"
-    layer, a colour ramp by count) of ``density_cell_deg`` degrees across. ``hidden`` holds
+    layer, a colour ramp by count) ``density_cell_km`` km across (``density_shape``: hex or square). ``hidden`` holds
     layer keys that start switched off (they stay in the layer control). ``tiles`` names an
     online tile layer (``"osm"``) or None for offline only.
     """
@@ -239,7 +239,8 @@ class MapSpec:
     ranges: tuple[RangeLayer, ...] = ()
     targets: tuple[ReachTarget, ...] = ()
     density: tuple[DensityCell, ...] = ()
-    density_cell_deg: float = 0.0
+    density_cell_km: float = 0.0
+    density_shape: str = "hex"
     bounds: tuple[float, float, float, float] | None = None
     center: LonLat | None = None
     zoom: int | None = None
@@ -392,6 +393,6 @@ def label_priority(spec: MapSpec) -> dict[tuple[str, float, float], float]:
 
 def density_legend_title(spec: MapSpec) -> str:
     """``"Events per hexagon (≈110 km across)"`` (plain text)."""
-    shape = "hexagon" if spec.density and len(spec.density[0].ring) == 7 else "cell"
-    size = f" (≈{round(spec.density_cell_deg * 111.32):,} km across)" if spec.density_cell_deg > 0 else ""
+    shape = "hexagon" if spec.density_shape == "hex" else "square"
+    size = f" (≈{round(spec.density_cell_km):,} km across)" if spec.density_cell_km > 0 else ""
     return f"Events per {shape}{size}"

@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 
 from mapapp.corpus.store import EventStore, _day, open_store, row_event
-from mapapp.geo.density import DensityCell, density
+from mapapp.geo.density import DensityCell, cell_size_km, density
 from mapapp.maps.spec import MapSpec, RangeLayer
 from mapapp.model import Event
 
@@ -26,7 +26,7 @@ class StoreView:
     """What a map of the store shows for a date window (streamlit-free; for the app and snapshots).
 
     ``events`` are MapSpec-ready :class:`Event` objects (empty when ``dense``), ``cells`` the
-    density cells of all events in the window (``cell_deg`` degrees across), ``dates`` the
+    density cells of all events in the window (``cell_km`` km across, as drawn), ``dates`` the
     (first, last) event day in the whole store (for a date slider), ``total`` the number of
     located events in the window.
     """
@@ -39,7 +39,7 @@ class StoreView:
     since: dt.date | None = None
     until: dt.date | None = None
     by_type: dict[str, int] = field(default_factory=dict)
-    cell_deg: float = 0.0
+    cell_km: float = 0.0
     shape: str = "hex"
 
 
@@ -49,12 +49,12 @@ def store_view(
     until: dt.date | str | None = None,
     *,
     max_events: int = DENSE_EVENTS,
-    cell_deg: float | None = None,
+    cell_km: float | None = None,
     shape: Literal["hex", "square"] = "hex",
 ) -> StoreView:
     """Events of the store in ``since``..``until`` for a map: single events, or density when many.
 
-    ``cell_deg`` defaults to a size that gives a few hundred cells over the events' extent.
+    ``cell_km`` defaults to a size that gives a few hundred cells over the events' extent.
     """
     st = store if isinstance(store, EventStore) else open_store(store)
     allev = st.table("events", columns=["date_start", "date_end"])
@@ -63,10 +63,10 @@ def store_view(
     gdf = st.events(since, until)
     gdf = gdf[gdf["lon"].notna() & gdf["lat"].notna()].sort_values(["date_start", "event_id"], na_position="last")
     lons, lats = gdf["lon"].to_numpy(), gdf["lat"].to_numpy()
-    if cell_deg is None:
+    if cell_km is None:
         span = max(float(np.ptp(lons)) if len(lons) else 0.0, float(np.ptp(lats)) if len(lats) else 0.0)
-        cell_deg = min(5.0, max(0.1, round(span / 25, 2)))
-    cells = tuple(density(lons, lats, cell_deg, shape))
+        cell_km = min(500.0, max(10.0, span * 111.32 / 25))
+    cells = tuple(density(lons, lats, cell_km, shape))
     dense = len(gdf) > max_events
     events: tuple[Event, ...] = ()
     if not dense:
@@ -81,7 +81,7 @@ def store_view(
         since=_day(since, "since"),
         until=_day(until, "until"),
         by_type=by_type,
-        cell_deg=float(cell_deg),
+        cell_km=cell_size_km(cell_km, shape),
         shape=shape,
     )
 
@@ -104,7 +104,7 @@ def store_spec(
     sub = f"{when}{view.total:,} located events" + (f" ({kinds})" if kinds else "")
     if view.dense:
         what = "hexagons" if view.shape == "hex" else "squares"
-        sub += f"; density in {what} {view.cell_deg:g}° (≈{round(view.cell_deg * 111.32):,} km) across"
+        sub += f"; density in {what} ≈{round(view.cell_km):,} km across"
     bounds = None
     if view.cells:
         xs = [p[0] for c in view.cells for p in c.ring]
@@ -121,7 +121,8 @@ def store_spec(
         subtitle=sub,
         events=() if view.dense else view.events,
         density=view.cells if view.dense else (),
-        density_cell_deg=view.cell_deg,
+        density_cell_km=view.cell_km,
+        density_shape=view.shape,
         ranges=tuple(ranges),
         hidden=frozenset(hidden),
         tiles="osm" if tiles else None,

@@ -125,7 +125,7 @@ def export_features(spec: MapSpec) -> list[dict[str, object]]:
                     "count": c.count,
                     "lon": c.lon,
                     "lat": c.lat,
-                    "cell_deg": spec.density_cell_deg,
+                    "cell_km": spec.density_cell_km,
                     "color": density_color(c.count, classes),
                 },
             )

@@ -166,14 +166,25 @@ def _date_or_error(value: object, where: str) -> dt.date:
 
 
 def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
+    """YAML front matter (PyYAML, safe loader) as lower-case keys -> text values, and the body."""
+    import yaml
+
     m = _FRONT_RE.match(text)
     if not m:
         return {}, text
-    fields: dict[str, str] = {}
-    for line in m.group("body").splitlines():
-        if ":" in line and not line.lstrip().startswith("#"):
-            k, v = line.split(":", 1)
-            fields[k.strip().lower()] = v.strip().strip("'\"")
+    try:
+        data = yaml.safe_load(m.group("body"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f" (line {mark.line + 2})" if mark is not None else ""
+        msg = f"{where}: the front matter between '---' lines is not valid YAML{line}; fix it or remove it."
+        raise InputError(msg) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        msg = f"{where}: the front matter is not 'key: value' lines; fix it or remove it."
+        raise InputError(msg)
+    fields = {str(k).strip().lower(): "" if v is None else str(v).strip() for k, v in data.items()}
     return fields, text[m.end() :]
 
 

@@ -15,7 +15,6 @@ Coordinates are (lon, lat) in :class:`~mapapp.model.Place`.
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -28,6 +27,7 @@ import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
 from mapapp.data.names import normalize
+from mapapp.data.resolver import KIND_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
 from mapapp.text.geoparse.lexicon import (
@@ -65,15 +65,6 @@ _TOKEN_RE = re.compile(
     re.UNICODE,
 )
 
-_KIND_PRIOR = {
-    "country": 4.0,
-    "continent": 3.6,
-    "admin1": 3.0,
-    "region": 2.5,
-    "landmark": 2.5,
-    "admin2": 1.2,
-    "city": 0.0,
-}
 _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|explained|asked|wrote|noted|stated|testified|recalled)\b")
 _SPEECH_BEFORE = re.compile(r"\b(said|says|told|according to)\s+$")
 _DISEASE_RE = re.compile(r"[- ]?(virus|fever|disease|flu|encephalitis|strain|ebolavirus)\b")
@@ -103,7 +94,6 @@ _NEAR_KM = 100.0
 _POOL_KM = 50.0
 _SUBNATIONAL = frozenset({"admin1", "admin2", "city", "landmark"})
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
-_NAME_TYPE_PRIOR = {"name": 0.4, "alternate": 0.0, "abbrev": 0.2, "demonym": 0.0}
 
 
 @dataclass(slots=True)
@@ -485,15 +475,8 @@ class Geoparser:
     # ------------------------------------------------------------------ resolution
     @staticmethod
     def _prior(p: Place, name_type: str) -> float:
-        s = _KIND_PRIOR.get(p.kind, 0.0) + 0.35 * math.log10(max(p.population, 0) + 1)
-        fc = p.feature_code
-        if fc == "PPLC":
-            s += 1.8
-        elif fc in ("PPLA", "PPLG"):
-            s += 0.6
-        elif fc in ("PPLA2",):
-            s += 0.2
-        return s + _NAME_TYPE_PRIOR.get(name_type, 0.0)
+        """The resolver's context-free score (one scoring for in-text and typed queries)."""
+        return prior(p, name_type)
 
     def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:  # noqa: C901 (the soft-voting resolution, kept in one place to read as one algorithm)
         """Choose a place for every recognised span.
@@ -539,7 +522,7 @@ class Geoparser:
                     sc -= 2.5
                 # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
                 if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
-                    sc -= _KIND_PRIOR["admin1"] + 0.5
+                    sc -= KIND_PRIOR["admin1"] + 0.5
                 if c.prefer_admin and p.kind == "admin1":
                     sc += 3.0
                 q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
