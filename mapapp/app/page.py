@@ -148,18 +148,8 @@ def article_page() -> None:
         if not marks:
             st.warning("No places found in this article. The map shows the ranges only.")
 
-    map_col, side_col = st.columns([2, 1], gap="medium")
-    below = st.container()  # filled first: the date filter changes what the map shows
-    events: tuple[appmodel.Event, ...] = ()
-    with below:
-        tab_places, tab_events = st.tabs(["Places", "Events"])
-        if analysis is not None:
-            with tab_events:
-                date_from, date_to = tables.events(analysis.events)
-            with tab_places:
-                tables.places(analysis, overrides)
-            events = appmodel.filter_events(analysis.events, date_from, date_to)
-
+    # the map first (it is what a person waits for), then the tables beside and below it
+    events = appmodel.filter_events(analysis.events, *tables.event_window(analysis.events)) if analysis else ()
     spec = appmodel.build_spec(
         shown,
         marks,
@@ -170,11 +160,18 @@ def article_page() -> None:
         tiles=bool(ss.get("tiles")),
         basemap=True,
     )
+    map_col, side_col = st.columns([2, 1], gap="medium")
     with map_col:
         titles = draw_map(spec, doc.key if doc is not None else "none")
         snapshots.panel(spec, titles)
     with side_col:
         tables.reach(layers, rows, areas)
+    if analysis is not None:
+        tab_places, tab_events = st.tabs(["Places", "Events"])
+        with tab_events:
+            tables.events(analysis.events)
+        with tab_places:
+            tables.places(analysis, overrides)
     session.write_url(session.link_state(articles.article_ref(doc), launch, overrides))
 
 
