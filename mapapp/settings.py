@@ -58,6 +58,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("MAPAPP_VERBOSE", "", "Any value: `mapapp app` shows the Streamlit server's own output."),
     Setting(
+        "MAPAPP_WARM_BROWSER",
+        "1",
+        "1: the app keeps one Chromium running for its snapshots (fast PNG/PDF); 0: start one per snapshot.",
+    ),
+    Setting(
         "MAPAPP_STORE_CRASH_AFTER",
         "",
         "Testing hook: after this many published batches, the next publish dies before its commit point.",

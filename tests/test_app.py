@@ -157,8 +157,34 @@ def test_known_place_name_becomes_a_launch_point_with_rings() -> None:
     assert not at.exception
     assert "Sumy" in at.sidebar.multiselect(key="launch_names").value
     assert '"kind":"rings"' in _drawn(at)
-    assert "Sumy@" in str(at.query_params["launch"])
     assert any("Added launch point Sumy" in s.value for s in at.success)
+    # the city (GeoNames: 50.9216 N, 34.8003 E), not the oblast of the same name
+    lon, lat = (float(x) for x in str(at.query_params["launch"]).split("@")[1].split(","))
+    assert abs(lon - 34.80) < 0.05 and abs(lat - 50.92) < 0.05
+
+
+def test_an_ambiguous_name_offers_the_other_places_of_that_name() -> None:
+    at = _app()
+    at.sidebar.text_input(key="place_query").input("Pokrovsk")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert any("Other places are called 'Pokrovsk'" in s.value for s in at.success)
+    choice = at.sidebar.selectbox(key="place_choice")
+    sakha = next(o for o in choice.options if "Sakha" in o)
+    choice.select(sakha).run()
+    next(b for b in at.sidebar.button if b.label == "Use this one instead").click().run()
+    assert not at.exception
+    lon, lat = (float(x) for x in str(at.query_params["launch"]).split("@")[1].split(","))
+    assert lon > 100 and lat > 60  # Pokrovsk on the Lena (129 E, 61 N), not the Donetsk one
+    assert len(at.sidebar.multiselect(key="launch_names").value) == 1
+
+
+def test_typed_coordinates_become_a_launch_point() -> None:
+    at = _app()
+    at.sidebar.text_input(key="place_query").input("50.91, 34.80")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert str(at.query_params["launch"]).endswith("@34.8000,50.9100")
 
 
 def test_empty_paste_gives_a_message_and_keeps_the_previous_map() -> None:

@@ -8,10 +8,12 @@ its Leaflet map is ``window.__mapappMap`` there.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -140,13 +142,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
                 time.sleep(0.2)
         yield {"url": f"http://127.0.0.1:{port}/", "trace": trace if strace else None, "library": work / "library"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
+        # the server is strace's child: stop it by its pid (strace then ends by itself)
+        server_pid = _child_pid(proc.pid) if strace else proc.pid
+        for pid in [p for p in (server_pid, proc.pid) if p]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        if proc.poll() is None:
+            if server_pid:
+                os.kill(server_pid, signal.SIGKILL)
             proc.kill()
             proc.wait()
         log.close()
+
+
+def _child_pid(pid: int) -> int | None:
+    """The first child process of ``pid`` (from /proc), or None."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            return int(stat.parent.name)
+    return None
 
 
 @pytest.fixture(scope="module")

@@ -104,7 +104,7 @@ def spec_digest(spec: MapSpec) -> str:
     """A hash of what ``spec``'s layers draw (not which are shown, nor the view): two specs
     with the same digest give the same layer files."""
     h = hashlib.sha1()
-    parts: list[object] = [spec.title, spec.source, spec.basemap, spec.tiles, spec.density_cell_km]
+    parts: list[object] = [spec.title, spec.source, spec.basemap, spec.tiles, spec.density_cell_km, spec.density_shape]
     parts += [
         (pm.place.id, pm.place.lon, pm.place.lat, pm.count, pm.label, pm.confidence, pm.sentences) for pm in spec.places
     ]

@@ -40,6 +40,7 @@ from mapapp.errors import MapAppError
 from mapapp.maps import model as appmodel
 from mapapp.maps.spec import MapSpec, article_bounds
 from mapapp.maps.viewstate import md
+from mapapp.model import LonLat
 from mapapp.render.layers import esc, format_latlon
 from mapapp.render.snapshot import chromium_available
 
@@ -47,6 +48,14 @@ from mapapp.render.snapshot import chromium_available
 WARM_ENV = "MAPAPP_WARM_BROWSER"
 #: What the map shows when there is no article yet.
 NO_ARTICLE = appmodel.ArticleDoc("", "No article yet", "", None, "")
+
+
+def _centre(marks: tuple[appmodel.PlaceMark, ...]) -> LonLat | None:
+    """The centre of the article's places (where names typed for launch points are preferred)."""
+    if not marks:
+        return None
+    w, s, e, n = article_bounds(MapSpec(title="", places=marks))
+    return LonLat((w + e) / 2, (s + n) / 2)
 
 
 def _fit(bounds: list[float]) -> None:
@@ -112,6 +121,7 @@ def article_page() -> None:
     analysis = caches.analysis(doc) if doc is not None else None
     overrides: dict[str, str] = ss["overrides"].setdefault(doc.key, {}) if doc is not None else {}
     marks = appmodel.place_marks(analysis, overrides) if analysis is not None else ()
+    ss["article_centre"] = _centre(marks)
     weapons, launch, border = controls.sidebar(marks)
     tools.search_box()
     tools.targets_list()
@@ -146,18 +156,8 @@ def article_page() -> None:
         if not marks:
             st.warning("No places found in this article. The map shows the ranges only.")
 
-    map_col, side_col = st.columns([2, 1], gap="medium")
-    below = st.container()  # filled first: the date filter changes what the map shows
-    events: tuple[appmodel.Event, ...] = ()
-    with below:
-        tab_places, tab_events = st.tabs(["Places", "Events"])
-        if analysis is not None:
-            with tab_events:
-                date_from, date_to = tables.events(analysis.events)
-            with tab_places:
-                tables.places(analysis, overrides)
-            events = appmodel.filter_events(analysis.events, date_from, date_to)
-
+    # the map first (it is what a person waits for), then the tables beside and below it
+    events = appmodel.filter_events(analysis.events, *tables.event_window(analysis.events)) if analysis else ()
     spec = appmodel.build_spec(
         shown,
         marks,
@@ -168,11 +168,18 @@ def article_page() -> None:
         tiles=bool(ss.get("tiles")),
         basemap=True,
     )
+    map_col, side_col = st.columns([2, 1], gap="medium")
     with map_col:
         titles = draw_map(spec, doc.key if doc is not None else "none")
         snapshots.panel(spec, titles)
     with side_col:
         tables.reach(layers, rows, areas)
+    if analysis is not None:
+        tab_places, tab_events = st.tabs(["Places", "Events"])
+        with tab_events:
+            tables.events(analysis.events)
+        with tab_places:
+            tables.places(analysis, overrides)
     session.write_url(session.link_state(articles.article_ref(doc), launch, overrides))
 
 

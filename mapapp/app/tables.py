@@ -74,36 +74,56 @@ def places(analysis: appmodel.Analysis, overrides: dict[str, str]) -> None:
             st.button("Apply", key="fix_apply", on_click=_apply_fix, args=(overrides, sk, pick_key))
 
 
+def _span_and_window(evs: tuple[appmodel.Event, ...]) -> tuple[tuple[dt.date, dt.date] | None, tuple[str, str]]:
+    """The events' date span and the person's window in it (ISO dates, "" = open): the slider's
+    value when it has one, else the link's ``from``/``to``."""
+    ss = st.session_state
+    span = appmodel.event_date_span(evs)
+    date_from, date_to = ss.get("date_from", ""), ss.get("date_to", "")
+    if span is None or not span[0] < span[1]:
+        return None, (date_from, date_to)
+    lo, hi = span
+    picked = ss.get("date_slider")
+    if isinstance(picked, tuple | list) and len(picked) == 2:
+        a, b = picked
+    else:
+        try:
+            a = dt.date.fromisoformat(date_from) if date_from else lo
+            b = dt.date.fromisoformat(date_to) if date_to else hi
+        except ValueError:
+            a, b = lo, hi
+    a, b = min(max(a, lo), hi), max(min(b, hi), lo)
+    return span, ("" if a == lo else a.isoformat(), "" if b == hi else b.isoformat())
+
+
+def event_window(evs: tuple[appmodel.Event, ...]) -> tuple[str, str]:
+    """The date window the map's events are filtered by (see :func:`events`), known before the
+    tables are drawn so the map can be drawn first."""
+    window = _span_and_window(evs)[1]
+    st.session_state["date_from"], st.session_state["date_to"] = window
+    return window
+
+
 def events(evs: tuple[appmodel.Event, ...]) -> tuple[str, str]:
     """The events table with a date filter; returns the filter (ISO dates, "" = open)."""
     ss = st.session_state
     if not evs:
         st.caption("No events found in this article.")
         return ss.get("date_from", ""), ss.get("date_to", "")
-    span = appmodel.event_date_span(evs)
-    date_from, date_to = ss.get("date_from", ""), ss.get("date_to", "")
-    if span is not None and span[0] < span[1]:
+    span, (date_from, date_to) = _span_and_window(evs)
+    if span is not None:
         lo, hi = span
-        try:
-            cur = (
-                dt.date.fromisoformat(date_from) if date_from else lo,
-                dt.date.fromisoformat(date_to) if date_to else hi,
-            )
-        except ValueError:
-            cur = (lo, hi)
-        cur = (min(max(cur[0], lo), hi), max(min(cur[1], hi), lo))
-        picked = st.slider(
+        cur = (dt.date.fromisoformat(date_from) if date_from else lo, dt.date.fromisoformat(date_to) if date_to else hi)
+        if ss.get("date_slider") != cur:  # the link's window, or a new article's span
+            ss["date_slider"] = cur
+        st.slider(
             "Event dates",
             min_value=lo,
             max_value=hi,
-            value=cur,
             format="YYYY-MM-DD",
             key="date_slider",
             on_change=messages.new_action,
         )
-        a, b = picked
-        date_from = "" if a == lo else a.isoformat()
-        date_to = "" if b == hi else b.isoformat()
     ss["date_from"], ss["date_to"] = date_from, date_to
     shown = appmodel.filter_events(evs, date_from, date_to)
     df = pd.DataFrame(

@@ -3,7 +3,7 @@
 A shared link cannot carry a whole article, so the app keeps each pasted or uploaded text here
 under the hash of its content and the link carries the hash (``article=lib:<hash>``). The
 library lives in a data folder of the user's (see :func:`library_dir`): ``$MAPAPP_LIBRARY_DIR``
-if set, else ``$XDG_DATA_HOME/mapapp/articles`` (``~/.local/share/mapapp/articles``). Each
+(default ``~/.local/share/mapapp/articles``), at most ``$MAPAPP_LIBRARY_MAX_MB`` (200). Each
 article is one JSON file ``<hash[:2]>/<hash>.json`` ({"label", "text", "saved"}), written
 atomically; when the library grows past its cap the least recently used articles are removed.
 Nothing here imports Streamlit.
@@ -20,24 +20,28 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapapp import settings
 from mapapp.errors import InputError, OutputError
 from mapapp.outputs import write_text_atomic
 
 ENV_VAR = "MAPAPP_LIBRARY_DIR"
-#: Largest total size of the library (bytes of its files) before old articles are removed.
-MAX_LIBRARY_BYTES = 200 * 1024 * 1024
 #: Hex digits of the SHA-256 of the text that name an article (128 bits).
 KEY_DIGITS = 32
 _KEY_RE = re.compile(rf"^[0-9a-f]{{{KEY_DIGITS}}}$")
 
 
 def library_dir() -> Path:
-    """Where the article library lives (see the module docstring)."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "mapapp" / "articles"
+    """Where the article library lives (``$MAPAPP_LIBRARY_DIR``, see :mod:`mapapp.settings`)."""
+    return Path(settings.get(ENV_VAR)).expanduser()
+
+
+def max_library_bytes() -> int:
+    """The library's size cap in bytes (``$MAPAPP_LIBRARY_MAX_MB``; 200 MB if unreadable)."""
+    try:
+        mb = float(settings.get("MAPAPP_LIBRARY_MAX_MB"))
+    except ValueError:
+        mb = 200.0
+    return int(max(mb, 0.001) * 1024 * 1024)
 
 
 def article_key(text: str) -> str:
@@ -64,11 +68,12 @@ class Stored:
 
 
 class ArticleLibrary:
-    """The article library at ``root`` (default :func:`library_dir`), at most ``max_bytes``."""
+    """The article library at ``root`` (default :func:`library_dir`), at most ``max_bytes``
+    (default :func:`max_library_bytes`)."""
 
-    def __init__(self, root: Path | None = None, max_bytes: int = MAX_LIBRARY_BYTES) -> None:
+    def __init__(self, root: Path | None = None, max_bytes: int | None = None) -> None:
         self.root = root if root is not None else library_dir()
-        self.max_bytes = max_bytes
+        self.max_bytes = max_bytes if max_bytes is not None else max_library_bytes()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"

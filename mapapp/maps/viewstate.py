@@ -155,10 +155,15 @@ class ViewState:
         if self.date_to:
             q["to"] = self.date_to
         if self.fixes:
-            q["fix"] = "|".join(f"{quote(k, safe='')}~{quote(v, safe=':')}" for k, v in self.fixes)
+            q["fix"] = "|".join(f"{_escape(k)}~{_escape(v)}" for k, v in self.fixes)
         if self.store:
             q["store"] = self.store
         return q
+
+
+def _escape(text: str) -> str:
+    """Percent-encode a part of a ``fix=`` entry (its separators ``|`` and ``~`` included)."""
+    return quote(text, safe=":").replace("~", "%7E")
 
 
 def format_zoom(zoom: float) -> str:

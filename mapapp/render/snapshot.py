@@ -22,6 +22,7 @@ end, so a failure never leaves a half-written file.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -323,6 +324,7 @@ class WarmBrowser:
         self._jobs: queue.Queue[tuple[Callable[[Chromium], object], Future[object]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="mapapp-chromium", daemon=True)
         self._thread.start()
+        atexit.register(self.close)  # the browser ends with the process that keeps it
 
     def _run(self) -> None:
         browser: Chromium | None = None
@@ -354,9 +356,10 @@ class WarmBrowser:
         self._jobs.put((lambda b: None, Future()))
 
     def close(self) -> None:
-        """Stop the browser and its thread."""
-        self._jobs.put(None)
-        self._thread.join(timeout=15)
+        """Stop the browser and its thread (idempotent)."""
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join(timeout=15)
 
 
 def write(
