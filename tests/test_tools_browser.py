@@ -275,7 +275,13 @@ def test_mgrs_reference_gives_the_right_point(visit: object) -> None:
     to_lonlat = Transformer.from_crs("EPSG:32637", "EPSG:4326", always_xy=True)
     ref_lon, ref_lat = to_lonlat.transform(412_345.5, 5_467_890.5)
     assert GEOD.inv(lon, lat, ref_lon, ref_lat)[2] < 15.0  # the link keeps 4 decimals (~10 m)
-    v.map_frame()
+    # the same pick as "Zoom to": the map moves there (the view command), and as a reach target
+    v.click(v.page.get_by_role("button", name="Zoom to", exact=True))
+    frame = v.wait_map(f"() => {{ const c = ({VIEW_JS})(); return c && Math.abs(c[0] - {lat}) < 0.01 && c[2] >= 8; }}")
+    c_lat, c_lon, _z = frame.evaluate(VIEW_JS)  # type: ignore[attr-defined]
+    assert GEOD.inv(c_lon, c_lat, ref_lon, ref_lat)[2] < 1000.0
+    v.click(v.page.get_by_role("button", name="Reach target", exact=True))
+    assert v.wait_query("targets", "@")
     v.shot("tools-mgrs")
     assert v.offline() == []
 
