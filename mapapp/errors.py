@@ -46,7 +46,6 @@ class MissingExtra(MapAppError, ImportError):
 #: Optional packages -> the extra that installs them (see pyproject.toml).
 EXTRAS: dict[str, str] = {
     "streamlit": "app",
-    "streamlit_folium": "app",
     "playwright": "snapshot",
     "matplotlib": "snapshot",
     "dask": "ingest",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -30,9 +29,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _events_in_map(at: AppTest) -> str:
-    comps = [c for c in at.get("component_instance") if c.proto.component_name.endswith("st_folium")]
-    assert len(comps) == 1
-    return json.dumps(json.loads(comps[0].proto.json_args))
+    """What the map's shown layers draw (their programs, as the browser fetches them)."""
+    from tests.test_app import _drawn
+
+    return _drawn(at)
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPAPP_WARM_BROWSER", "0")
 
 
 def test_store_view_with_date_slider(store: Path) -> None:
@@ -47,6 +52,20 @@ def test_store_view_with_date_slider(store: Path) -> None:
     assert not at.exception
     args = _events_in_map(at)
     assert "Kharkiv" in args and "Tuapse" not in args
+    # the store and its time window are in the link
+    assert str(at.query_params["store"]) == str(store) and str(at.query_params["to"]) == "2024-04-30"
+
+
+def test_a_store_link_reopens_the_store_and_its_window(store: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["store"] = str(store)
+    at.query_params["to"] = "2024-04-30"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.sidebar.text_input(key="store_dir").value == str(store)
+    assert at.slider(key="store_dates").value[1] == dt.date(2024, 4, 30)
+    args = _events_in_map(at)
+    assert "Kharkiv" in args and "Tuapse" not in args
 
 
 def test_not_a_store_is_a_message(tmp_path: Path) -> None:
@@ -54,4 +73,6 @@ def test_not_a_store_is_a_message(tmp_path: Path) -> None:
     at.run()
     at.sidebar.text_input(key="store_dir").input(str(tmp_path)).run()
     assert not at.exception
+    assert any("not an event store" in e.value for e in at.error)
+    at.run()  # the message stays until the person does something
     assert any("not an event store" in e.value for e in at.error)

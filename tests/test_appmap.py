@@ -1,4 +1,4 @@
-"""The app's map parts (mapapp.app.mapview): layer groups found by key, the served basemap file."""
+"""The app's map parts (mapapp.app.mapview): layers by key, the served layer and basemap files."""
 
 from __future__ import annotations
 
@@ -12,19 +12,33 @@ import pytest
 
 from mapapp.app import mapview as appmap
 from mapapp.errors import DataDirError, MapAppError, StaticDirError
-from mapapp.render import leaflet as render
 from tests.test_render import XSS_IMG, _spec_with_weapon_name
 
 VIEW = (30.0, 48.0, 40.0, 54.0)
 
 
-def test_layer_groups_found_for_user_named_weapons() -> None:
+def test_layers_found_by_key_for_user_named_weapons(tmp_path: Path) -> None:
     spec = _spec_with_weapon_name(XSS_IMG)
-    groups = appmap.layer_groups(spec, VIEW)
-    assert set(groups) == {"rings:atacms-m57", "footprint:evil", "places", "events", "targets", "legend"}
-    evil = groups["footprint:evil"]
-    assert isinstance(evil, render.LayerGroup)
-    assert "<" not in evil.layer_name and evil.title.startswith(XSS_IMG)
+    layers = {lay.key: lay for lay in appmap.map_layers(spec, VIEW, tmp_path)}
+    assert set(layers) == {"rings:atacms-m57", "footprint:evil", "places", "events", "targets"}
+    evil = layers["footprint:evil"]
+    assert evil.title.startswith(XSS_IMG)  # plain text for the sidebar ...
+    assert "<" not in str(evil.to_arg()["title"])  # ... escaped for the map's control (innerHTML)
+    # each program is a content-addressed file the browser fetches once
+    name = evil.url.rsplit("/", 1)[1]
+    assert name == f"layer-{evil.digest}.js" and (tmp_path / name).is_file()
+    again = {lay.key: lay for lay in appmap.map_layers(spec, VIEW, tmp_path)}
+    assert again["footprint:evil"].url == evil.url
+
+
+def test_hiding_a_layer_does_not_change_any_layer_file() -> None:
+    from dataclasses import replace as dc_replace
+
+    spec = _spec_with_weapon_name("Gun")
+    a = appmap.spec_digest(appmap.without_visibility(spec))
+    b = appmap.spec_digest(appmap.without_visibility(dc_replace(spec, hidden=frozenset({"places", "events"}))))
+    assert a == b
+    assert appmap.spec_digest(dc_replace(spec, places=spec.places[:1])) != a
 
 
 def _write_at_once(text: str, dest: Path, n_threads: int) -> tuple[list[str], list[OSError]]:
@@ -85,7 +99,7 @@ def test_unwritable_static_dir_is_a_clear_error(tmp_path: Path, monkeypatch: pyt
     assert "Permission denied" in str(info.value) and str(tmp_path) in str(info.value)
 
 
-def test_base_map_falls_back_to_inline_basemap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_map_falls_back_to_inline_layers_when_the_static_dir_is_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
     try:
         from mapapp.data.paths import data_dir
 
@@ -93,14 +107,13 @@ def test_base_map_falls_back_to_inline_basemap(monkeypatch: pytest.MonkeyPatch) 
     except DataDirError as err:
         pytest.skip(f"data/geo not built: {err}")
 
-    def refuse(text: str, dest: Path = appmap.STATIC_DIR, keep: int = 0) -> str:
-        raise StaticDirError("Cannot write the basemap file: read-only")
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise StaticDirError("Cannot write the map file: read-only")
 
-    monkeypatch.setattr(appmap, "write_basemap_file", refuse)
+    monkeypatch.setattr(appmap, "write_static_file", refuse)
     spec = replace(_spec_with_weapon_name("Gun"), basemap=True)
-    base, control = appmap.base_map(spec, VIEW)
-    fg = render.layer_group(base, "countries")
-    assert fg is not None and control is not None
-    script = base.get_root().render()
-    assert "/app/static/mapapp/basemap-" not in script
-    assert 'L.geoJSON({"type":"FeatureCollection"' in script  # the polygons, inline
+    layers = {lay.key: lay for lay in appmap.map_layers(spec, VIEW)}
+    countries = layers["countries"]
+    assert countries.url == "" and "/app/static/mapapp/basemap-" not in countries.code
+    assert '"countries":{"type":"FeatureCollection"' in countries.code  # the polygons, inline
+    assert all(lay.code and not lay.url for lay in layers.values())

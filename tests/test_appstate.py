@@ -171,3 +171,44 @@ def test_html_upload_and_cli_read_the_same_text(tmp_path: Path) -> None:
     assert uploaded == read_article(f).text
     # no title, style, svg or iframe text
     assert uploaded.split() == ["Drones", "hit", "Kyiv", "&", "Odesa.", "Five", "were", "killed."]
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "1e309", "nan", "NaN", "-1", "19.5", "1e3", "six", ""])
+def test_zoom_from_a_link_is_a_finite_number_or_a_warning(text: str) -> None:
+    state, warnings = from_query({"zoom": text}, SEEDS)
+    assert state.zoom is None
+    assert warnings == ([] if text == "" else [w for w in warnings if "zoom" in w]) and (text == "" or warnings)
+
+
+def test_zoom_keeps_its_fraction_both_ways() -> None:
+    for text, value in (("6", 6.0), ("6.25", 6.25), ("0", 0.0), ("18.75", 18.75), ("7.123", 7.12)):
+        state, warnings = from_query({"zoom": text}, SEEDS)
+        assert warnings == [] and state.zoom == value
+    assert ViewState(zoom=6.0).to_query()["zoom"] == "6"  # reopening `zoom=6` writes `zoom=6` back
+    assert ViewState(zoom=6.25).to_query()["zoom"] == "6.25"
+
+
+@pytest.mark.parametrize("center", ["inf,50", "30,nan", "1e309,10", "30", "30,91", "a,b"])
+def test_center_from_a_link_is_checked(center: str) -> None:
+    state, warnings = from_query({"center": center}, SEEDS)
+    assert state.center is None and any("center" in w for w in warnings)
+
+
+def test_fixes_store_and_library_article_round_trip() -> None:
+    state = ViewState(
+        article="lib:" + "0123456789abcdef" * 2,
+        fixes=(("kursk region", "a1:RU.41"), ("odd | name ~ here", ""), ("paris", "gn:2988507")),
+        store="/data/stores/ukraine 2024|v2",
+        zoom=5.75,
+        center=LonLat(30.12345, 50.54321),
+    )
+    back, warnings = from_query(state.to_query(), SEEDS)
+    assert warnings == []
+    assert back == state
+
+
+def test_bad_fixes_and_library_ids_are_reported() -> None:
+    state, warnings = from_query({"fix": "kyiv~gn:703448|nonsense|x~<script>", "article": "lib:../../etc"}, SEEDS)
+    assert state.fixes == (("kyiv", "gn:703448"),)
+    assert state.seed_name == "2024-11-17-atacms-inside-russia.txt"
+    assert len(warnings) == 3 and any("library id" in w for w in warnings)

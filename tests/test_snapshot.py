@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,28 @@ from tests.test_render import XSS_IMG, XSS_SCRIPT, _spec_with_weapon_name, make_
 ROOT = Path(__file__).resolve().parent.parent
 HAVE_CHROMIUM = snapshot.chromium_available()
 browser = pytest.mark.browser
+
+
+#: Chromium's IPv6 reachability probe: a UDP connect() (no packet is sent) made whenever its
+#: host resolver starts a request; in Chromium 156 its sign-in service's account list request
+#: triggers one that no switch turns off (mapapp.render.snapshot.QUIET_ARGS stops the others).
+IPV6_PROBE = ("2001:4860:4860::8888", 443)
+_CONNECT = re.compile(
+    r"connect\(\d+, \{sa_family=(AF_INET6?), sin6?_port=htons\((\d+)\)"
+    r".*?inet_(?:pton|addr)\((?:AF_INET6?, )?\"([^\"]+)\""
+)
+
+
+def non_loopback_connects(strace_text: str) -> list[tuple[str, int]]:
+    """(address, port) of every connect() in an ``strace -e trace=connect`` log to an address
+    that is not loopback (the IPv6 reachability probe excepted, see :data:`IPV6_PROBE`)."""
+    out = []
+    for m in _CONNECT.finditer(strace_text):
+        addr, port = m[3], int(m[2])
+        loop = addr.startswith("127.") or addr in ("::1", "::ffff:127.0.0.1") or addr.startswith("::ffff:127.")
+        if not loop and (addr, port) != IPV6_PROBE:
+            out.append((addr, port))
+    return out
 
 
 def ring_pixels(png: Path, hex_color: str = "#CC6677", tol: int = 30) -> int:
@@ -317,3 +340,58 @@ def test_footprint_from_another_border_into_another_country(tmp_path: Path) -> N
         timeout=60,
     )
     assert bad.returncode == 1 and "needs a border" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@browser
+@pytest.mark.skipif(not HAVE_CHROMIUM, reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_png_snapshot_contacts_no_address_but_loopback(tmp_path: Path) -> None:
+    trace = tmp_path / "connect.strace"
+    out = tmp_path / "x.png"
+    r = subprocess.run(
+        [
+            "strace",
+            "-f",
+            "--seccomp-bpf",
+            "-qq",
+            "-e",
+            "trace=connect",
+            "-o",
+            str(trace),
+            sys.executable,
+            "-m",
+            "mapapp",
+            "snapshot",
+            "--out",
+            str(out),
+            "--width",
+            "800",
+            "--height",
+            "600",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=240,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "chromium" in r.stderr and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = trace.read_text(errors="replace")
+    assert "connect(" in text  # the trace saw the browser start (its own sockets)
+    assert non_loopback_connects(text) == []
+    assert not re.search(r"htons\(53\)", text)  # not even a DNS query
+
+
+def test_non_loopback_connects_reads_strace_lines() -> None:
+    lines = "\n".join(
+        [
+            '12 connect(3, {sa_family=AF_INET, sin_port=htons(8501), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+            "12 connect(4, {sa_family=AF_INET6, sin6_port=htons(443), sin6_flowinfo=htonl(0), "
+            'inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+            '13 connect(5, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.255.255.53")}, 16) = 0',
+            "13 connect(6, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), "
+            'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0',
+            '14 connect(7, {sa_family=AF_UNIX, sun_path="/tmp/x"}, 110) = 0',
+        ]
+    )
+    assert non_loopback_connects(lines) == [("10.255.255.53", 53)]

@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port",
         type=int,
         default=None,
-        help=f"port on {HOST} (default {DEFAULT_PORT}, or the next free one if it is busy)",
+        help=f"port on {HOST} (default {DEFAULT_PORT}); if it is busy the next free one is used and named",
     )
     parser.add_argument(
         "--article", default=None, help="open on this seed article (a file name in seeds/, default the ATACMS seed)"
@@ -53,29 +53,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def port_free(port: int, host: str = HOST) -> bool:
-    """Whether nothing listens on ``host:port``."""
+    """Whether ``host:port`` can be served now: nothing listens there. Connections of a server
+    that just stopped (TIME_WAIT) do not count: the check binds with ``SO_REUSEADDR``, as the
+    server itself does, so ``mapapp app`` restarts on its port at once."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
+            s.listen(1)
         except OSError:
             return False
     return True
 
 
-def pick_port(requested: int | None) -> int:
-    """``requested`` if given (it must be free), else 8501 or the next free port above it."""
-    if requested is not None:
-        if not 1 <= requested <= 65535:
-            msg = f"--port {requested!r} is not a TCP port; give 1..65535 (e.g. 8501)."
-            raise InputError(msg)
-        if not port_free(requested):
-            msg = f"Port {requested} on {HOST} is in use; stop what runs there or choose another with --port."
-            raise InputError(msg)
-        return requested
-    for port in range(DEFAULT_PORT, DEFAULT_PORT + 50):
+def pick_port(requested: int | None) -> tuple[int, str]:
+    """The port to serve on and a note for the person ("" when it is the one they asked for).
+
+    ``requested`` if it is free, else the next free port above it (8501 and up by default); the
+    note says which port was taken instead and why.
+    """
+    if requested is not None and not 1 <= requested <= 65535:
+        msg = f"--port {requested!r} is not a TCP port; give 1..65535 (e.g. 8501)."
+        raise InputError(msg)
+    first = requested if requested is not None else DEFAULT_PORT
+    for port in range(first, min(first + 50, 65536)):
         if port_free(port):
-            return port
-    msg = f"No free port in {DEFAULT_PORT}..{DEFAULT_PORT + 49} on {HOST}; choose one with --port."
+            return port, "" if port == first else f"port {first} is in use (another program listens there); "
+    msg = f"No free port in {first}..{min(first + 49, 65535)} on {HOST}; choose one with --port."
     raise InputError(msg)
 
 
@@ -102,11 +106,13 @@ def run(args: argparse.Namespace) -> int:
             )
             raise InputError(msg)
         article = name
-    port = pick_port(args.port)
+    port, note = pick_port(args.port)
     appmap.ensure_static_assets()
     url = f"http://{HOST}:{port}/"
     if article:
         url += f"?article={article}"
+    if note:
+        print(f"mapapp: {note}serving on port {port} instead.", flush=True)
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     if article:
         env[ARTICLE_ENV] = article

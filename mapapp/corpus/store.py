@@ -84,6 +84,8 @@ __all__ = [
     "StoreLocked",
     "StoreTooNew",
     "content_hash",
+    "date_overlap",
+    "event_days",
     "open_store",
 ]
 
@@ -712,16 +714,11 @@ class EventStore:
         gdf = self.frame("events")
         if lo is None and hi is None:
             return gdf
-        start = gdf["date_start"]
-        end = gdf["date_end"].where(gdf["date_end"].notna(), start)
-        keep = start.notna()
-        if lo is not None:
-            keep &= end.map(lambda d: d is not None and d >= lo).astype(bool)
-        if hi is not None:
-            keep &= start.map(lambda d: d is not None and d <= hi).astype(bool)
+        start, end = event_days(gdf)
+        keep = date_overlap(start, end, lo, hi)
         if keep_undated:
-            keep |= start.isna()
-        return gdf[keep.to_numpy()].reset_index(drop=True)
+            keep |= np.isnat(start)
+        return gdf[keep].reset_index(drop=True)
 
     def events_within(
         self,
@@ -773,6 +770,35 @@ class EventStore:
         d, _ = distances_to_points_km(list(zip(gdf["lon"], gdf["lat"], strict=True)), [c])
         out = gdf.assign(distance_km=d)
         return out[out["distance_km"] <= r_km].sort_values(["distance_km", "event_id"]).reset_index(drop=True)
+
+
+def event_days(frame: object) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) days of an events frame as ``datetime64[D]`` arrays; NaT where undated, and
+    the end is the start where the row has no end date."""
+    start = _day_array(frame["date_start"])  # type: ignore[index]
+    end = _day_array(frame["date_end"])  # type: ignore[index]
+    end = np.where(np.isnat(end), start, end)
+    return start, end
+
+
+def _day_array(column: object) -> np.ndarray:
+    """A column of dates (``datetime.date``/None, as the store reads back) as ``datetime64[D]``;
+    through Arrow's date32, which is fast and covers every year."""
+    try:
+        return np.asarray(pa.array(column, type=pa.date32(), from_pandas=True).to_numpy(zero_copy_only=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.array(column, dtype="datetime64[D]")
+
+
+def date_overlap(start: np.ndarray, end: np.ndarray, since: dt.date | None, until: dt.date | None) -> np.ndarray:
+    """Which events (``datetime64[D]`` start/end days, see :func:`event_days`) overlap the window
+    ``since``..``until`` (inclusive; None = open). Undated events (NaT) never do."""
+    keep = ~np.isnat(start)
+    if since is not None:
+        keep &= end >= np.datetime64(since, "D")
+    if until is not None:
+        keep &= start <= np.datetime64(until, "D")
+    return keep
 
 
 def _day(v: dt.date | str | None, what: str) -> dt.date | None:

@@ -110,6 +110,9 @@ class RangeLayer:
     ``kind`` is ``"rings"`` (rings around launch points) or ``"footprint"`` (the area in reach
     from a border or front line). ``geometry`` is the range engine's polygon (lon/lat, possibly
     split at the antimeridian). ``origins`` are the launch points (lon, lat) with their names.
+    ``origin`` names where the range is measured from in words ("Sumy", "the front line"), and
+    ``origin_key`` tells layers of one weapon from different origins apart in the layer key.
+    ``source`` is the launch line or area of a footprint that is not a country border.
     """
 
     weapon: Weapon
@@ -118,15 +121,21 @@ class RangeLayer:
     label: str
     color: str = ""
     origins: tuple[tuple[str, LonLat], ...] = ()
+    origin: str = ""
+    origin_key: str = ""
+    source: BaseGeometry | None = None
 
     @property
     def key(self) -> str:
-        """Layer key, e.g. ``"rings:atacms"``."""
-        return f"{self.kind}:{self.weapon.key}"
+        """Layer key, e.g. ``"rings:atacms"``, ``"rings:atacms.sumy"``."""
+        return f"{self.kind}:{self.weapon.key}" + (f".{self.origin_key}" if self.origin_key else "")
 
     @property
     def title(self) -> str:
-        """Layer name shown in the layer control, e.g. ``"ATACMS (306 km) rings"``."""
+        """Layer name shown in the layer control: ``"ATACMS 300 km from Sumy"`` when the origin is
+        known, else ``"ATACMS (300 km) rings"``."""
+        if self.origin:
+            return f"{self.weapon.name} {format_km(self.weapon.range_km)} from {self.origin}"
         what = "rings" if self.kind == "rings" else "footprint"
         return f"{self.weapon.name} ({format_km(self.weapon.range_km)}) {what}"
 
@@ -205,6 +214,22 @@ def density_color(count: int, classes: Sequence[DensityClass]) -> str:
 
 
 @dataclass(frozen=True)
+class ScreenView:
+    """The view of a map on a screen, as the browser reports it: what a snapshot must reproduce.
+
+    ``center`` (lon, lat) and ``zoom`` (Web-Mercator zoom level, may be fractional) are Leaflet's;
+    ``width_px`` x ``height_px`` is the map's size in CSS pixels; ``bounds`` (west, south, east,
+    north, degrees) is what that size shows at that centre and zoom.
+    """
+
+    center: LonLat
+    zoom: float
+    width_px: int
+    height_px: int
+    bounds: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
 class MapSpec:
     """Everything one map shows.
 
@@ -231,6 +256,7 @@ class MapSpec:
     hidden: frozenset[str] = frozenset()
     basemap: bool = True
     tiles: str | None = None
+    screen: ScreenView | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def is_on(self, key: str) -> bool:
@@ -238,7 +264,7 @@ class MapSpec:
         if key in self.hidden:
             return False
         group = key.split(":", 1)[0]
-        if group in self.hidden:
+        if group in self.hidden or key.split(".", 1)[0] in self.hidden:  # "rings:atacms" hides "rings:atacms.sumy"
             return False
         return not (key == LAYER_TILES and self.tiles is None)
 
@@ -262,13 +288,17 @@ class MapSpec:
         return " · ".join(parts)
 
     def with_view(
-        self, bounds: tuple[float, float, float, float] | None = None, hidden: Iterable[str] | None = None
+        self,
+        bounds: tuple[float, float, float, float] | None = None,
+        hidden: Iterable[str] | None = None,
+        screen: ScreenView | None = None,
     ) -> MapSpec:
-        """A copy with another extent and/or set of hidden layers."""
+        """A copy with another extent, set of hidden layers and/or screen view."""
         return replace(
             self,
             bounds=bounds if bounds is not None else self.bounds,
             hidden=frozenset(hidden) if hidden is not None else self.hidden,
+            screen=screen if screen is not None else self.screen,
         )
 
     def focus_bounds(self, pad: float = 0.08) -> tuple[float, float, float, float]:
@@ -278,6 +308,8 @@ class MapSpec:
         mentioned one), so a passing mention of a far country does not zoom the map out to the
         world. ``pad`` is the fraction of the span added on each side.
         """
+        if self.screen is not None:
+            return self.screen.bounds
         if self.bounds is not None:
             return self.bounds
         pts: list[tuple[float, float]] = []
@@ -300,15 +332,30 @@ class MapSpec:
             pts = [(t.lon, t.lat) for t in self.targets]
         if not pts:
             return (20.0, 40.0, 45.0, 58.0)
-        xs = [p[0] for p in pts]
-        ys = [p[1] for p in pts]
-        w, e, s, n = min(xs), max(xs), min(ys), max(ys)
-        span_x = max(e - w, 2.0)
-        span_y = max(n - s, 1.5)
-        cx, cy = (w + e) / 2, (s + n) / 2
-        w, e = cx - span_x / 2 * (1 + 2 * pad), cx + span_x / 2 * (1 + 2 * pad)
-        s, n = cy - span_y / 2 * (1 + 2 * pad), cy + span_y / 2 * (1 + 2 * pad)
-        return (max(w, -180.0), max(s, -85.0), min(e, 180.0), min(n, 85.0))
+        return _padded_box(pts, pad)
+
+
+def article_bounds(spec: MapSpec, pad: float = 0.08) -> tuple[float, float, float, float]:
+    """The extent (west, south, east, north) of what an article is about: its places (the main
+    cluster, so a passing mention of a far country does not zoom out to the world) and its events.
+    Falls back to :meth:`MapSpec.focus_bounds` (the ranges) when the article has no places."""
+    pts = _main_cluster(spec)
+    if not pts:
+        return replace(spec, screen=None, bounds=None).focus_bounds(pad)
+    return _padded_box(pts, pad)
+
+
+def _padded_box(pts: Sequence[tuple[float, float]], pad: float) -> tuple[float, float, float, float]:
+    """The box around (lon, lat) points, at least 2 x 1.5 degrees, grown by ``pad`` of its span."""
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    w, e, s, n = min(xs), max(xs), min(ys), max(ys)
+    span_x = max(e - w, 2.0)
+    span_y = max(n - s, 1.5)
+    cx, cy = (w + e) / 2, (s + n) / 2
+    w, e = cx - span_x / 2 * (1 + 2 * pad), cx + span_x / 2 * (1 + 2 * pad)
+    s, n = cy - span_y / 2 * (1 + 2 * pad), cy + span_y / 2 * (1 + 2 * pad)
+    return (max(w, -180.0), max(s, -85.0), min(e, 180.0), min(n, 85.0))
 
 
 def _main_cluster(spec: MapSpec) -> list[tuple[float, float]]:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from mapapp.errors import InputError
 from mapapp.model import LonLat
@@ -41,7 +42,10 @@ DEFAULT_INTO = "RUS"
 
 ARTICLE_PASTE = "paste"
 ARTICLE_UPLOAD = "upload"
+#: ``article=lib:<hash>``: a pasted or uploaded article kept in the local library.
+LIBRARY_PREFIX = "lib:"
 _SEED_PREFIX = "seed:"
+_PLACE_ID_RE = re.compile(r"^[a-z0-9]{1,8}:[A-Za-z0-9._:-]{1,80}$")
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _LAYER_RE = re.compile(r"^[a-z0-9]+(?::[a-z0-9._-]{1,64})?$")
 _MAX_LIST = 32
@@ -69,11 +73,15 @@ class LaunchPoint:
 class ViewState:
     """What the map shows; everything a shared link must carry.
 
-    ``article`` is ``"seed:<file name>"``, ``"paste"`` or ``"upload"`` (the last two cannot be
-    shared: the text is not in the URL). ``weapons`` are catalogue keys; ``custom_km`` a one-off
-    radius (km) or None. ``border`` is an ISO3 country code to draw footprints from (or "").
-    ``hidden`` holds layer keys switched off. ``center`` (lon, lat) and ``zoom`` are the map's
-    view, or None to fit the content. ``date_from``/``date_to`` are ISO dates filtering events.
+    ``article`` is ``"seed:<file name>"``, ``"lib:<hash>"`` (a pasted or uploaded article kept in
+    the local library, see :mod:`mapapp.maps.library`), or the legacy ``"paste"``/``"upload"``
+    (which carry no text). ``weapons`` are catalogue keys; ``custom_km`` a one-off radius (km) or
+    None. ``border`` is an ISO3 country code to draw footprints from (or ""). ``hidden`` holds
+    layer keys switched off. ``center`` (lon, lat) and ``zoom`` (may be fractional, as Leaflet
+    reports it) are the map's view, or None to fit the content. ``date_from``/``date_to`` are ISO
+    dates filtering events (or the event store's time window). ``fixes`` are the person's place
+    corrections: (surface key as :func:`mapapp.maps.model.surface_key` folds it, place id or ""
+    for "not a place"). ``store`` is an event-store directory shown instead of an article.
     """
 
     article: str = _SEED_PREFIX + SEED_NAME
@@ -84,9 +92,11 @@ class ViewState:
     hidden: frozenset[str] = frozenset()
     tiles: bool = False
     center: LonLat | None = None
-    zoom: int | None = None
+    zoom: float | None = None
     date_from: str = ""
     date_to: str = ""
+    fixes: tuple[tuple[str, str], ...] = ()
+    store: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -94,6 +104,13 @@ class ViewState:
         """The seed file name when the article is a seed, else None."""
         if self.article.startswith(_SEED_PREFIX):
             return self.article[len(_SEED_PREFIX) :]
+        return None
+
+    @property
+    def library_key(self) -> str | None:
+        """The library key when the article is a pasted or uploaded one kept there, else None."""
+        if self.article.startswith(LIBRARY_PREFIX):
+            return self.article[len(LIBRARY_PREFIX) :]
         return None
 
     def is_on(self, layer_key: str) -> bool:
@@ -130,24 +147,141 @@ class ViewState:
         if self.tiles:
             q["tiles"] = "osm"
         if self.center is not None:
-            q["center"] = f"{self.center.lon:.4f},{self.center.lat:.4f}"
+            q["center"] = f"{self.center.lon:.5f},{self.center.lat:.5f}"
         if self.zoom is not None:
-            q["zoom"] = str(self.zoom)
+            q["zoom"] = format_zoom(self.zoom)
         if self.date_from:
             q["from"] = self.date_from
         if self.date_to:
             q["to"] = self.date_to
+        if self.fixes:
+            q["fix"] = "|".join(f"{_escape(k)}~{_escape(v)}" for k, v in self.fixes)
+        if self.store:
+            q["store"] = self.store
         return q
 
 
-def from_query(  # noqa: C901 (one branch per URL parameter, each validated on its own)
-    params: Mapping[str, str | list[str]], seeds: Iterable[str] | None = None
-) -> tuple[ViewState, list[str]]:
+def _escape(text: str) -> str:
+    """Percent-encode a part of a ``fix=`` entry (its separators ``|`` and ``~`` included)."""
+    return quote(text, safe=":").replace("~", "%7E")
+
+
+def format_zoom(zoom: float) -> str:
+    """A zoom level for a link: ``6`` -> ``"6"``, ``6.25`` -> ``"6.25"`` (2 decimals at most)."""
+    return f"{round(float(zoom), 2):g}"
+
+
+def parse_number(text: str, what: str, lo: float, hi: float) -> float:
+    """``text`` as a finite number in ``lo``..``hi``; :class:`InputError` naming ``what``
+    otherwise (``inf``, ``-inf``, ``1e309``, ``nan`` and words included)."""
+    try:
+        value = float(text)
+    except (ValueError, OverflowError):
+        value = math.nan
+    if not math.isfinite(value) or not lo <= value <= hi:
+        msg = f"Ignored {what}={text[:40]!r} in the link (expected a number from {lo:g} to {hi:g})."
+        raise InputError(msg)
+    return value
+
+
+_Params = Mapping[str, "str | list[str]"]
+
+
+def _one(params: _Params, key: str) -> str | None:
+    v = params.get(key)
+    if v is None:
+        return None
+    if isinstance(v, list):
+        v = v[-1] if v else ""
+    return str(v).strip()
+
+
+def _read_article(state: ViewState, v: str, seeds: set[str] | None) -> ViewState:
+    if v in (ARTICLE_PASTE, ARTICLE_UPLOAD):
+        return replace(state, article=v)
+    if v.startswith(LIBRARY_PREFIX):
+        from mapapp.maps.library import check_key
+
+        return replace(state, article=LIBRARY_PREFIX + check_key(v[len(LIBRARY_PREFIX) :].lower()))
+    if seeds is not None and v not in seeds:
+        msg = f"The link names article {v[:80]!r}, which is not in seeds/; showing the seed."
+        raise InputError(msg)
+    if "/" in v or "\\" in v or v.startswith("."):
+        msg = f"Article {v[:80]!r} in the link is not a seed file name; showing the seed."
+        raise InputError(msg)
+    return replace(state, article=_SEED_PREFIX + v)
+
+
+def _read_weapons(state: ViewState, v: str, warnings: list[str]) -> ViewState:
+    keys = [] if v in ("", "none") else [w.strip().lower() for w in v.split(",") if w.strip()]
+    good = [k for k in keys if _KEY_RE.match(k)]
+    bad = [k for k in keys if not _KEY_RE.match(k)]
+    if bad:
+        warnings.append(f"Ignored weapon keys {bad[:5]!r} in the link (expected catalogue keys).")
+    return replace(state, weapons=tuple(dict.fromkeys(good))[:_MAX_LIST])
+
+
+def _read_launch(state: ViewState, v: str, warnings: list[str]) -> ViewState:
+    points: list[LaunchPoint] = []
+    for part in v.split("|")[:_MAX_LIST]:
+        try:
+            points.append(decode_launch_point(part))
+        except InputError as err:
+            warnings.append(str(err))
+    return replace(state, launch=tuple(points))
+
+
+def _read_border(state: ViewState, v: str) -> ViewState:
+    if v in ("", "none"):
+        return replace(state, border="")
+    if re.fullmatch(r"[A-Za-z]{3}", v):
+        return replace(state, border=v.upper())
+    msg = f"Ignored border={v[:40]!r} in the link (expected a 3-letter country code like UKR)."
+    raise InputError(msg)
+
+
+def _read_hide(state: ViewState, v: str, warnings: list[str]) -> ViewState:
+    layers = [h.strip() for h in v.split(",") if h.strip()]
+    bad = [h for h in layers if not _LAYER_RE.match(h)]
+    if bad:
+        warnings.append(f"Ignored layer names {bad[:5]!r} in the link.")
+    return replace(state, hidden=frozenset(h for h in layers[: _MAX_LIST * 2] if _LAYER_RE.match(h)))
+
+
+def _read_center(state: ViewState, v: str) -> ViewState:
+    try:
+        lon_s, lat_s = v.split(",")
+        return replace(state, center=check_lonlat(float(lon_s), float(lat_s)))
+    except (ValueError, OverflowError, InputError):
+        msg = f"Ignored center={v[:60]!r} in the link (expected 'lon,lat' in degrees)."
+        raise InputError(msg) from None
+
+
+def _read_fixes(state: ViewState, v: str, warnings: list[str]) -> ViewState:
+    fixes: list[tuple[str, str]] = []
+    for part in v.split("|")[: _MAX_LIST * 4]:
+        k, sep, pid = part.partition("~")
+        key, place = " ".join(unquote(k).split()).casefold()[:200], unquote(pid)
+        if not sep or not key or (place and not _PLACE_ID_RE.match(place)):
+            warnings.append(f"Ignored place fix {part[:80]!r} in the link (expected 'name~place id').")
+            continue
+        fixes.append((key, place))
+    return replace(state, fixes=tuple(dict(fixes).items()))
+
+
+def _read_store(state: ViewState, v: str) -> ViewState:
+    if len(v) > 4096 or any(ord(c) < 32 for c in v):
+        msg = "Ignored store=… in the link (not a folder path)."
+        raise InputError(msg)
+    return replace(state, store=v)
+
+
+def from_query(params: _Params, seeds: Iterable[str] | None = None) -> tuple[ViewState, list[str]]:
     """Read a :class:`ViewState` from URL query parameters.
 
     Bad values are dropped (the default is kept) and described in the returned list of warnings,
     so a mangled link still opens a map. ``seeds`` are the seed file names that exist (the
-    ``article`` parameter must be one of them, or ``paste``/``upload``).
+    ``article`` parameter must be one of them, ``lib:<hash>``, or ``paste``/``upload``).
 
     Returns
     -------
@@ -156,71 +290,34 @@ def from_query(  # noqa: C901 (one branch per URL parameter, each validated on i
     """
     warnings: list[str] = []
     state = ViewState()
+    known = set(seeds) if seeds is not None else None
+    readers = {
+        "article": lambda st, v: _read_article(st, v, known),
+        "weapons": lambda st, v: _read_weapons(st, v, warnings),
+        "launch": lambda st, v: _read_launch(st, v, warnings),
+        "border": _read_border,
+        "hide": lambda st, v: _read_hide(st, v, warnings),
+        "center": _read_center,
+        "fix": lambda st, v: _read_fixes(st, v, warnings),
+        "store": _read_store,
+    }
+    for key, read in readers.items():
+        v = _one(params, key)
+        if v is None or (v == "" and key not in ("weapons", "border")):
+            continue
+        try:
+            state = read(state, v)
+        except InputError as err:
+            warnings.append(str(err))
 
-    def one(key: str) -> str | None:
-        v = params.get(key)
-        if v is None:
-            return None
-        if isinstance(v, list):
-            v = v[-1] if v else ""
-        return str(v).strip()
-
-    article = one("article")
-    if article:
-        known = set(seeds) if seeds is not None else None
-        if article in (ARTICLE_PASTE, ARTICLE_UPLOAD):
-            state = replace(state, article=article)
-        elif known is not None and article not in known:
-            warnings.append(f"The link names article {article!r}, which is not in seeds/; showing the seed.")
-        elif "/" in article or "\\" in article or article.startswith("."):
-            warnings.append(f"Article {article!r} in the link is not a seed file name; showing the seed.")
-        else:
-            state = replace(state, article=_SEED_PREFIX + article)
-
-    weapons = one("weapons")
-    if weapons is not None:
-        keys = [] if weapons in ("", "none") else [w.strip().lower() for w in weapons.split(",") if w.strip()]
-        good = [k for k in keys if _KEY_RE.match(k)]
-        bad = [k for k in keys if not _KEY_RE.match(k)]
-        if bad:
-            warnings.append(f"Ignored weapon keys {bad!r} in the link (expected catalogue keys).")
-        state = replace(state, weapons=tuple(dict.fromkeys(good))[:_MAX_LIST])
-
-    km = one("km")
+    km = _one(params, "km")
     if km:
         try:
-            state = replace(state, custom_km=check_radius_km(float(km)))
-        except (ValueError, InputError):
-            warnings.append(f"Ignored radius km={km!r} in the link (expected a number of km, 1 to 20,000).")
+            state = replace(state, custom_km=check_radius_km(parse_number(km, "km", 0.0, 1e9)))
+        except InputError:
+            warnings.append(f"Ignored radius km={km[:40]!r} in the link (expected a number of km, 1 to 20,000).")
 
-    launch = one("launch")
-    if launch:
-        points: list[LaunchPoint] = []
-        for part in launch.split("|")[:_MAX_LIST]:
-            try:
-                points.append(decode_launch_point(part))
-            except InputError as err:
-                warnings.append(str(err))
-        state = replace(state, launch=tuple(points))
-
-    border = one("border")
-    if border is not None:
-        if border in ("", "none"):
-            state = replace(state, border="")
-        elif re.fullmatch(r"[A-Za-z]{3}", border):
-            state = replace(state, border=border.upper())
-        else:
-            warnings.append(f"Ignored border={border!r} in the link (expected a 3-letter country code like UKR).")
-
-    hide = one("hide")
-    if hide:
-        layers = [h.strip() for h in hide.split(",") if h.strip()]
-        bad = [h for h in layers if not _LAYER_RE.match(h)]
-        if bad:
-            warnings.append(f"Ignored layer names {bad!r} in the link.")
-        state = replace(state, hidden=frozenset(h for h in layers[: _MAX_LIST * 2] if _LAYER_RE.match(h)))
-
-    tiles = one("tiles")
+    tiles = _one(params, "tiles")
     if tiles and tiles.lower() in ("osm", "1", "true", "yes", "on"):
         # online tiles contact the internet: a link may not switch them on behind the user's back
         warnings.append(
@@ -228,32 +325,21 @@ def from_query(  # noqa: C901 (one branch per URL parameter, each validated on i
             "“Online map tiles” in the sidebar, because they contact the internet."
         )
 
-    center = one("center")
-    if center:
-        try:
-            lon_s, lat_s = center.split(",")
-            state = replace(state, center=check_lonlat(float(lon_s), float(lat_s)))
-        except (ValueError, InputError):
-            warnings.append(f"Ignored center={center!r} in the link (expected 'lon,lat' in degrees).")
-
-    zoom = one("zoom")
+    zoom = _one(params, "zoom")
     if zoom:
         try:
-            z = int(float(zoom))
-            if not 0 <= z <= 19:
-                raise ValueError(z)
-            state = replace(state, zoom=z)
-        except ValueError:
-            warnings.append(f"Ignored zoom={zoom!r} in the link (expected a whole number 0 to 19).")
+            state = replace(state, zoom=round(parse_number(zoom, "zoom", 0.0, 19.0), 2))
+        except InputError:
+            warnings.append(f"Ignored zoom={zoom[:40]!r} in the link (expected a number 0 to 19).")
 
     dates: dict[str, str] = {}
     for key in ("from", "to"):
-        v = one(key)
+        v = _one(params, key)
         if v:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
                 dates[key] = v
             else:
-                warnings.append(f"Ignored {key}={v!r} in the link (expected a date YYYY-MM-DD).")
+                warnings.append(f"Ignored {key}={v[:40]!r} in the link (expected a date YYYY-MM-DD).")
     if dates:
         state = replace(state, date_from=dates.get("from", ""), date_to=dates.get("to", ""))
     return state, warnings

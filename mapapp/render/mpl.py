@@ -7,6 +7,7 @@ the view's latitude, so distances read right near its centre.
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 from dataclasses import dataclass, field
@@ -78,33 +79,65 @@ def _nice_km(max_km: float) -> float:
 
 
 def _title_text(spec: MapSpec, width: int) -> tuple[str, str]:
+    """The title wrapped to the figure's width (3 lines at most, "…" if cut) and the subtitle."""
     title = textwrap.shorten(spec.title, 150, placeholder="…")
-    return "\n".join(textwrap.wrap(title, max(30, int(width / 12.5)))[:2]), spec.subtitle
+    lines = textwrap.wrap(title, max(30, int(width / 11.5)))
+    if len(lines) > 3:
+        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), max(30, int(width / 11.5)), placeholder="…")]
+    return "\n".join(lines), spec.subtitle
 
 
 def draw(
-    spec: MapSpec, out: Path, *, fmt: Literal["png", "pdf"] = "png", width: int = 1600, height: int = 1000
-) -> None:
-    """Draw ``spec`` into ``out`` (PNG or PDF), ``width`` x ``height`` pixels at 100 dpi."""
-    figure(spec, width=width, height=height).savefig(out, format=fmt, dpi=100)
+    spec: MapSpec,
+    out: Path,
+    *,
+    fmt: Literal["png", "pdf"] = "png",
+    width: int = 1600,
+    height: int = 1000,
+    scale: float = 1.0,
+) -> dict[str, object]:
+    """Draw ``spec`` into ``out`` (PNG or PDF), ``width`` x ``height`` pixels at 100 dpi (a
+    spec with a screen view: the screen's map size plus the title band, ``scale`` pixels per CSS
+    pixel). Returns what the picture shows (bounds, centre, size, layers, legend; see
+    :attr:`mapapp.render.snapshot.SnapshotResult.view`), which a PNG also carries in its
+    ``mapapp:view`` text chunk."""
+    fig = figure(spec, width=width, height=height, scale=scale)
+    view: dict[str, object] = getattr(fig, "mapapp_view", {})
+    meta = {"mapapp:view": json.dumps(view)} if fmt == "png" else None
+    fig.savefig(out, format=fmt, dpi=fig.dpi, metadata=meta)
+    return view
 
 
-def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  # noqa: C901 (one branch per layer kind drawn)
+def figure(  # noqa: C901 (one branch per layer kind drawn)
+    spec: MapSpec, *, width: int = 1600, height: int = 1000, scale: float = 1.0
+) -> Figure:
     """The matplotlib figure of ``spec`` (``width`` x ``height`` pixels at 100 dpi); the map is
     its first axes, in lon/lat.
 
     The title and subtitle sit in a band above the map (never over the data); labels that would
     collide are moved to another side of their point or left out, higher priority first (see
-    :func:`mapapp.render.leaflet.label_priority`).
+    :func:`mapapp.render.leaflet.label_priority`). With a screen view (``spec.screen``) the
+    axes show exactly the screen's bounds in a box of the screen's size (CSS pixels, drawn at
+    ``scale`` x 100 dpi), like the browser's picture of it.
     """
+    screen = spec.screen
+    if screen is not None:
+        width = int(screen.width_px)
     title, subtitle = _title_text(spec, width)
-    band_px = 14 + 22 * (title.count("\n") + 1) + (20 if subtitle else 0)
-    map_h = height - band_px
-    w0, s0, e0, n0 = spec.focus_bounds()
-    # room for the legend in the lower right, as the Leaflet map pads for it (not past 180°)
-    e0 = max(e0, min(e0 + 0.3 * (e0 - w0), 180.0))
-    (w, s, e, n), aspect = fit_view((w0, s0, e0, n0), width, map_h)
-    fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
+    band_px = 16 + 25 * (title.count("\n") + 1) + (22 if subtitle else 0)  # 15 pt title lines, 11 pt subtitle
+    if screen is not None:
+        map_h = int(screen.height_px)
+        height = map_h + band_px
+        w, s, e, n = screen.bounds
+        aspect: float | Literal["auto"] = "auto"  # the axes box has the screen's shape: its bounds fill it
+    else:
+        map_h = height - band_px
+        w0, s0, e0, n0 = spec.focus_bounds()
+        # room for the legend in the lower right, as the Leaflet map pads for it (not past 180°)
+        e0 = max(e0, min(e0 + 0.3 * (e0 - w0), 180.0))
+        (w, s, e, n), aspect = fit_view((w0, s0, e0, n0), width, map_h)
+    dpi = 100 * (scale if screen is not None else 1.0)
+    fig = Figure(figsize=(width / 100, height / 100), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, map_h / height))
     ax.set_facecolor(SEA)
@@ -117,6 +150,7 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
         side.set_visible(False)
     handles: list[Artist] = []
     labels: list[_Label] = []
+    legend_keys: list[str] = []
 
     if spec.basemap:
         from mapapp.maps import basemap
@@ -147,6 +181,7 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
             bm.admin1.boundary.plot(ax=ax, color=ADMIN1_BORDER, linewidth=0.6, linestyle=(0, (4, 3)), zorder=1.5)
 
     if spec.density and spec.is_on(LAYER_DENSITY):
+        legend_keys.append(LAYER_DENSITY)
         classes = density_classes(c.count for c in spec.density)
         gs = gpd.GeoSeries([Polygon(c.ring) for c in spec.density], crs="EPSG:4326")
         gs.plot(
@@ -164,6 +199,8 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
     for r in spec.ranges:
         if not spec.is_on(r.key):
             continue
+        if r.key not in legend_keys:
+            legend_keys.append(r.key)
         color = spec.range_color(r)
         foot = r.kind == "footprint"
         gs = gpd.GeoSeries([r.geometry], crs="EPSG:4326")
@@ -184,6 +221,7 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
 
     prio = label_priority(spec)
     if spec.places and spec.is_on("places"):
+        legend_keys.append("places")
         for pm in spec.places:
             p = pm.place
             country = p.kind == "country"
@@ -222,6 +260,7 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
         )
 
     if spec.events and spec.is_on("events"):
+        legend_keys.append("events")
         xs = [p.lon for ev in spec.events for p in ev.places]
         ys = [p.lat for ev in spec.events for p in ev.places]
         colors = [event_color(ev.event_type) for ev in spec.events for _ in ev.places]
@@ -245,6 +284,7 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
             )
 
     if spec.targets and spec.is_on("targets"):
+        legend_keys.append("targets")
         named = {pm.place.name for pm in spec.places if pm.label} if spec.is_on("places") else set()
         few = sum(t.in_range for t in spec.targets) <= 30
         for t in spec.targets:
@@ -330,6 +370,17 @@ def figure(spec: MapSpec, *, width: int = 1600, height: int = 1000) -> Figure:  
     _place_labels(ax, labels, obstacles)
     ax.set_xlabel("")
     ax.set_ylabel("")
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    base = [k for k in ("countries", "admin1") if spec.basemap and spec.is_on(k)]
+    fig.mapapp_view = {  # type: ignore[attr-defined]
+        "bounds": [x0, y0, x1, y1],
+        "center": [(x0 + x1) / 2, (y0 + y1) / 2],
+        "zoom": spec.screen.zoom if spec.screen is not None else None,
+        "size": [width, map_h],
+        "layers": legend_keys + base,
+        "legend": list(legend_keys),
+    }
     return fig
 
 
