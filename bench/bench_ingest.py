@@ -3,6 +3,7 @@ store size per 1,000 articles.
 
     .venv/bin/python bench/bench_ingest.py                 # 10,000 synthetic articles
     .venv/bin/python bench/bench_ingest.py --n 2000 --workers 1 2 --scheduler processes
+    .venv/bin/python bench/bench_ingest.py --n 10000 --workers 2 --checks   # + cost of the store checks
 
 The corpus comes from bench/make_corpus.py (template sentences + gazetteer city names), written
 once to ``bench/out/corpus-<n>`` as .txt files with front matter.
@@ -27,6 +28,50 @@ def dir_bytes(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
 
+def _best_of(n: int, fn: object) -> float:
+    assert callable(fn)
+    best = float("inf")
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return round(best, 3)
+
+
+def check_costs(store_dir: Path, corpus: Path) -> dict[str, object]:
+    """Seconds (best of 3) for the store checks of mapapp.corpus.storecheck against plain reads."""
+    import pyarrow.parquet as pq
+
+    from mapapp.corpus.ingest import ingest
+    from mapapp.corpus.store import open_store
+    from mapapp.corpus.storecheck import _STRUCTURE_OK, check_values
+
+    st = open_store(store_dir)
+    files = st.files("events")
+    table = pq.ParquetDataset([str(f) for f in files]).read()
+
+    def cold(level: str) -> None:
+        _STRUCTURE_OK.clear()  # as in a fresh process
+        assert not st.problems(level)
+
+    t0 = time.perf_counter()
+    rerun = ingest([corpus], store_dir, scheduler="sync", stream=None)
+    assert rerun.ingested == 0
+    return {
+        "store": str(store_dir),
+        "batches": len(files),
+        "events": st.counts()["events"],
+        "plain_read_events_s": _best_of(3, lambda: pq.ParquetDataset([str(f) for f in files]).read()),
+        "checked_read_events_cold_s": _best_of(3, lambda: (_STRUCTURE_OK.clear(), st.table("events"))),
+        "checked_read_events_warm_s": _best_of(3, lambda: st.table("events")),
+        "value_check_of_that_table_s": _best_of(3, lambda: check_values(table, store_dir, store_dir)),
+        "problems_structure_s": _best_of(3, lambda: cold("structure")),
+        "problems_values_s": _best_of(3, lambda: cold("values")),
+        "problems_full_s": _best_of(1, lambda: cold("full")),
+        "noop_reingest_s": round(time.perf_counter() - t0, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     from mapapp.corpus.ingest import ingest
 
@@ -36,9 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scheduler", default="processes")
     ap.add_argument("--batch-size", type=int, default=50)
     ap.add_argument("--out", default=str(HERE / "out"))
+    ap.add_argument("--checks", action="store_true", help="also time the store checks on the last store")
+    ap.add_argument("--checks-only", action="store_true", help="only time the checks (store of an earlier run)")
     a = ap.parse_args(argv)
     out = Path(a.out)
     corpus = out / f"corpus-{a.n}"
+    if a.checks_only:
+        print(json.dumps(check_costs(out / f"store-{a.n}-{a.workers[-1]}w", corpus)), flush=True)
+        return 0
     if not (corpus / "synth-000000.txt").is_file() or len(list(corpus.glob("*.txt"))) != a.n:
         shutil.rmtree(corpus, ignore_errors=True)
         t = time.perf_counter()
@@ -70,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         results.append(row)
         print(json.dumps(row), flush=True)
+    if a.checks:
+        print(json.dumps(check_costs(out / f"store-{a.n}-{a.workers[-1]}w", corpus)), flush=True)
     if len(results) >= 2 and results[0]["articles_per_s"]:
         ratio = results[-1]["articles_per_s"] / results[0]["articles_per_s"]  # type: ignore[operator]
         print(

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-PlaceKind = Literal["country", "admin1", "admin2", "city", "landmark", "region", "continent", "point"]
+PlaceKind = Literal[
+    "country", "admin1", "admin2", "city", "landmark", "region", "continent", "point", "airfield", "feature"
+]
 
 
 class LonLat(NamedTuple):
@@ -65,6 +67,12 @@ class Mention:
 
     ``text[start:end] == surface``. ``associative`` marks adjectival/demonym uses
     ("Ukrainian President" -> Ukraine). ``alternatives`` are runner-up candidates, best first.
+
+    ``precision`` says what ``place`` is: ``"place"`` -- the place the name means; ``"admin1"``
+    or ``"country"`` -- the name is *unresolved* (not in the gazetteer, or only a far namesake
+    is) and ``place`` is the region or country that contains it, as the text says or as the
+    article's context implies ("Robotyne, Zaporizhzhia region" -> Zaporizhzhia Oblast);
+    ``"unknown"`` -- unresolved and nothing places it (``place`` is None).
     """
 
     start: int
@@ -74,6 +82,12 @@ class Mention:
     score: float = 0.0
     associative: bool = False
     alternatives: tuple[Place, ...] = ()
+    precision: Literal["place", "admin1", "country", "unknown"] = "place"
+
+    @property
+    def resolved(self) -> bool:
+        """True when ``place`` is the place named (not a container of an unresolved name)."""
+        return self.precision == "place" and self.place is not None
 
     def to_dict(self) -> dict[str, object]:
         d: dict[str, object] = {
@@ -82,6 +96,8 @@ class Mention:
             "name": self.surface,
             "associative": self.associative,
             "score": round(self.score, 4),
+            "precision": self.precision,
+            "resolved": self.resolved,
         }
         if self.place is not None:
             d.update(

@@ -309,3 +309,11 @@ def test_ukraine_russia_border_footprint() -> None:
     assert not fp.contains(Point(*MOSCOW))
     assert not fp.contains(Point(34.1, 44.95))  # Simferopol: Crimea is Ukraine (de jure)
     assert 300_000 < geodesy.area_km2(fp) < 700_000
+
+
+def test_a_land_border_needs_two_countries() -> None:
+    from mapapp.errors import GeometryError
+    from mapapp.geo.geodesy import land_border
+
+    with pytest.raises(GeometryError, match="same country"):
+        land_border("UKR", "UA")

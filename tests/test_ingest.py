@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -190,3 +192,204 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "Unknown scheduler 'yarn'" in capsys.readouterr().err
     assert main(["ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--date", "2024-13-01"]) == 1
     assert "not a date" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- faults
+
+
+def _jsonl(path: Path, texts: list[str]) -> Path:
+    path.write_text(
+        "".join(json.dumps({"id": f"n{i}", "text": t, "published": "2024-03-05"}) + "\n" for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    return path
+
+
+RACE_INGEST = """
+import sys, time
+from mapapp.cli.main import main
+start = float(sys.argv[1])
+time.sleep(max(0.0, start - time.time()))
+raise SystemExit(main(sys.argv[2:]))
+"""
+
+
+def test_two_simultaneous_ingests_never_both_write(tmp_path: Path) -> None:
+    """Two `mapapp ingest` into one store, released at the same instant, on overlapping corpora."""
+    towns = ["Kharkiv", "Sumy", "Odesa", "Lviv", "Kherson", "Poltava", "Dnipro", "Mykolaiv", "Chernihiv", "Izium"]
+    texts = [f"Shelling hit {towns[i % 10]} on Monday, killing {i + 2} people, officials said." for i in range(30)]
+    a = _jsonl(tmp_path / "a.jsonl", texts[:20])
+    b = _jsonl(tmp_path / "b.jsonl", texts[5:])  # 15 articles in both
+    store = tmp_path / "store"
+    start = time.time() + 8.0
+    opts = ["--store", str(store), "--scheduler", "sync", "--batch-size", "4", "--quiet"]
+    procs = [
+        subprocess.Popen(
+            [PYTHON, "-c", RACE_INGEST, repr(start), "ingest", str(src), *opts],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for src in (a, b)
+    ]
+    results = [(p, *p.communicate(timeout=300)) for p in procs]
+    assert time.time() > start
+    ok = [err for p, _, err in results if p.returncode == 0]
+    refused = [err for p, _, err in results if p.returncode != 0]
+    assert len(ok) == 1 and len(refused) == 1, [err for *_, err in results]
+    assert refused[0].count("\n") == 1 and "being written by process" in refused[0]
+    assert "Traceback" not in refused[0]
+    arts = open_store(store).table("articles").column("article_id").to_pylist()
+    assert len(arts) == len(set(arts)) == (20 if "ingested 20" in ok[0] else 25)
+    # the refused one can simply run again: it adds only what is new
+    loser = a if "ingested 25" in ok[0] else b
+    assert main(["ingest", str(loser), "--store", str(store), "--scheduler", "sync", "--quiet"]) == 0
+    arts = open_store(store).table("articles").column("article_id").to_pylist()
+    assert len(arts) == len(set(arts)) == 30
+
+
+def test_rerun_of_ingest_notices_a_damaged_part(
+    reference: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(reference, store)
+    part = sorted((store / "mentions").glob("part-*.parquet"))[-1]
+    part.write_bytes(part.read_bytes()[:100])
+    before = (store / "manifest.json").read_text()
+    assert main(["ingest", str(corpus), "--store", str(store), "--scheduler", "sync", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(part) in err and "store check --repair" in err
+    assert (store / "manifest.json").read_text() == before
+    # repaired, the next ingest processes the moved batch's articles again: the same store as before
+    assert main(["store", "check", "--repair", str(store)]) == 0
+    assert main(["ingest", str(corpus), "--store", str(store), "--scheduler", "sync", "--quiet"]) == 0
+    assert "ingested 1 article(s)" in capsys.readouterr().err  # the last batch of 10 in 3s held 1
+    assert_same_store(reference, store)
+
+
+def test_hostile_jsonl_lines_are_reported_and_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = json.dumps({"id": "ok", "text": "Missiles struck Lviv on 2 June 2024.", "published": "2024-06-03"})
+    text = '"text": "Shelling hit Sumy."'
+    lines = [
+        good,
+        "[" * 100_000,
+        '{"id": ' + "9" * 5000 + ", " + text + "}",
+        '{"id": "\\ud800", ' + text + "}",
+        '{"id": NaN, ' + text + "}",
+        '{"id": 1e999, ' + text + "}",
+        '{"id": "x", "text": "Drones hit Odesa.", "published": ' + "[" * 50 + "]" * 50 + "}",
+    ]
+    jl = tmp_path / "hostile.jsonl"
+    jl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert main(["ingest", str(jl), "--store", str(store), "--scheduler", "sync", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "6 input(s) failed" in err
+    for n, says in [
+        (2, "nested deeper than"),
+        (3, "5,000 digits"),
+        (4, "unpaired surrogate"),
+        (5, "NaN is not a JSON value"),
+        (6, "out of range"),
+        (7, "is not a date"),
+    ]:
+        line = next(x for x in err.splitlines() if f"hostile.jsonl:{n}:" in x)
+        assert says in line, line
+    assert open_store(store).table("articles").column("source_id").to_pylist() == ["ok"]
+
+
+def test_scores_and_confidences_are_within_0_and_1(reference: Path) -> None:
+    st = open_store(reference)
+    for ds, col in (("mentions", "score"), ("events", "confidence")):
+        v = st.table(ds, columns=[col]).column(col).to_numpy()
+        assert len(v) and (v >= 0).all() and (v <= 1.0).all(), (ds, v.max())
+
+
+def test_unit_score_clamps_rounding() -> None:
+    from mapapp.corpus.ingest import unit_score
+
+    assert unit_score(1.0000000000000002) == 1.0
+    assert unit_score(-1e-17) == 0.0
+    assert unit_score(0.25) == 0.25
+
+
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.add(int(d.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("scheduler", ["processes", "local-cluster"])
+def test_kill_9_of_an_ingest_takes_its_workers_down(scheduler: str, tmp_path: Path) -> None:
+    towns = ["Kharkiv", "Sumy", "Odesa", "Lviv", "Kherson"]
+    jl = _jsonl(tmp_path / "c.jsonl", [f"Artillery hit {towns[i % 5]} on Monday, day {i}." for i in range(3000)])
+    cmd = [PYTHON, "-m", "mapapp", "ingest", str(jl), "--store", str(tmp_path / "s"), "--quiet"]
+    cmd += ["--scheduler", scheduler, "--workers", "2", "--batch-size", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        # wait until the workers are busy with batches (some published)
+        while time.time() < deadline and not list((tmp_path / "s" / "articles").glob("part-*.parquet")):
+            assert proc.poll() is None, "the ingest ended before it could be killed"
+            time.sleep(0.2)
+        kids = _children(proc.pid)
+        assert len(kids) >= 2, kids  # the worker processes (and multiprocessing's resource tracker)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(k) for k in kids):
+        time.sleep(0.2)
+    left = [k for k in kids if _alive(k)]
+    for k in left:  # do not leave them behind whatever the outcome
+        os.kill(k, 9)
+    assert not left, f"{len(left)} worker process(es) outlived the killed ingest"
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_ingest_connects_only_to_loopback(tmp_path: Path) -> None:
+    """`strace -f -e trace=connect,bind` of a LocalCluster ingest: every address is 127.0.0.1 or a Unix socket."""
+    jl = _jsonl(tmp_path / "c.jsonl", ["Shelling hit Kharkiv on Monday.", "Drones struck Odesa on 3 May 2024."])
+    log = tmp_path / "strace.txt"
+    cmd = ["strace", "-f", "-e", "trace=connect,bind", "-o", str(log), PYTHON, "-m", "mapapp", "ingest", str(jl)]
+    cmd += ["--store", str(tmp_path / "s"), "--scheduler", "local-cluster", "--workers", "1", "--quiet"]
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 and "PTRACE" in r.stderr.upper():
+        pytest.skip(f"strace cannot trace here: {r.stderr.strip()[:200]}")
+    assert r.returncode == 0, r.stderr
+    calls = [x for x in log.read_text().splitlines() if "connect(" in x or "bind(" in x]
+    inet = [x for x in calls if "AF_INET" in x]
+    assert inet, "the LocalCluster made no TCP connection at all?"
+    bad = [x for x in inet if 'inet_addr("127.0.0.1")' not in x and 'inet_pton(AF_INET6, "::1"' not in x]
+    assert not bad, bad[:5]
+    # it listens on free ports only (a fixed one such as the dashboard's 8787 may be taken)
+    fixed = [x for x in inet if "bind(" in x and "htons(0)" not in x]
+    assert not fixed, fixed[:5]
+
+
+def test_an_article_whose_reader_fails_costs_that_article_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_corpus(tmp_path / "src")
+    (src / "a00.txt.meta.json").write_text("[" * 100_000, encoding="utf-8")  # a hostile sidecar
+    assert main(["ingest", str(src), "--store", str(tmp_path / "s"), "--scheduler", "sync", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "1 input(s) failed" in err and "a00.txt" in err and "Traceback" not in err
+    assert open_store(tmp_path / "s").counts()["articles"] == len(ARTICLES) - 1

@@ -6,10 +6,16 @@ import datetime as dt
 import os
 import re
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from pyproj import Geod
@@ -17,6 +23,8 @@ from shapely.geometry import Point, Polygon
 
 from mapapp.corpus.store import (
     DATASETS,
+    EventStore,
+    StoreCorrupt,
     StoreLocked,
     build_table,
     content_hash,
@@ -42,8 +50,8 @@ POINTS = [
 ]
 
 
-def tables(batch: str, points: list[tuple[str, float, float, str | None]]) -> dict[str, object]:
-    aid = content_hash(batch)
+def tables(batch: str, points: list[tuple[str, float, float, str | None]], article: str = "") -> dict[str, object]:
+    aid = content_hash(article or batch)
     events = []
     for i, (name, lon, lat, day) in enumerate(points):
         d = dt.date.fromisoformat(day) if day else None
@@ -136,16 +144,83 @@ def test_orphans_of_an_interrupted_publish_are_invisible_then_removed(store_dir:
     assert len(gpd.read_parquet(store_dir / "events")) == len(POINTS)
 
 
-def test_lock_refuses_a_second_live_writer_and_takes_over_a_dead_one(store_dir: Path) -> None:
-    st = open_store(store_dir)
-    (store_dir / ".lock").write_text(str(os.getppid()))
-    with pytest.raises(StoreLocked, match="being written by process"):
-        st.lock()
-    (store_dir / ".lock").write_text("999999999")  # no such process
+HOLD_LOCK = """
+import sys, time
+from mapapp.corpus.store import open_store
+st = open_store(sys.argv[1])
+st.lock()
+print("locked", flush=True)
+sys.stdin.read()
+"""
+
+RACE_LOCK = """
+import sys, time
+from mapapp.corpus.store import StoreLocked, open_store
+st = open_store(sys.argv[1])
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+try:
     st.lock()
-    assert (store_dir / ".lock").read_text() == str(os.getpid())
-    st.unlock()
-    assert not (store_dir / ".lock").exists()
+except StoreLocked:
+    print("refused", flush=True)
+    raise SystemExit(0)
+print("locked", flush=True)
+time.sleep(1.5)
+"""
+
+
+def test_lock_is_held_by_the_os_until_the_writer_ends(store_dir: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(store_dir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        st = open_store(store_dir)
+        with pytest.raises(StoreLocked, match=f"being written by process {holder.pid}") as err:
+            st.lock()
+        assert "\n" not in str(err.value)
+        # an append (which takes the lock for its write) is refused too, and writes nothing
+        with pytest.raises(StoreLocked):
+            st.append("b9", tables("b9", POINTS[:1]))  # type: ignore[arg-type]
+        assert [b.id for b in st.batches()] == ["b1", "b2"]
+        # kill -9: no cleanup code runs, yet the kernel drops the lock with the process
+        holder.kill()
+        holder.wait(timeout=30)
+        st.lock()
+        assert (store_dir / ".lock").read_text() == str(os.getpid())
+        # a second store object (another writer in this process) is refused as well
+        with pytest.raises(StoreLocked):
+            open_store(store_dir).lock()
+        st.unlock()
+        open_store(store_dir).append("b9", tables("b9", POINTS[:1]))  # type: ignore[arg-type]
+    finally:
+        holder.kill()
+        holder.communicate(timeout=30)  # closes the pipes
+
+
+def test_simultaneous_lockers_one_wins(store_dir: Path) -> None:
+    """Processes released at the same time.time() (the race of the old pid-file lock): one gets the lock."""
+    for _ in range(2):
+        start = time.time() + 6.0
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACE_LOCK, str(store_dir), repr(start)], stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(5)
+        ]
+        outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+        assert all(p.returncode == 0 for p in procs)
+        assert time.time() > start  # they all started before the first one let go
+        assert sorted(outs) == ["locked"] + ["refused"] * 4, outs
+
+
+def test_recover_refuses_to_drop_parts_when_the_manifest_is_gone(store_dir: Path) -> None:
+    (store_dir / "manifest.json").unlink()
+    with pytest.raises(StoreCorrupt, match=r"part file.*no manifest\.json.*--repair"):
+        open_store(store_dir, create=True)  # what an ingest does first
+    st = EventStore(store_dir)
+    with st.writing(), pytest.raises(StoreCorrupt, match=r"no manifest\.json"):
+        st.recover()
+    assert len(list((store_dir / "events").glob("*.parquet"))) == 2
 
 
 def test_events_between_dates(store_dir: Path) -> None:
@@ -310,3 +385,208 @@ def test_hexagon_width_in_the_legend_is_true_at_50_north() -> None:
         widths = [GEOD.inv(*corners[i], *corners[i + 3])[2] / 1000 for i in range(3)]
         width = sum(widths) / 3
         assert abs(width - cell_size_km(100.0)) / width < 0.15, (lat, width)
+
+
+# ----------------------------------------------------------------------------- damaged stores
+
+
+def _part(store_dir: Path, ds: str = "events", batch: str = "b1") -> Path:
+    return store_dir / ds / f"part-{batch}.parquet"
+
+
+def _rewrite(path: Path, change: Callable[[pa.Table], pa.Table]) -> None:
+    t = pq.read_table(path)
+    pq.write_table(change(t), path)
+
+
+def _set(t: pa.Table, column: str, index: int, value: object) -> pa.Table:
+    vals = t.column(column).to_pylist()
+    vals[index] = value
+    i = t.column_names.index(column)
+    return t.set_column(i, t.schema.field(i), pa.array(vals, type=t.schema.field(i).type))
+
+
+def _truncate(d: Path) -> None:
+    p = _part(d)
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+
+
+def _bad_footer(d: Path) -> None:
+    p = _part(d)
+    data = p.read_bytes()
+    p.write_bytes(data[:-8] + b"NOTPAR1!")
+
+
+def _foreign(d: Path) -> None:
+    pq.write_table(pa.table({"x": [1, 2, 3, 4], "geometry": [b"", b"", b"", b""]}), _part(d))
+
+
+#: name -> (how the events part of batch b1 is damaged, what the one-line error says)
+DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
+    "truncated": (_truncate, "not a readable Parquet file"),
+    "empty": (lambda d: _part(d).write_bytes(b""), "is empty"),
+    "bad footer": (_bad_footer, "not a readable Parquet file"),
+    "missing": (lambda d: _part(d).unlink(), "is missing"),
+    "foreign schema": (_foreign, "foreign schema"),
+    "mentions part in place of events": (
+        lambda d: shutil.copy(_part(d, "mentions"), _part(d)),
+        "foreign schema",
+    ),
+    "bad geometry": (
+        lambda d: _rewrite(_part(d), lambda t: _set(t, "geometry", 1, b"\x01\x07garbage")),
+        "not WKB",
+    ),
+    "lat 999": (lambda d: _rewrite(_part(d), lambda t: _set(t, "lat", 2, 999.0)), r"row 3 has lat 999\.0"),
+    "lat NaN": (lambda d: _rewrite(_part(d), lambda t: _set(t, "lat", 0, float("nan"))), "row 1 has lat NaN"),
+    "geometry elsewhere": (
+        lambda d: _rewrite(_part(d), lambda t: _set(t, "geometry", 0, Point(1.0, 2.0).wkb)),
+        "not its \\(lon, lat\\)",
+    ),
+    "confidence 7": (lambda d: _rewrite(_part(d), lambda t: _set(t, "confidence", 0, 7.0)), "confidence 7.0"),
+    "year 20000": (
+        lambda d: _rewrite(
+            _part(d),
+            lambda t: t.set_column(
+                t.column_names.index("date_start"),
+                "date_start",
+                pa.array([6_600_000] * t.num_rows, pa.int32()).cast(pa.date32()),
+            ),
+        ),
+        "outside years 1..9999",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_a_damaged_part_is_a_one_line_error_then_repaired(
+    damage: str, store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mapapp.cli.main import main
+    from mapapp.errors import MapAppError
+
+    harm, says = DAMAGE[damage]
+    before = _part(store_dir).read_bytes()
+    harm(store_dir)
+    damaged_bytes = _part(store_dir).read_bytes() if _part(store_dir).exists() else None
+    assert damaged_bytes != before
+    st = open_store(store_dir)
+    with pytest.raises(StoreCorrupt, match=says) as err:
+        st.events()
+    msg = str(err.value)
+    assert "\n" not in msg and str(_part(store_dir)) in msg and f"mapapp store check --repair {store_dir}" in msg
+    # the app's store page and snapshots go through the same view: the same error (a MapAppError)
+    with pytest.raises(MapAppError, match=says):
+        store_view(store_dir)
+    # the CLI: one line, no traceback
+    capsys.readouterr()
+    assert main(["snapshot", "--store", str(store_dir), "-o", str(store_dir.parent / "x.geojson")]) == 1
+    err_out = capsys.readouterr().err
+    assert err_out.count("\n") == 1 and "Traceback" not in err_out and "store check --repair" in err_out
+    # `mapapp store check` finds it
+    assert main(["store", "check", str(store_dir)]) == 1
+    out = capsys.readouterr().out
+    damaged = [line for line in out.splitlines() if line.startswith("damaged: ")]
+    assert len(damaged) == 1 and re.search(says, damaged[0])
+    # --repair moves batch b1 aside (nothing deleted) and the store reads again without it
+    assert main(["store", "check", "--repair", str(store_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "moved aside" in out and "nothing deleted" in out
+    moved = sorted((store_dir / "quarantine").rglob("part-b1.parquet"))
+    assert len(moved) == (2 if damaged_bytes is None else 3)
+    if damaged_bytes is not None:
+        assert next(p for p in moved if p.parent.name == "events").read_bytes() == damaged_bytes
+    st = open_store(store_dir)
+    assert [b.id for b in st.batches()] == ["b2"]
+    assert sorted(st.events()["place_name"]) == sorted(p[0] for p in POINTS[4:])
+    assert main(["store", "check", str(store_dir)]) == 0
+    assert "ok:" in capsys.readouterr().out
+
+
+def test_store_check_finds_what_reading_cannot(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A part of another batch with the same row count, and an article stored twice (two writers)."""
+    from mapapp.cli.main import main
+
+    shutil.copy(_part(store_dir, "events", "b2"), _part(store_dir, "events", "b1"))
+    assert main(["store", "check", str(store_dir)]) == 1
+    assert "point at articles not in the batch" in capsys.readouterr().out
+    assert main(["store", "check", "--repair", str(store_dir)]) == 0
+    st = open_store(store_dir)
+    st.append("b3", tables("b3", POINTS[4:], article="b2"))  # type: ignore[arg-type]  # b2's article again
+    assert main(["store", "check", str(store_dir)]) == 1
+    assert "repeats 1 article(s) of batch 'b2'" in capsys.readouterr().out
+
+
+MANIFEST_DAMAGE: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
+    "not JSON": (lambda m: "{batches: [", "not valid JSON"),
+    "batch entry not an object": (lambda m: {**m, "batches": [*m["batches"], 5]}, "batch entry 3 is not an object"),
+    "batch id is a path": (
+        lambda m: {**m, "batches": [{**m["batches"][0], "id": "../../etc/x"}, m["batches"][1]]},
+        "not a batch id",
+    ),
+    "count not a number": (
+        lambda m: {**m, "batches": [{**m["batches"][0], "events": "many"}, m["batches"][1]]},
+        "events='many'",
+    ),
+    "no batches": (lambda m: {"format": 1}, "no 'batches' list"),
+}
+
+
+@pytest.mark.parametrize("damage", list(MANIFEST_DAMAGE))
+def test_a_damaged_manifest_is_a_one_line_error_and_is_rebuilt(
+    damage: str, store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from mapapp.cli.main import main
+
+    change, says = MANIFEST_DAMAGE[damage]
+    man = store_dir / "manifest.json"
+    new = change(json.loads(man.read_text()))
+    man.write_text(new if isinstance(new, str) else json.dumps(new))
+    with pytest.raises(StoreCorrupt, match=says) as err:
+        open_store(store_dir)
+    assert "\n" not in str(err.value) and str(man) in str(err.value) and "--repair" in str(err.value)
+    assert main(["store", "check", str(store_dir)]) == 1
+    assert says.replace("\\", "") in capsys.readouterr().err
+    assert main(["store", "check", "--repair", str(store_dir)]) == 0
+    assert "manifest rebuilt from the part files: 2 batch(es)" in capsys.readouterr().out
+    assert len(list((store_dir / "quarantine").rglob("manifest.json"))) == 1  # the old one, kept
+    assert len(open_store(store_dir).events()) == len(POINTS)
+
+
+def test_a_newer_store_format_is_refused_and_left_alone(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from mapapp.cli.main import main
+    from mapapp.corpus.store import StoreTooNew
+
+    man = store_dir / "manifest.json"
+    data = json.loads(man.read_text())
+    data["format"] = 99
+    man.write_text(json.dumps(data))
+    with pytest.raises(StoreTooNew, match=r"format 99.*newer mapapp"):
+        open_store(store_dir)
+    assert main(["store", "check", "--repair", str(store_dir)]) == 1
+    assert "newer mapapp" in capsys.readouterr().err
+    assert json.loads(man.read_text())["format"] == 99 and not (store_dir / "quarantine").exists()
+
+
+def test_a_lost_manifest_is_rebuilt_from_the_parts(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mapapp.cli.main import main
+
+    (store_dir / "manifest.json").unlink()
+    assert main(["store", "check", "--repair", str(store_dir)]) == 0
+    st = open_store(store_dir)
+    assert sorted(b.id for b in st.batches()) == ["b1", "b2"] and len(st.events()) == len(POINTS)
+
+
+def test_the_app_shows_a_damaged_store_as_a_message(store_dir: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    _truncate(store_dir)
+    page = str(Path(__file__).resolve().parent.parent / "mapapp" / "app" / "page.py")
+    at = AppTest.from_file(page, default_timeout=90)
+    at.run()
+    at.sidebar.text_input(key="store_dir").input(str(store_dir)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("store check --repair" in e.value and "part-b1.parquet" in e.value for e in at.error)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from mapapp.text.geoparse.parser import Geoparser
 
+from mapapp import jsonfiles
 from mapapp.errors import InputError
 
 
@@ -63,10 +63,7 @@ def _one(args: argparse.Namespace) -> int:
         for t in toponyms:
             t.pop("alternatives", None)
     out = {"source": where, "chars": len(text), "toponyms": toponyms}
-    if args.compact:
-        print(json.dumps(out, ensure_ascii=False))
-    else:
-        print(json.dumps(out, ensure_ascii=False, indent=1))
+    print(jsonfiles.dumps(out, indent=None if args.compact else 1))
     return 0
 
 
@@ -102,15 +99,11 @@ def _geoparse_lines(src: Path, parser: Geoparser, sink: TextIO) -> int:
                 continue
             where = f"{src}:{lineno}"
             try:
-                rec = json.loads(read_text_bytes(raw, where))
+                rec = jsonfiles.loads(raw, where)
                 if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                     msg = f'{where}: expected a JSON object with a string "text" field'
                     raise InputError(msg)
                 mentions = parser.parse(rec["text"])
-            except json.JSONDecodeError as err:
-                bad += 1
-                print(f"mapapp geoparse: {where}: not JSON ({err.msg} at column {err.colno}); skipped", file=sys.stderr)
-                continue
             except InputError as err:
                 bad += 1
                 print(f"mapapp geoparse: {err}; skipped", file=sys.stderr)
@@ -120,7 +113,7 @@ def _geoparse_lines(src: Path, parser: Geoparser, sink: TextIO) -> int:
                 d = m.to_dict()
                 d.pop("alternatives", None)
                 tops.append(d)
-            sink.write(json.dumps({"id": rec.get("id", lineno), "toponyms": tops}, ensure_ascii=False))
+            sink.write(jsonfiles.dumps({"id": rec.get("id", lineno), "toponyms": tops}))
             sink.write("\n")
     return bad
 

@@ -47,6 +47,19 @@ def _point(text: str) -> tuple[tuple[float, float], str]:
     return (lon, lat), label
 
 
+def _check_two_countries(a: str, b: str) -> None:
+    """``--from-border A --into B`` needs two different countries (a country has no border with itself)."""
+    from mapapp.data.countries import countries
+    from mapapp.errors import InputError
+
+    if countries().get(a).iso2 == countries().get(b).iso2:
+        msg = (
+            f"--from-border {a} and --into {b} are the same country; a land border is shared by two "
+            f"countries: give the neighbour to reach into, e.g. --from-border UKR --into RUS."
+        )
+        raise InputError(msg)
+
+
 def run(args: argparse.Namespace) -> int:
     from shapely.geometry.base import BaseGeometry
 
@@ -69,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.into:
             msg = f"--from-border {args.from_border} needs --into (the country on the other side, e.g. RUS)."
             raise InputError(msg)
+        _check_two_countries(args.from_border, args.into)
         border = (args.from_border, args.into)
         labels.append(f"border {args.from_border.upper()}-{args.into.upper()}")
     points = []
@@ -119,6 +133,7 @@ def _csv(result: object) -> None:
         result.cities.assign(kind="city"),
         result.regions.assign(kind="admin1"),
         result.countries.assign(kind="country"),
+        result.airfields.assign(kind="airfield"),
     ]
     if result.targets is not None:
         frames.append(result.targets.assign(kind="target"))
@@ -150,6 +165,9 @@ def _table(result: object) -> None:
         print(result.regions.drop(columns=["id"]).to_string(index=False) if len(result.regions) else "  (none)")
         print("\narea in range per country:")
         print(result.countries.to_string(index=False) if len(result.countries) else "  (none)")
+        n_mil = int(result.airfields["military"].sum()) if len(result.airfields) else 0
+        print(f"\nairfields in range: {len(result.airfields)} ({n_mil} named as military), nearest first")
+        print(result.airfields.drop(columns=["id"]).to_string(index=False) if len(result.airfields) else "  (none)")
         if result.targets is not None:
             print(f"\ntargets: {int(result.targets['in_range'].sum())} of {len(result.targets)} in range")
             print(result.targets.to_string(index=False))

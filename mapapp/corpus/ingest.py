@@ -9,7 +9,8 @@ of ``batch_size`` and runs :func:`process_batch` on Dask:
 * ``"processes"`` / ``"local"`` (default): the local multiprocessing scheduler, one process per core,
   over one process pool kept for the whole run;
 * ``"threads"``, ``"sync"``: local threads / no parallelism (debugging);
-* ``"local-cluster"``: a ``dask.distributed.LocalCluster`` on 127.0.0.1 (no dashboard);
+* ``"local-cluster"``: a ``dask.distributed.LocalCluster`` on 127.0.0.1 (no dashboard; every socket on
+  the loopback interface, on free ports);
 * ``"tcp://HOST:PORT"``: an existing ``dask.distributed`` scheduler. Its workers need ``mapapp`` and
   ``data/geo`` (their own ``MAPAPP_DATA_DIR``).
 
@@ -23,9 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -34,11 +36,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from mapapp import jsonfiles
 from mapapp.errors import InputError, MapAppError
 
 if TYPE_CHECKING:
     import pyarrow as pa
     from dask.delayed import Delayed
+    from distributed.diagnostics.plugin import WorkerPlugin
 
     from mapapp.text.geoparse.parser import Geoparser
 
@@ -190,12 +194,9 @@ def _jsonl_items(path: Path, default_date: dt.date | None) -> Iterator[Item | Fa
             if not raw.strip():
                 continue
             try:
-                rec = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as err:
-                yield Failure(where, f"not UTF-8 ({err.reason} at byte {err.start})")
-                continue
-            except json.JSONDecodeError as err:
-                yield Failure(where, f"not a JSON object ({err.msg} at column {err.colno})")
+                rec = jsonfiles.loads(raw, where)
+            except jsonfiles.JSONInputError as err:
+                yield Failure(where, str(err).removeprefix(f"{where}: "))
                 continue
             if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
                 yield Failure(where, 'expected {"id", "text", "published", "source"} with "text" a string')
@@ -207,7 +208,9 @@ def _jsonl_items(path: Path, default_date: dt.date | None) -> Iterator[Item | Fa
                 yield Failure(where, str(err))
                 continue
             except ValueError:
-                yield Failure(where, f"published={rec.get('published')!r} is not a date; expected YYYY-MM-DD")
+                shown = repr(rec.get("published"))
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                yield Failure(where, f"published={shown} is not a date; expected YYYY-MM-DD")
                 continue
             sid = str(rec.get("id") if rec.get("id") is not None else f"{path.name}:{n}")
             yield Item(
@@ -273,10 +276,14 @@ def iter_items(sources: Sequence[str | Path], default_date: dt.date | str | None
             yield from _jsonl_items(p, default)
             continue
         try:
-            yield _file_item(p, default)
+            item = _file_item(p, default)
         except InputError as err:
             reason = str(err)
             yield Failure(str(p), reason.replace(f"Article {str(p)!r} ", "").replace(f"{p}: ", ""))
+        except ARTICLE_ERRORS as err:  # a reader bug must cost one article, not the run
+            yield Failure(str(p), f"{type(err).__name__}: {str(err)[:200]}")
+        else:
+            yield item
 
 
 # ----------------------------------------------------------------------------------- workers
@@ -305,6 +312,12 @@ def _peak_rss_kb() -> int:
     except ImportError:  # pragma: no cover - not on POSIX
         return 0
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def unit_score(value: float) -> float:
+    """A score or confidence clamped to [0, 1] (sums of probabilities can end at 1.0000000000000002)."""
+    v = float(value)
+    return min(1.0, max(0.0, v)) if v == v else 0.0
 
 
 def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = None) -> BatchOut:
@@ -341,7 +354,7 @@ def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = N
                     "place_name": p.name if p else None,
                     "kind": p.kind if p else None,
                     "country_code": p.country_code if p else None,
-                    "score": float(m.score),
+                    "score": unit_score(m.score),
                     "associative": m.associative,
                     "published": it.published,
                     "lon": float(p.lon) if p else None,
@@ -352,7 +365,10 @@ def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = N
                 n, _, _ = counts.get(p.id, (0, p.lon, p.lat))
                 counts[p.id] = (n + 1, p.lon, p.lat)
         main = max(counts.values(), key=lambda v: v[0]) if counts else None
-        evs += [event_row(e, it.article_id, i, it.published) for i, e in enumerate(events)]
+        for i, e in enumerate(events):
+            row = event_row(e, it.article_id, i, it.published)
+            row["confidence"] = unit_score(e.confidence)
+            evs.append(row)
         arts.append(
             {
                 "article_id": it.article_id,
@@ -383,6 +399,52 @@ def process_batch(batch_id: str, items: Sequence[Item], data_dir: str | None = N
         peak_rss_kb=_peak_rss_kb(),
         seconds=time.perf_counter() - t0,
     )
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Worker initialiser: end this process when the ingest process ``parent_pid`` ends, even by ``kill -9``.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` has the kernel kill us the moment the parent dies.
+    Everywhere: a daemon thread checks every :data:`PARENT_POLL_S` seconds that the parent is still
+    ours (an orphan is re-parented), as a fallback. A worker that starts after its parent died exits
+    at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below does it
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="mapapp-parent-watch", daemon=True).start()
+
+
+#: ``PR_SET_PDEATHSIG`` from <linux/prctl.h>.
+_PR_SET_PDEATHSIG = 1
+#: Seconds between the fallback checks that a worker's parent is alive.
+PARENT_POLL_S = 0.5
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
+
+
+def _die_with_parent_plugin(parent_pid: int) -> WorkerPlugin:
+    """A dask.distributed worker plugin that runs :func:`die_with_parent` in each worker process."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class DieWithParent(WorkerPlugin):
+        name = "mapapp-die-with-parent"
+
+        def setup(self, worker: object) -> None:
+            die_with_parent(parent_pid)
+
+    return DieWithParent()
 
 
 # ----------------------------------------------------------------------------------- progress
@@ -479,7 +541,9 @@ def _run_local(
     cfg: dict[str, object] = {"scheduler": "sync" if scheduler == "sync" else scheduler, "num_workers": workers}
     if scheduler == "processes":
         ctx = multiprocessing.get_context(str(dask.config.get("multiprocessing.context", "spawn")))
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+        )
         cfg["pool"] = pool
         cfg["chunksize"] = 1  # dask's default (6) would send a whole round to one process
     try:
@@ -514,9 +578,18 @@ def _run_distributed(
     cluster = None
     if scheduler == "local-cluster":
         cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # no dashboard, and the scheduler's own HTTP routes on a free loopback port (not 8787, which
+            # another cluster or a notebook may hold)
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         )
         client = Client(cluster)
+        # the LocalCluster's worker processes are our children: they must not outlive this process
+        client.register_plugin(_die_with_parent_plugin(os.getpid()))
     else:
         try:
             client = Client(scheduler, timeout="20s")
@@ -580,7 +653,7 @@ def ingest(
     InputError
         Bad source, date, scheduler or batch size; the store is not writable or locked.
     """
-    from mapapp.corpus.store import open_store
+    from mapapp.corpus.store import StoreCorrupt, open_store
     from mapapp.data.paths import data_dir
 
     if scheduler == "local":
@@ -599,9 +672,13 @@ def ingest(
     store = open_store(store_dir, create=True)
     report = IngestReport(store=str(store.root), scheduler=scheduler, workers=n)
     t0 = time.perf_counter()
-    store.lock()
+    store.lock()  # held until the end: a second ingest into this store fails at once (StoreLocked)
     try:
         store.recover()
+        damaged = store.problems("values")
+        if damaged:
+            more = f" ({len(damaged)} damaged batches; `mapapp store check` lists them)" if len(damaged) > 1 else ""
+            raise StoreCorrupt(f"{str(damaged[0]).rstrip('.')}{more}.")
         known = store.article_ids()
         seen: set[str] = set()
         todo: list[Item] = []

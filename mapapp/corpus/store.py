@@ -14,11 +14,22 @@ OGC:CRS84), readable by ``geopandas.read_parquet("STORE/events")``, DuckDB
 (``read_parquet('STORE/events/*.parquet')``) and other GeoParquet tools. All parts of a dataset
 share one explicit schema, so a union of the files is always valid.
 
+One writer at a time: a writer holds an OS lock (``flock``) on ``STORE/.lock`` for its whole run
+(:meth:`EventStore.writing`); a second writer fails at once with :class:`StoreLocked`. The kernel
+drops the lock when the holder exits, however it exits, so there is no stale lock to clean up.
+
 Appends are atomic: a batch is written into ``.tmp/<batch>/``, its part files are moved into
 place with :func:`os.replace`, and only then is ``manifest.json`` rewritten (temporary file +
 ``os.replace``). The manifest is the commit point: a writer that dies before it leaves part files
 the manifest does not list; the next writer removes them (:meth:`EventStore.recover`), so the store
 reads as it was before that batch. Readers of this module only read listed files.
+
+Damage is reported, never loaded silently: the manifest is validated when the store is opened,
+each part's footer, schema and row count and the values read (coordinates, geometry, scores,
+dates) when it is read (:mod:`mapapp.corpus.storecheck`), each as a one-line
+:class:`~mapapp.corpus.storecheck.StoreCorrupt`. :meth:`EventStore.repair` (``mapapp store check
+--repair``) moves damaged batches into ``STORE/quarantine/<UTC time>/`` (nothing is deleted) and
+rewrites the manifest; the next ingest processes their articles again.
 
 Articles are identified by ``article_id`` = sha256 of the normalised text (NFC, whitespace
 collapsed); an article already in the store is skipped on the next ingest.
@@ -29,15 +40,18 @@ Coordinates: (lon, lat) degrees everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import math
 import os
 import re
 import shutil
+import time
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +59,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mapapp import settings
+from mapapp import jsonfiles, settings
+from mapapp.corpus.storecheck import (
+    BATCH_ID_RE,
+    StoreCorrupt,
+    StoreTooNew,
+    check_structure,
+    check_values,
+    manifest_entries,
+    read_part,
+    repair_hint,
+    value_columns,
+)
 from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
 from mapapp.model import DateValue, Event, Place
 
@@ -55,6 +80,9 @@ if TYPE_CHECKING:
 __all__ = [
     "DATASETS",
     "EventStore",
+    "StoreCorrupt",
+    "StoreLocked",
+    "StoreTooNew",
     "content_hash",
     "open_store",
 ]
@@ -64,6 +92,8 @@ FORMAT_VERSION = 1
 DATASETS = ("articles", "events", "mentions")
 TMP_DIR = ".tmp"
 LOCK_FILE = ".lock"
+#: Where ``mapapp store check --repair`` moves damaged files (``quarantine/<UTC time>/...``).
+QUARANTINE_DIR = "quarantine"
 #: Testing hook: after this many batches published in this process, the next publish dies
 #: between moving its part files and writing the manifest (simulates a kill at the worst moment).
 CRASH_ENV = "MAPAPP_STORE_CRASH_AFTER"
@@ -317,7 +347,29 @@ class Batch:
 
 
 class StoreLocked(MapAppError):
-    """Another live process is writing to the store."""
+    """Another process is writing to the store."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A damaged batch found by :meth:`EventStore.problems`: its id (``""``: the manifest) and why."""
+
+    batch: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class RepairReport:
+    """What :meth:`EventStore.repair` did: files moved aside (never deleted) and why."""
+
+    quarantine: Path | None = None
+    moved: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    manifest_rebuilt: bool = False
+    batches_kept: int = 0
 
 
 class EventStore:
@@ -326,113 +378,178 @@ class EventStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._published_here = 0
+        self._lock_fd: int | None = None
 
     # ------------------------------------------------------------------ manifest
     @property
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
 
+    def _part_files(self) -> list[Path]:
+        return [p for ds in DATASETS for p in sorted((self.root / ds).glob("part-*.parquet"))]
+
     def _manifest(self) -> dict[str, object]:
+        """The manifest, validated (:func:`~mapapp.corpus.storecheck.manifest_entries`).
+
+        Raises
+        ------
+        StoreCorrupt
+            Unreadable or malformed, or missing while part files exist.
+        StoreTooNew
+            Written by a newer mapapp.
+        """
+        hint = f"run `mapapp store check --repair {self.root}` to rebuild it from the part files"
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            raw = self.manifest_path.read_bytes()
         except FileNotFoundError:
+            parts = self._part_files()
+            if parts:
+                msg = f"Store {str(self.root)!r} has {len(parts)} part file(s) but no {MANIFEST}; {hint}."
+                raise StoreCorrupt(msg) from None
             return {"format": FORMAT_VERSION, "batches": []}
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            msg = (
-                f"Store manifest {str(self.manifest_path)!r} is unreadable ({err}); "
-                "restore it from a backup or start a new store directory."
-            )
-            raise InputError(msg) from err
-        if not isinstance(data, dict) or not isinstance(data.get("batches"), list):
-            msg = f"Store manifest {str(self.manifest_path)!r} has no 'batches' list; is this a mapapp store?"
-            raise InputError(msg)
-        return data
+        except OSError as err:
+            why = err.strerror or err
+            msg = f"Store manifest {str(self.manifest_path)!r} cannot be read ({why}); check its permissions."
+            raise StoreCorrupt(msg) from None
+        try:
+            data = jsonfiles.loads(raw, str(self.manifest_path))
+        except InputError as err:
+            raise StoreCorrupt(f"{err} {hint[0].upper()}{hint[1:]}.") from None
+        entries = manifest_entries(data, self.manifest_path, self.root, FORMAT_VERSION)
+        return {**data, "batches": entries}  # type: ignore[dict-item]
 
     def batches(self) -> list[Batch]:
         """Published batches, oldest first."""
-        out = []
-        for b in self._manifest()["batches"]:  # type: ignore[attr-defined]
-            out.append(
-                Batch(
-                    id=str(b["id"]),
-                    articles=int(b["articles"]),
-                    events=int(b["events"]),
-                    mentions=int(b["mentions"]),
-                    created=str(b.get("created", "")),
-                )
+        return [
+            Batch(
+                id=str(b["id"]),
+                articles=int(b["articles"]),
+                events=int(b["events"]),
+                mentions=int(b["mentions"]),
+                created=str(b.get("created", "")),
             )
-        return out
+            for b in self._manifest()["batches"]  # type: ignore[attr-defined]
+        ]
 
     def files(self, dataset: str) -> list[Path]:
         """The part files of ``dataset`` the manifest lists (published data only)."""
         if dataset not in DATASETS:
             msg = f"Unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}."
             raise InputError(msg)
-        return [self.root / dataset / f"part-{b.id}.parquet" for b in self.batches()]
+        return [self._part(dataset, b.id) for b in self.batches()]
 
-    # ------------------------------------------------------------------ writing
-    def lock(self) -> None:
-        """Take the writer lock (``.lock`` with our pid); a stale lock of a dead process is taken over.
+    def _part(self, dataset: str, batch_id: str) -> Path:
+        return self.root / dataset / f"part-{batch_id}.parquet"
+
+    # ------------------------------------------------------------------ the writer lock
+    @property
+    def locked(self) -> bool:
+        """Whether this object holds the writer lock."""
+        return self._lock_fd is not None
+
+    def lock(self, timeout_s: float = 0.0) -> None:
+        """Take the writer lock: an OS lock (``flock``) on ``.lock``, held until :meth:`unlock`.
+
+        The kernel releases it when the process ends however it ends, so there is no stale lock
+        to take over and no window in which two writers both hold it. ``timeout_s`` is how long to
+        wait for another writer to finish (0: fail at once).
 
         Raises
         ------
         StoreLocked
-            A live process holds it.
+            Another process (or another :class:`EventStore` object) holds it.
+        OutputError
+            The store directory cannot be written.
         """
-        self.root.mkdir(parents=True, exist_ok=True)
-        path = self.root / LOCK_FILE
-        for _ in range(2):
-            try:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                try:
-                    pid = int(path.read_text().strip() or "0")
-                except (OSError, ValueError):
-                    pid = 0
-                if pid and pid != os.getpid() and _alive(pid):
-                    msg = (
-                        f"Store {str(self.root)!r} is being written by process {pid}; wait for it to "
-                        f"finish, or remove {str(path)!r} if that process is gone."
-                    )
-                    raise StoreLocked(msg) from None
-                path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
+        if self._lock_fd is not None:
             return
-
-    def unlock(self) -> None:
-        """Release the writer lock (only if we hold it)."""
         path = self.root / LOCK_FILE
         try:
-            if int(path.read_text().strip() or "0") == os.getpid():
-                path.unlink()
-        except (OSError, ValueError):
-            pass
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            msg = f"Cannot lock the store {str(self.root)!r}: {err.strerror or err}; choose a writable directory."
+            raise OutputError(msg) from None
+        deadline = time.monotonic() + max(0.0, timeout_s)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    os.close(fd)
+                    who = f"process {holder}" if holder.isdigit() else "another process"
+                    msg = (
+                        f"Store {str(self.root)!r} is being written by {who}; wait for it to finish, "
+                        "then run again (two writers would duplicate rows)."
+                    )
+                    raise StoreLocked(msg) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)  # for the message above; the lock is the flock
+        self._lock_fd = fd
 
+    def unlock(self) -> None:
+        """Release the writer lock (if this object holds it)."""
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.ftruncate(fd, 0)
+            os.close(fd)  # closing releases the flock
+
+    @contextmanager
+    def writing(self, timeout_s: float = 0.0) -> Iterator[EventStore]:
+        """Hold the writer lock for the block (taken here unless already held)."""
+        mine = not self.locked
+        if mine:
+            self.lock(timeout_s)
+        try:
+            yield self
+        finally:
+            if mine:
+                self.unlock()
+
+    def _require_lock(self, what: str) -> None:
+        if not self.locked:
+            msg = f"EventStore.{what}() needs the writer lock; call it inside `with store.writing():`."
+            raise RuntimeError(msg)
+
+    def unlisted(self) -> list[Path]:
+        """Part files the manifest does not list (left by an interrupted writer; never read)."""
+        listed = {p for ds in DATASETS for p in self.files(ds)}
+        return [p for p in self._part_files() if p not in listed]
+
+    # ------------------------------------------------------------------ writing
     def recover(self) -> list[Path]:
         """Remove what an interrupted writer left: ``.tmp/`` and part files the manifest does not list.
 
-        Returns the removed part files. Call with the lock held.
+        Returns the removed part files. Call with the lock held. The manifest must be readable (a
+        store with parts but no manifest raises instead of losing them).
         """
+        self._require_lock("recover")
+        removed = self.unlisted()
         shutil.rmtree(self.root / TMP_DIR, ignore_errors=True)
-        listed = {p for ds in DATASETS for p in self.files(ds)}
-        removed = []
-        for ds in DATASETS:
-            d = self.root / ds
-            if d.is_dir():
-                for p in sorted(d.glob("part-*.parquet")):
-                    if p not in listed:
-                        p.unlink()
-                        removed.append(p)
+        for p in removed:
+            p.unlink()
         return removed
 
     def append(self, batch_id: str, tables: dict[str, pa.Table]) -> Batch:
-        """Publish one batch atomically (see module doc). ``tables`` maps every dataset to its rows."""
+        """Publish one batch atomically (see module doc). ``tables`` maps every dataset to its rows.
+
+        Holds the writer lock while it writes (taking it if this object does not hold it yet).
+        """
         if set(tables) != set(DATASETS):
             msg = f"A batch needs tables for {', '.join(DATASETS)}; got {', '.join(sorted(tables))}."
             raise ValueError(msg)
-        if any(b.id == batch_id for b in self.batches()):
+        if not BATCH_ID_RE.match(batch_id):
+            msg = f"Batch id {batch_id!r} is not usable in a file name; use letters, digits, _ and -."
+            raise ValueError(msg)
+        with self.writing():
+            return self._append(batch_id, tables)
+
+    def _append(self, batch_id: str, tables: dict[str, pa.Table]) -> Batch:
+        man = self._manifest()
+        if any(b["id"] == batch_id for b in man["batches"]):  # type: ignore[attr-defined]
             msg = f"Batch {batch_id!r} is already in the store."
             raise ValueError(msg)
         tmp = self.root / TMP_DIR / batch_id
@@ -446,11 +563,10 @@ class EventStore:
                 os.fsync(fh.fileno())
         for ds in DATASETS:
             (self.root / ds).mkdir(exist_ok=True)
-            os.replace(tmp / f"{ds}.parquet", self.root / ds / f"part-{batch_id}.parquet")
+            os.replace(tmp / f"{ds}.parquet", self._part(ds, batch_id))
         crash = settings.get(CRASH_ENV)
         if crash and self._published_here >= int(crash):
             os._exit(75)  # testing hook: die after moving the parts, before the commit
-        man = self._manifest()
         b = Batch(
             id=batch_id,
             articles=tables["articles"].num_rows,
@@ -458,29 +574,203 @@ class EventStore:
             mentions=tables["mentions"].num_rows,
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
-        man["format"] = FORMAT_VERSION
-        man["batches"] = [*man["batches"], b.__dict__]  # type: ignore[misc]
-        part = self.root / (MANIFEST + ".tmp")
-        with open(part, "w", encoding="utf-8") as fh:
-            json.dump(man, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(part, self.manifest_path)
+        self._write_manifest([*man["batches"], b.__dict__])  # type: ignore[misc]
         shutil.rmtree(tmp, ignore_errors=True)
         self._published_here += 1
         return b
+
+    def _write_manifest(self, batches: list[dict[str, object]]) -> None:
+        """Replace the manifest atomically (temporary file, fsync, rename). Lock held."""
+        man = {"format": FORMAT_VERSION, "batches": batches}
+        part = self.root / (MANIFEST + ".tmp")
+        with open(part, "w", encoding="utf-8") as fh:
+            fh.write(jsonfiles.dumps(man, indent=1))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(part, self.manifest_path)
+
+    # ------------------------------------------------------------------ checking and repair
+    def problems(self, level: str = "values") -> list[Problem]:
+        """What is damaged, one :class:`Problem` per bad batch (empty: the store is sound).
+
+        ``level``: ``"structure"`` reads each part's footer (exists, Parquet, schema, row count);
+        ``"values"`` also reads the coordinate, geometry, score and date columns of every part and
+        checks their values;
+        ``"full"`` also checks each batch's rows belong together (articles name the batch, events
+        and mentions point at its articles), that no article is in two batches, and that every
+        event row reads back as an event.
+
+        Raises
+        ------
+        StoreCorrupt, StoreTooNew
+            The manifest itself is unusable (a Problem per batch cannot be given).
+        """
+        if level == "values":
+            try:  # fast path for a sound store: one read of the checked columns per dataset
+                for ds in DATASETS:
+                    self.table(ds, columns=value_columns(SCHEMAS[ds]))
+                return []
+            except StoreCorrupt:
+                pass  # name every damaged batch below
+        out: list[Problem] = []
+        seen: dict[str, str] = {}
+        for b in self.batches():
+            try:
+                self._check_batch(b, level, seen)
+            except StoreCorrupt as err:
+                out.append(Problem(b.id, str(err)))
+        return out
+
+    def _check_batch(self, b: Batch, level: str, seen: dict[str, str]) -> None:
+        rows = {"articles": b.articles, "events": b.events, "mentions": b.mentions}
+        for ds in DATASETS:
+            check_structure(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root)
+        if level == "structure":
+            return
+        if level != "full":
+            for ds in DATASETS:
+                cols = value_columns(SCHEMAS[ds])
+                read_part(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root, columns=cols)
+            return
+        t = {ds: read_part(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root) for ds in DATASETS}
+        arts = t["articles"]
+        ids = arts.column("article_id").to_pylist()
+        where = f"Batch {b.id!r} of store {str(self.root)!r}"
+        hint = repair_hint(self.root)
+        if any(x != b.id for x in arts.column("batch").to_pylist()):
+            msg = f"{where}: its articles part names another batch; {hint}."
+            raise StoreCorrupt(msg)
+        own = set(ids)
+        for ds in ("events", "mentions"):
+            stray = set(t[ds].column("article_id").to_pylist()) - own
+            if stray:
+                msg = f"{where}: {len(stray)} {ds} row(s) point at articles not in the batch; {hint}."
+                raise StoreCorrupt(msg)
+        again = [x for x in ids if x in seen]
+        if again:
+            msg = f"{where} repeats {len(again)} article(s) of batch {seen[again[0]]!r} (two writers?); {hint}."
+            raise StoreCorrupt(msg)
+        seen.update(dict.fromkeys(ids, b.id))
+        for i, r in enumerate(t["events"].drop_columns(["geometry"]).to_pylist(), start=1):
+            try:
+                row_event(r)
+            except (ValueError, TypeError, KeyError, AttributeError) as err:
+                part = str(self._part("events", b.id))
+                msg = f"Store part {part!r}: row {i} is not an event ({type(err).__name__}); {hint}."
+                raise StoreCorrupt(msg) from None
+
+    def repair(self) -> RepairReport:
+        """Make the store sound without deleting anything: damaged batches (all three part files),
+        part files the manifest does not list, and an unreadable manifest are moved into
+        ``quarantine/<UTC time>/``; the manifest is rewritten to list the sound batches (rebuilt from
+        the part files when it was unreadable). Articles of a moved batch are ingested again by the
+        next ``mapapp ingest``. Takes the writer lock.
+
+        Raises
+        ------
+        StoreLocked
+            Another process is writing.
+        StoreTooNew
+            The store was written by a newer mapapp (nothing is changed).
+        """
+        with self.writing():
+            return self._repair()
+
+    def _repair(self) -> RepairReport:
+        rep = RepairReport()
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        qdir = self.root / QUARANTINE_DIR / stamp
+
+        def aside(p: Path) -> None:
+            dest = qdir / p.relative_to(self.root)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(p, dest)
+            rep.moved.append(dest)
+            rep.quarantine = qdir
+
+        shutil.rmtree(self.root / TMP_DIR, ignore_errors=True)
+        try:
+            entries: list[dict[str, object]] = self._manifest()["batches"]  # type: ignore[assignment]
+        except StoreTooNew:
+            raise
+        except StoreCorrupt as err:
+            rep.problems.append(Problem("", str(err)))
+            if self.manifest_path.exists():
+                aside(self.manifest_path)
+            entries = self._entries_from_parts()
+            rep.manifest_rebuilt = True
+        keep: list[dict[str, object]] = []
+        seen: dict[str, str] = {}
+        for e in entries:
+            b = Batch(str(e["id"]), int(e["articles"]), int(e["events"]), int(e["mentions"]), str(e.get("created", "")))  # type: ignore[call-overload]
+            try:
+                self._check_batch(b, "full", seen)
+                keep.append(e)
+            except StoreCorrupt as err:
+                rep.problems.append(Problem(b.id, str(err)))
+        listed = {self._part(ds, str(e["id"])) for e in keep for ds in DATASETS}
+        for p in self._part_files():
+            if p not in listed:
+                aside(p)
+        if rep.moved or rep.manifest_rebuilt:
+            self._write_manifest(keep)
+            if rep.quarantine is not None:
+                note = "\n".join(str(p) for p in rep.problems) or "part files the manifest did not list"
+                (rep.quarantine / "WHY.txt").write_text(note + "\n", encoding="utf-8")
+        rep.batches_kept = len(keep)
+        return rep
+
+    def _entries_from_parts(self) -> list[dict[str, object]]:
+        """Manifest entries for the batches whose three part files exist, oldest file first."""
+        ids: dict[str, float] = {}
+        for p in self.root.glob("articles/part-*.parquet"):
+            bid = p.name[len("part-") : -len(".parquet")]
+            if BATCH_ID_RE.match(bid) and all(self._part(ds, bid).is_file() for ds in DATASETS):
+                ids[bid] = p.stat().st_mtime
+        out: list[dict[str, object]] = []
+        for bid in sorted(ids, key=lambda k: (ids[k], k)):
+            try:
+                counts = {ds: pq.read_metadata(self._part(ds, bid)).num_rows for ds in DATASETS}
+            except (pa.ArrowException, OSError):
+                continue  # unreadable: left unlisted, so it is moved aside
+            created = dt.datetime.fromtimestamp(ids[bid], dt.UTC).isoformat(timespec="seconds")
+            out.append({"id": bid, **counts, "created": created})
+        return out
 
     # ------------------------------------------------------------------ reading
     def table(
         self, dataset: str, filters: list[tuple[str, str, object]] | None = None, columns: Sequence[str] | None = None
     ) -> pa.Table:
-        """All published rows of ``dataset`` as one Arrow table (optionally filtered, pyarrow DNF)."""
-        files = [str(p) for p in self.files(dataset)]
-        if not files:
-            t = SCHEMAS[dataset].empty_table()
+        """All published rows of ``dataset`` as one Arrow table (optionally filtered, pyarrow DNF).
+
+        Each part is checked as it is read (:func:`~mapapp.corpus.storecheck.read_part`).
+
+        Raises
+        ------
+        StoreCorrupt
+            A part is missing or damaged (the message names it and the repair command).
+        """
+        if dataset not in DATASETS:
+            msg = f"Unknown dataset {dataset!r}; expected one of {', '.join(DATASETS)}."
+            raise InputError(msg)
+        schema = SCHEMAS[dataset]
+        parts = [(self._part(dataset, b.id), int(getattr(b, dataset))) for b in self.batches()]
+        if not parts:
+            t = schema.empty_table()
             return t.select(list(columns)) if columns else t
-        ds = pq.ParquetDataset(files, filters=filters or None)
-        return ds.read(columns=list(columns) if columns else None)
+        for path, rows in parts:
+            check_structure(path, schema, rows, self.root)
+        cols = list(columns) if columns else None
+        try:  # fast path: one multi-threaded read, one vectorised check
+            t = pq.ParquetDataset([str(p) for p, _ in parts], filters=filters or None).read(columns=cols)
+            check_values(t, self.root, self.root)
+            return t
+        except (StoreCorrupt, pa.ArrowException, OSError) as err:
+            first = err
+        # something is off: read part by part to name the file (and the row) at fault
+        for path, rows in parts:
+            read_part(path, schema, rows, self.root, filters=filters, columns=cols)
+        raise StoreCorrupt(f"{str(first).splitlines()[0]}; {repair_hint(self.root)}.") from first
 
     def frame(self, dataset: str, filters: list[tuple[str, str, object]] | None = None) -> gpd.GeoDataFrame:
         """``dataset`` as a GeoDataFrame (EPSG:4326 points; null geometry where no place)."""
@@ -584,16 +874,6 @@ class EventStore:
         return out[out["distance_km"] <= r_km].sort_values(["distance_km", "event_id"]).reset_index(drop=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _day(v: dt.date | str | None, what: str) -> dt.date | None:
     if v is None or v == "":
         return None
@@ -626,6 +906,10 @@ def open_store(root: str | Path, *, create: bool = False) -> EventStore:
     ------
     InputError
         ``root`` is not a store (no ``manifest.json``) and ``create`` is False, or is a file.
+    StoreCorrupt
+        The manifest is unreadable or malformed (or missing while part files exist).
+    StoreTooNew
+        The store was written by a newer mapapp.
     """
     p = Path(root).expanduser()
     if p.exists() and not p.is_dir():
@@ -640,4 +924,6 @@ def open_store(root: str | Path, *, create: bool = False) -> EventStore:
         except OSError as err:
             msg = f"Cannot create the store {str(p)!r}: {err.strerror or err}; choose a writable directory."
             raise OutputError(msg) from None
-    return EventStore(p)
+    store = EventStore(p)
+    store.batches()  # the manifest is readable and well-formed, or StoreCorrupt/StoreTooNew now
+    return store

@@ -660,9 +660,16 @@ def land_border(a_code: str, b_code: str) -> LineString | MultiLineString:
     Raises
     ------
     GeometryError
-        If the two countries share no border.
+        If the two countries share no border, or both codes name the same country.
     """
-    return _land_border_cached(a_code.strip().upper(), b_code.strip().upper())
+    from mapapp.data.countries import countries
+
+    a, b = a_code.strip().upper(), b_code.strip().upper()
+    ca, cb = countries().iso2(a), countries().iso2(b)
+    if ca and ca == cb:
+        msg = f"{a_code!r} and {b_code!r} are the same country; a land border needs two countries (e.g. UKR and RUS)."
+        raise GeometryError(msg)
+    return _land_border_cached(a, b)
 
 
 def country_geometry(code: str, de_jure: bool = True) -> BaseGeometry:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io as _io
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from shapely.geometry import LineString, MultiLineString
 
+from mapapp import jsonfiles
 from mapapp.errors import InputError
 
 # ---- readers (range engine) ----
@@ -59,16 +59,32 @@ def _read_text(path: str | Path, what: str) -> tuple[Path, str]:
         raise InputError(msg) from None
 
 
+def _show(value: object, limit: int = 40) -> str:
+    """``repr`` of a user's value, cut to ``limit`` characters for a one-line message."""
+    r = repr(value)
+    return r if len(r) <= limit else r[: limit - 3] + "..."
+
+
 def _coord(value: object, lo: float, hi: float, name: str) -> float:
     try:
-        v = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        msg = f"{name} {value!r} is not a number"
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise TypeError
+        v = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, OverflowError):
+        msg = f"{name} {_show(value)} is not a number"
         raise ValueError(msg) from None
     if not (math.isfinite(v) and lo <= v <= hi):
-        msg = f"{name} {value!r} is outside {lo:g}..{hi:g}"
+        msg = f"{name} {_show(value)} is outside {lo:g}..{hi:g}"
         raise ValueError(msg)
     return v
+
+
+def _position(q: object) -> tuple[float, float]:
+    """(lon, lat) of a GeoJSON position ``[lon, lat, ...]``; ValueError naming what is wrong."""
+    if not isinstance(q, list) or len(q) < 2:
+        msg = f"position {_show(q)} is not [lon, lat]"
+        raise ValueError(msg)
+    return _coord(q[0], -180.0, 180.0, "longitude"), _coord(q[1], -90.0, 90.0, "latitude")
 
 
 def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
@@ -81,11 +97,19 @@ def _pick(header: list[str], names: tuple[str, ...]) -> str | None:
 
 def _targets_csv(p: Path, text: str) -> Targets:
     reader = csv.DictReader(_io.StringIO(text, newline=""))
+    try:
+        return _targets_csv_rows(p, reader)
+    except csv.Error as err:
+        msg = f"{p}:{reader.line_num}: not readable as CSV ({err}); fix that line or save the file as plain CSV."
+        raise InputError(msg) from None
+
+
+def _targets_csv_rows(p: Path, reader: csv.DictReader[str]) -> Targets:
     header = list(reader.fieldnames or [])
     lat_col, lon_col = _pick(header, LAT_COLUMNS), _pick(header, LON_COLUMNS)
     if lat_col is None or lon_col is None:
         msg = (
-            f"Target file {str(p)!r} has columns {header!r}; expected a latitude column "
+            f"Target file {str(p)!r} has columns {_show(header, 200)}; expected a latitude column "
             f"({'/'.join(LAT_COLUMNS)}) and a longitude column ({'/'.join(LON_COLUMNS)})."
         )
         raise InputError(msg)
@@ -139,11 +163,7 @@ def _features(data: object, p: Path) -> list[object]:
 
 
 def _load_json(p: Path, text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        msg = f"{str(p)!r} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})."
-        raise InputError(msg) from None
+    return jsonfiles.loads(text, str(p))
 
 
 def _targets_geojson(p: Path, text: str) -> Targets:
@@ -156,19 +176,16 @@ def _targets_geojson(p: Path, text: str) -> Targets:
         props = props if isinstance(props, dict) else {}
         if not isinstance(geom, dict) or geom.get("type") not in ("Point", "MultiPoint"):
             gtype = geom.get("type") if isinstance(geom, dict) else geom
-            problems.append(f"{where}: geometry {gtype!r} is not a Point; feature skipped")
+            problems.append(f"{where}: geometry {_show(gtype)} is not a Point; feature skipped")
             continue
         coords = geom.get("coordinates")
         points = [coords] if geom["type"] == "Point" else coords
         if not isinstance(points, list):
-            problems.append(f"{where}: coordinates {coords!r} are not a list; feature skipped")
+            problems.append(f"{where}: coordinates {_show(coords)} are not a list; feature skipped")
             continue
         for pt in points:
             try:
-                if not isinstance(pt, list) or len(pt) < 2:
-                    raise ValueError(f"coordinates {pt!r} are not [lon, lat]")
-                lon = _coord(pt[0], -180.0, 180.0, "longitude")
-                lat = _coord(pt[1], -90.0, 90.0, "latitude")
+                lon, lat = _position(pt)
             except ValueError as err:
                 problems.append(f"{where}: {err}; point skipped")
                 continue
@@ -220,9 +237,9 @@ def read_line(path: str | Path) -> LineString | MultiLineString:
         for part in parts:
             try:
                 if not isinstance(part, list) or len(part) < 2:
-                    raise ValueError(f"a line needs at least two [lon, lat] positions, got {part!r}")
-                xy = [(_coord(q[0], -180.0, 180.0, "longitude"), _coord(q[1], -90.0, 90.0, "latitude")) for q in part]
-            except (ValueError, TypeError, IndexError) as err:
+                    raise ValueError(f"a line needs at least two [lon, lat] positions, got {_show(part)}")
+                xy = [_position(q) for q in part]
+            except ValueError as err:
                 msg = f"{p}:feature {i}: {err}. Fix the coordinates ([lon, lat] in degrees)."
                 raise InputError(msg) from None
             lines.append(LineString(xy))

@@ -23,7 +23,6 @@ the returned text. HTML is reduced to its visible text (scripts and styles dropp
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -189,11 +188,9 @@ def _front_matter(text: str, where: str) -> tuple[dict[str, str], str]:
 
 
 def _read_json(path: Path) -> dict[str, object]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        msg = f"{str(path)!r} is not readable JSON ({err}); fix or remove the file."
-        raise InputError(msg) from err
+    from mapapp.jsonfiles import read_json
+
+    data = read_json(path, "Sidecar")
     if not isinstance(data, dict):
         msg = f"{str(path)!r} holds {type(data).__name__}; expected a JSON object."
         raise InputError(msg)
