@@ -40,6 +40,9 @@ def _app(**query: str) -> AppTest:
         at.query_params[k] = v
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    assert not at.dataframe  # a new session's first run draws the map, not yet the tables
+    at.run()  # in a browser, the map's first report of its view reruns the page
+    assert not at.exception, [e.message for e in at.exception]
     return at
 
 

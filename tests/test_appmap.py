@@ -117,3 +117,17 @@ def test_map_falls_back_to_inline_layers_when_the_static_dir_is_read_only(monkey
     assert countries.url == "" and "/app/static/mapapp/basemap-" not in countries.code
     assert '"countries":{"type":"FeatureCollection"' in countries.code  # the polygons, inline
     assert all(lay.code and not lay.url for lay in layers.values())
+
+
+def test_the_map_frame_preloads_only_served_local_assets() -> None:
+    import re
+
+    from mapapp.render import assets
+
+    page = (Path(appmap.__file__).parent / "component" / "index.html").read_text(encoding="utf-8")
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    served = {assets.served_url(k, appmap.STATIC_PREFIX) for k in assets.ASSETS}
+    preloaded = [u for u in urls if u != "mapapp_map.js"]
+    assert preloaded and set(preloaded) <= served  # the names the app serves, nothing remote
+    names = appmap.ensure_static_assets()
+    assert all((appmap.STATIC_DIR / u.rsplit("/", 1)[1]).is_file() for u in preloaded), names

@@ -444,3 +444,19 @@ def test_event_popup_shows_date_type_actors_figures_sentence_and_source() -> Non
     ):
         assert part in html
     assert "<b>here</b>" not in html
+
+
+def test_article_text_is_never_run_as_a_template() -> None:
+    """folium re-reads rendered scripts as Jinja templates; text from articles and catalogues
+    must reach the page as written, never run (``{{ cycler.__init__.__globals__.os }}`` ...)."""
+    jinja = "{{ 7*7 }} {% for x in [1,2] %}{{ x }}{% endfor %} {{ cycler.__init__.__globals__.os.name }}"
+    spec = _spec_with_weapon_name(f"Gun {jinja}", title=f"Headline {jinja}")
+    sentence = f"Attack near Kursk {jinja}."
+    spec = replace(spec, places=(PlaceMark(KURSK, ("Kursk",), (sentence,), 0.9, 3), *spec.places[1:]))
+    html = render.to_html(spec)
+    for lead in ("Headline", "Gun", "Kursk"):
+        assert f"{lead} 49" not in html  # what the template would have made of it
+    assert "posix" not in html
+    assert render.esc(f"Headline {jinja}") in html  # the title band, as written
+    assert "{{ 7*7 }}" in render.js_json(render.place_popup(spec.places[0]))  # the popup data, as written
+    assert render.js_json(render.place_popup(spec.places[0])) in html

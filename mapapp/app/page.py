@@ -172,14 +172,17 @@ def article_page() -> None:
     with map_col:
         titles = draw_map(spec, doc.key if doc is not None else "none")
         snapshots.panel(spec, titles)
-    with side_col:
-        tables.reach(layers, rows, areas)
-    if analysis is not None:
-        tab_places, tab_events = st.tabs(["Places", "Events"])
-        with tab_events:
-            tables.events(analysis.events)
-        with tab_places:
-            tables.places(analysis, overrides)
+    if not session.tables_due():  # a new session: the map first; the tables come with its first report
+        side_col.caption("Reach, places and events follow as soon as the map is drawn…")
+    else:
+        with side_col:
+            tables.reach(layers, rows, areas)
+        if analysis is not None:
+            tab_places, tab_events = st.tabs(["Places", "Events"])
+            with tab_events:
+                tables.events(analysis.events)
+            with tab_places:
+                tables.places(analysis, overrides)
     session.write_url(session.link_state(articles.article_ref(doc), launch, overrides))
 
 

@@ -95,6 +95,14 @@ def _article_choice(state: ViewState, seeds: list[str]) -> str:
     return appstate.SEED_NAME if appstate.SEED_NAME in seeds else (seeds or [PASTE_LABEL])[0]
 
 
+def tables_due() -> bool:
+    """Whether this run draws the tables: every run but a session's first, so the first thing a
+    person waits for, the map, is not held up by them (the map's first report reruns the page)."""
+    ss = st.session_state
+    ss["runs"] = int(ss.get("runs", 0)) + 1
+    return ss["runs"] > 1
+
+
 def set_view(view: dict[str, object]) -> None:
     """Issue a new view command (``{"center": [lat, lon], "zoom"}`` or ``{"bounds": [w, s, e, n]}``):
     the map moves once to it; the person's own panning is never overridden otherwise."""

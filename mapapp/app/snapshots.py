@@ -40,7 +40,8 @@ def render(spec: MapSpec, fmt_label: str) -> tuple[bytes, str, str, dict[str, ob
     with tempfile.TemporaryDirectory(prefix="mapapp-app-") as d:
         out = Path(d) / f"map.{ext}"
         browser = caches.browser() if snapshot.chromium_available() else None
-        res = snapshot.write(spec, out, width=FALLBACK_PX[0], height=FALLBACK_PX[1], browser=browser)
+        view = st.session_state.get("basemap_view")  # the borders the person's map shows
+        res = snapshot.write(spec, out, width=FALLBACK_PX[0], height=FALLBACK_PX[1], browser=browser, basemap_view=view)
         data = out.read_bytes()
     return data, f"mapapp-{dt.datetime.now():%Y%m%d-%H%M%S}.{ext}", mime, res.view
 

@@ -22,7 +22,9 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
@@ -86,9 +88,6 @@ CSS = f"""
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff; }}
 .mapapp-tlabel {{ font-size: 11px; font-weight: 500; color: {IN_RANGE}; }}
 .mapapp-label::before {{ display: none; }}
-.mapapp-ring-label {{ display: inline-block; transform: translate(-50%, -115%); background: rgba(255,255,255,0.88);
-  border-radius: 3px; padding: 1px 5px; font-size: 11px; font-weight: 700; white-space: nowrap;
-  border: 1.5px solid currentColor; }}
 .mapapp-clabel {{ font-size: 13px; letter-spacing: 0.08em; text-transform: uppercase; color: #777;
   white-space: nowrap; pointer-events: none; text-align: center;
   text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
@@ -193,9 +192,13 @@ if (!window.__mapappDeclutter) {
 def js_json(obj: object) -> str:
     """JSON that is safe inside an HTML ``<script>`` element (no ``<``, ``>``, ``&`` or line
     separators appear literally, so ``</script>`` in the data cannot end the script)."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return js_safe(json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+
+
+def js_safe(json_text: str) -> str:
+    """Already serialised JSON made safe inside ``<script>`` the way :func:`js_json` does it."""
     return (
-        text.replace("<", "\\u003c")
+        json_text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
@@ -282,10 +285,13 @@ def event_popup(ev: Event) -> str:
     if ev.actors:
         rows.append(f'<span class="meta">Actors:</span> {esc(", ".join(ev.actors))}<br>')
     if ev.figures:
-        rows.append(f'<span class="meta">Figures:</span> {esc("; ".join(f.describe() for f in ev.figures))}<br>')
+        quals = ev.figure_qualifiers
+        figs = [
+            f"{quals[i] + ' ' if i < len(quals) and quals[i] else ''}{n:,} {label}"
+            for i, (label, n) in enumerate(ev.figures)
+        ]
+        rows.append(f'<span class="meta">Figures:</span> {esc("; ".join(figs))}<br>')
     rows.append(f"<blockquote>{esc(_clip(ev.sentence, 400))}</blockquote>")
-    if len(ev.sentences) > 1:
-        rows.append(f'<span class="meta">Reported in {len(ev.sentences)} sentences.</span><br>')
     if ev.outlets:
         rows.append(f'<span class="meta">Reported by:</span> {esc(", ".join(ev.outlets))}<br>')
     src = ev.source
@@ -461,41 +467,21 @@ def _range_program(spec: MapSpec, layer: RangeLayer) -> LayerProgram:
         "fillOpacity": 0.16 if footprint else 0.07,
         "dashArray": None if footprint else "8 5",
     }
-    data = {
-        "type": "Feature",
-        "properties": {"weapon": layer.weapon.key, "kind": layer.kind},
-        "geometry": _geojson(layer.geometry),
-    }
-    # each launch point shows its name, unless a place label of that name already sits there
-    named = {(pm.place.name, round(pm.place.lon, 2), round(pm.place.lat, 2)) for pm in spec.places if pm.label}
-    origins = [
-        [*_latlon(ll), esc(name), int((name, round(ll.lon, 2), round(ll.lat, 2)) not in named)]
-        for name, ll in layer.origins
-    ]
-    # a ring measured from one named point carries its name at its top: "ATACMS 300 km from Sumy"
-    label: list[object] = []
-    if layer.kind == "rings" and layer.origin and len(layer.origins) == 1 and not layer.geometry.is_empty:
-        top = round(min(layer.geometry.bounds[3], 85.0), 6)
-        label = [top, round(layer.origins[0][1].lon, 6), esc(layer.title), esc(color)]
+    # the geometry's GeoJSON text (numbers and fixed keys only) goes in as it is: much faster
+    # than a Python mapping of a footprint with thousands of vertices
+    props = js_json({"weapon": layer.weapon.key, "kind": layer.kind})
+    data = f'{{"type":"Feature","properties":{props},"geometry":{shapely.to_geojson(layer.geometry)}}}'
+    origins = [[*_latlon(ll), esc(name)] for name, ll in layer.origins]
     code = f"""
-        var g = L.geoJSON({js_json(data)}, {{pane: "mapapp-ranges", style: {js_json(style)}}});
+        var g = L.geoJSON({data}, {{pane: "mapapp-ranges", style: {js_json(style)}}});
         g.bindTooltip({js_json(esc(layer.title))}, {{sticky: true}});
         g.bindPopup({js_json(range_popup(layer))});
         g.addTo(parent);
         {js_json(origins)}.forEach(function (d) {{
             L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 5, color: "#fff", weight: 2,
                 fillColor: {js_json(color)}, fillOpacity: 1}})
-             .bindTooltip(d[3] ? d[2] : "Launch point: " + d[2], d[3] ? {{permanent: true, direction: "right",
-                          offset: [7, 0], className: "mapapp-label"}} : {{}})
-             .addTo(parent);
+             .bindTooltip("Launch point: " + d[2]).addTo(parent);
         }});
-        var lab = {js_json(label)};
-        if (lab.length) {{
-            L.marker([lab[0], lab[1]], {{pane: "mapapp-points", interactive: false, keyboard: false,
-                icon: L.divIcon({{className: "", iconSize: null, iconAnchor: [0, 0],
-                    html: '<span class="mapapp-ring-label" style="color:' + lab[3] + '">' + lab[2] + '</span>'}})}})
-             .addTo(parent);
-        }}
         """
     return LayerProgram(layer.key, layer.title, code, spec.is_on(layer.key), _range_legend(spec, layer))
 
@@ -689,43 +675,55 @@ def basemap_json(spec: MapSpec, view: tuple[float, float, float, float]) -> str:
     """The basemap for ``view`` as compact JSON: country polygons, admin-1 borders (GeoJSON
     FeatureCollections, coordinates rounded to 4 decimals) and country labels [lat, lon, name]
     (names HTML-escaped; none when the density layer is on, whose cells would cover them)."""
+    countries, admin1, labels = _basemap_parts(spec, view)
+    return f'{{"countries":{countries},"admin1":{admin1},"labels":{labels}}}'
+
+
+def _basemap_parts(spec: MapSpec, view: tuple[float, float, float, float]) -> tuple[str, str, str]:
+    """(countries, admin-1, labels) JSON texts of :func:`basemap_json`."""
+    w, s, e, n = (round(x, 4) for x in view)
+    return _basemap_json((w, s, e, n), not (spec.density and spec.is_on(LAYER_DENSITY)))
+
+
+@lru_cache(maxsize=16)
+def _basemap_json(view: tuple[float, float, float, float], labels: bool) -> tuple[str, str, str]:
     import numpy as np
-    import shapely
 
     from mapapp.maps import basemap
 
     bm = basemap.for_view(view, with_admin1=True)
 
-    def fc(geoms: object) -> dict[str, object]:
+    def fc(geoms: object) -> str:
         rounded = shapely.transform(list(geoms), lambda xy: np.round(xy, 4))  # type: ignore[call-overload]
-        return {
-            "type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": mapping(g)} for g in rounded],
-        }
+        feats = ",".join(f'{{"type":"Feature","properties":{{}},"geometry":{shapely.to_geojson(g)}}}' for g in rounded)
+        return f'{{"type":"FeatureCollection","features":[{feats}]}}'
 
-    labels = (
-        []
-        if spec.density and spec.is_on(LAYER_DENSITY)
-        else [[round(lat, 4), round(lon, 4), esc(name)] for name, lon, lat in bm.labels]
+    names = [[round(lat, 4), round(lon, 4), esc(name)] for name, lon, lat in bm.labels] if labels else []
+    return (
+        fc(bm.countries.geometry),
+        fc(bm.admin1.geometry),
+        json.dumps(names, separators=(",", ":"), ensure_ascii=False),
     )
-    data = {"countries": fc(bm.countries.geometry), "admin1": fc(bm.admin1.geometry), "labels": labels}
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def _basemap_programs(spec: MapSpec, view: tuple[float, float, float, float], url: str | None) -> list[LayerProgram]:
-    """Countries (filled land, names) and admin-1 borders: two layers sharing one data set,
-    inlined (standalone pages) or fetched once per page from ``url`` (the app)."""
-    if url is None:
-        load = f"var p = Promise.resolve({js_json(json.loads(basemap_json(spec, view)))});"
+    """Countries (filled land, names) and admin-1 borders: two layers, their data inlined
+    (standalone pages, each layer its own part) or fetched once per page from ``url`` (the app)."""
+    if url is None:  # each layer carries its own part of the data, once
+        c_json, a_json, l_json = _basemap_parts(spec, view)
+        countries_data = '{"countries":' + c_json + ',"labels":' + l_json + "}"
+        admin1_data = '{"admin1":' + a_json + "}"
+        load_c = f"var p = Promise.resolve({js_safe(countries_data)});"
+        load_a = f"var p = Promise.resolve({js_safe(admin1_data)});"
     else:
         u = js_json(url)
-        load = (
+        load_c = load_a = (
             f"window.__mapappBasemap = window.__mapappBasemap || {{}};"
             f"var p = window.__mapappBasemap[{u}] = window.__mapappBasemap[{u}] || "
             f"fetch({u}).then(function (r) {{ return r.json(); }});"
         )
     countries = (
-        load
+        load_c
         + f"""
         map.__mapappLabels = map.__mapappLabels || [];
         map.__mapappPending = (map.__mapappPending || 0) + 1;
@@ -743,7 +741,7 @@ def _basemap_programs(spec: MapSpec, view: tuple[float, float, float, float], ur
         """
     )
     admin1 = (
-        load
+        load_a
         + f"""
         p.then(function (d) {{
             L.geoJSON(d.admin1, {{interactive: false, pane: "mapapp-admin",

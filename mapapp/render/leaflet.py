@@ -25,7 +25,8 @@ from typing import Literal
 
 import folium
 import folium.elements
-from branca.element import Element, Figure
+import jinja2
+from branca.element import CssLink, Element, Figure, JavascriptLink
 from folium.template import Template
 
 from mapapp.maps.spec import MapSpec
@@ -102,17 +103,14 @@ def fixed_css(width_px: int, height_px: int) -> str:
 
 class JsSnippet(folium.elements.JSCSSMixin):
     """A piece of JavaScript run with ``parent`` (the Leaflet object this element is added to)
-    and ``map`` bound. ``code`` must only embed data through :func:`js_json`."""
+    and ``map`` bound. ``code`` must only embed data through :func:`js_json`.
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function(map, parent) {
-        {{ this.code }}
-        })({{ this.map_name() }}, {{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    The code goes into the page as it is. (folium's own elements put their rendered script into
+    the page as a *new Jinja template*, so ``{{ ... }}`` in data — article text — would be run on
+    the server; this element never does that.)
+    """
+
+    _template = Template("")
 
     def __init__(
         self,
@@ -136,6 +134,35 @@ class JsSnippet(folium.elements.JSCSSMixin):
             raise ValueError(msg)
         return str(node.get_name())
 
+    def script(self) -> str:
+        """The JavaScript this element adds to the page."""
+        if self._parent is None:
+            msg = "A JsSnippet must be added to a folium.Map or one of its layers."
+            raise ValueError(msg)
+        return f"(function(map, parent) {{\n{self.code}\n}})({self.map_name()}, {self._parent.get_name()});"
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]  # folium's MacroElement returns None
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "A JsSnippet must be inside a folium Figure to render."
+            raise ValueError(msg)
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        figure.script.add_child(RawHtml(self.script()), name=self.get_name())
+
+
+class RawHtml(Element):
+    """HTML put into the page as it is: never compiled as a Jinja template (it carries article
+    text, and big inlined libraries would be slow to parse as templates)."""
+
+    _template = jinja2.Template("{{ this.html }}")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.html = html
+
 
 class LayerGroup(folium.FeatureGroup):
     """A toggleable layer of the map: a :class:`folium.FeatureGroup` that knows its layer key.
@@ -147,7 +174,9 @@ class LayerGroup(folium.FeatureGroup):
     """
 
     def __init__(self, layer_key: str, title: str, *, show: bool = True, control: bool = True) -> None:
-        super().__init__(name=esc(title), show=show, overlay=True, control=control)
+        # braces as entities: folium re-reads the control's script as a template (see JsSnippet)
+        name = esc(title).replace("{", "&#123;").replace("}", "&#125;")
+        super().__init__(name=name, show=show, overlay=True, control=control)
         self.layer_key = layer_key
         self.title = title
 
@@ -235,11 +264,11 @@ def _add_page(m: folium.Map, spec: MapSpec, made: dt.date | None) -> None:
         return
     fig.title = esc(spec.title)
     size_css = fixed_css(spec.screen.width_px, spec.screen.height_px) if spec.screen is not None else FILL_CSS
-    fig.header.add_child(Element(f"<style>{PAGE_CSS}{size_css}</style>"), name="mapapp_page_css")
-    fig.html.add_child(Element(f'<div class="mapapp-head mapapp-title">{title_html(spec)}</div>'), name="mapapp_head")
+    fig.header.add_child(RawHtml(f"<style>{PAGE_CSS}{size_css}</style>"), name="mapapp_page_css")
+    fig.html.add_child(RawHtml(f'<div class="mapapp-head mapapp-title">{title_html(spec)}</div>'), name="mapapp_head")
     day = (made or dt.date.today()).isoformat()
     foot = f"Sources: {esc(spec.attribution())} · Map made {day} with mapapp"
-    fig.html.add_child(Element(f'<div class="mapapp-foot">{foot}</div>'), name="mapapp_foot")
+    fig.html.add_child(RawHtml(f'<div class="mapapp-foot">{foot}</div>'), name="mapapp_foot")
 
 
 # --------------------------------------------------------------------------- assets
@@ -301,7 +330,7 @@ def localize(m: folium.Map, mode: AssetMode = "inline", prefix: str = "/app/stat
         for k in used:
             a = assets.get(k)
             tag = "script" if a.kind == "js" else "style"
-            header.add_child(Element(f"<{tag}>{assets.inline_text(k)}</{tag}>"), name=f"mapapp_{k}")
+            header.add_child(RawHtml(f"<{tag}>{assets.inline_text(k)}</{tag}>"), name=f"mapapp_{k}")
     return used
 
 

@@ -371,12 +371,14 @@ def write(
     renderer: Renderer = "auto",
     browser: Chromium | WarmBrowser | None = None,
     scale: float | None = None,
+    basemap_view: tuple[float, float, float, float] | None = None,
 ) -> SnapshotResult:
     """Write ``spec`` to ``out``; the format comes from the extension
     (.html, .png, .pdf, .geojson, .kml). ``width``/``height`` are pixels (PNG, PDF page, and the
     matplotlib figure). A spec with a screen view ignores them: the map has the screen's size
     (CSS pixels) times ``scale`` (default :data:`SCREEN_SCALE`), with the title band above it
-    and the sources below.
+    and the sources below. ``basemap_view`` (west, south, east, north) is the extent the
+    borders are cut for (the app passes the one its map uses, so the file draws the same).
 
     Raises
     ------
@@ -398,7 +400,7 @@ def write(
         if fmt == "html":
             from mapapp.render import leaflet as render
 
-            tmp.write_text(render.to_html(spec), encoding="utf-8")
+            tmp.write_text(render.to_html(spec, view=basemap_view), encoding="utf-8")
             used = "folium"
         elif fmt == "geojson":
             from mapapp.render import export as mio
@@ -412,7 +414,7 @@ def write(
             used = "simplekml"
         else:
             pic: Literal["png", "pdf"] = "pdf" if fmt == "pdf" else "png"
-            used, blocked, view = _picture(spec, tmp, pic, width, height, renderer, browser, scale)
+            used, blocked, view = _picture(spec, tmp, pic, width, height, renderer, browser, scale, basemap_view)
             if pic == "png" and view is not None and used == "chromium":
                 tmp.write_bytes(png_with_text(tmp.read_bytes(), PNG_VIEW_KEY, json.dumps(view)))
     return SnapshotResult(out, fmt, used, time.perf_counter() - t0, blocked, view)
@@ -427,6 +429,7 @@ def _picture(
     renderer: Renderer,
     browser: Chromium | WarmBrowser | None,
     scale: float | None,
+    basemap_view: tuple[float, float, float, float] | None = None,
 ) -> tuple[str, list[str], dict[str, object] | None]:
     """Draw a PNG or PDF; returns (renderer used, blocked requests, what the picture shows)."""
     screen = spec.screen
@@ -444,7 +447,7 @@ def _picture(
         return "matplotlib", [], render_mpl.draw(spec, tmp, fmt=fmt, width=width, height=height, scale=sc)
     from mapapp.render import leaflet as render
 
-    html_text = render.to_html(spec)
+    html_text = render.to_html(spec, view=basemap_view)
     # a screen view: the page is the screen's width and as tall as the map plus its bands
     w, h = (screen.width_px, screen.height_px + 100) if screen is not None else (width, height)
     with tempfile.TemporaryDirectory(prefix="mapapp-snap-") as d:

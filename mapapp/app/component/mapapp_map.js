@@ -45,6 +45,11 @@
     timer: null,
   };
 
+  // scripts and stylesheets the page itself already loaded count as loaded
+  Array.prototype.forEach.call(document.querySelectorAll("script[src], link[rel=stylesheet]"), function (el) {
+    S.loaded[el.getAttribute("src") || el.getAttribute("href")] = Promise.resolve();
+  });
+
   function post(type, data) {
     var msg = {isStreamlitMessage: true, type: type};
     Object.keys(data || {}).forEach(function (k) { msg[k] = data[k]; });
