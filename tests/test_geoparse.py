@@ -205,3 +205,228 @@ def test_demonym_opening_an_organisation_name_is_not_a_place() -> None:
     assert geoparse("Native American artifacts were shown.") == []
     ms = geoparse("American troops arrived in Poland.")
     assert [(m.surface, m.place.country_code) for m in ms] == [("American", "US"), ("Poland", "PL")]
+
+
+# ---------------------------------------------------------------- issue 14: places of the front line
+# Reference points: Wikipedia coordinates of each place, entered by hand (independent of data/geo).
+FRONT_LINE = [
+    (
+        "Russian forces shelled Kupiansk and Vovchansk overnight, the General Staff said. Fighting "
+        "continued near Chasiv Yar and Toretsk in the Donetsk region, while Ukrainian drones hit an oil "
+        "depot in Novorossiysk and the Millerovo airfield. Air defence was active over Bryansk and Voronezh.",
+        {
+            "Kupiansk": (37.62, 49.71),
+            "Vovchansk": (36.94, 50.29),
+            "Chasiv Yar": (37.84, 48.59),
+            "Toretsk": (37.85, 48.40),
+            "Novorossiysk": (37.77, 44.72),
+            "Millerovo airfield": (40.30, 48.96),
+            "Bryansk": (34.37, 53.25),
+            "Voronezh": (39.21, 51.67),
+        },
+    ),
+    (
+        "Ukrainian troops pushed south from Orikhiv towards Tokmak. Russian guided bombs struck Kherson "
+        "and Beryslav. Drones targeted Saki Air Base and Belbek airfield in Crimea, and Engels airbase "
+        "far to the east.",
+        {
+            "Orikhiv": (35.79, 47.57),
+            "Tokmak": (35.71, 47.25),
+            "Kherson": (32.61, 46.64),
+            "Beryslav": (33.43, 46.84),
+            "Saki Air Base": (33.60, 45.09),
+            "Belbek airfield": (33.58, 44.69),
+            "Engels airbase": (46.21, 51.48),
+        },
+    ),
+    (
+        "Fighting continued in Sudzha, while Russian aircraft from Shaykovka airbase bombed Sumy and "
+        "Okhtyrka and the Morozovsk airfield was hit.",
+        {
+            "Sudzha": (35.27, 51.19),
+            "Shaykovka airbase": (34.37, 54.23),
+            "Sumy": (34.80, 50.91),
+            "Okhtyrka": (34.90, 50.31),
+            "Morozovsk airfield": (41.79, 48.31),
+        },
+    ),
+    (
+        "Київ, Харків, Одеса та Запоріжжя зазнали ударів. Вибухи чули в Курськ та Бєлгород. "
+        "Удары по Ростов-на-Дону и Таганрог.",
+        {
+            "Київ": (30.52, 50.45),
+            "Харків": (36.23, 49.99),
+            "Одеса": (30.73, 46.48),
+            "Запоріжжя": (35.14, 47.84),
+            "Курськ": (36.19, 51.73),
+            "Бєлгород": (36.59, 50.60),
+            "Ростов-на-Дону": (39.72, 47.24),
+            "Таганрог": (38.90, 47.22),
+        },
+    ),
+    (
+        "Coalition aircraft from Incirlik Air Base struck positions near Dayr az Zawr and Al-Raqqa. SDF "
+        "fighters advanced on Ayn Issa and Manbij. In Iraq, militants attacked Tikrit and Hilla, south of "
+        "Baghdad, and clashes were reported near Mosul. Latakia was shelled. Deir Ezzor and "
+        "Ar-Raqqah were quiet.",
+        {
+            "Incirlik Air Base": (35.43, 37.00),
+            "Dayr az Zawr": (40.14, 35.34),
+            "Al-Raqqa": (39.01, 35.95),
+            "Ayn Issa": (38.86, 36.39),
+            "Manbij": (37.95, 36.53),
+            "Tikrit": (43.68, 34.61),
+            "Hilla": (44.42, 32.48),
+            "Baghdad": (44.40, 33.34),
+            "Mosul": (43.13, 36.34),
+            "Latakia": (35.78, 35.52),
+            "Deir Ezzor": (40.14, 35.34),
+            "Ar-Raqqah": (39.01, 35.95),
+        },
+    ),
+]
+# the theatres: western Russia, Ukraine and Crimea; Syria, Iraq and southern Turkey (lon, lat boxes)
+THEATRES = [(22.0, 43.0, 50.0, 57.0), (34.0, 29.0, 49.0, 38.5)]
+
+
+def _in_theatre(lon: float, lat: float) -> bool:
+    return any(x0 <= lon <= x1 and y0 <= lat <= y1 for x0, y0, x1, y1 in THEATRES)
+
+
+@pytest.mark.parametrize(("text", "expected"), FRONT_LINE, ids=["donbas", "south", "kursk", "cyrillic", "syria-iraq"])
+def test_front_line_places_are_found_within_25_km_and_nothing_leaves_the_theatre(
+    text: str, expected: dict[str, tuple[float, float]]
+) -> None:
+    ms = geoparse(text)
+    got = {m.surface: m for m in ms}
+    problems = []
+    for name, (lon, lat) in expected.items():
+        m = got.get(name)
+        if m is None or m.place is None or not m.resolved:
+            problems.append(f"{name}: not found ({m.precision if m else 'no mention'})")
+            continue
+        err = km(m.place.lon, m.place.lat, lon, lat)
+        if err > 25:
+            problems.append(f"{name}: {m.place.name} is {err:.0f} km off")
+    for m in ms:
+        if (
+            m.place is not None
+            and m.place.kind not in ("country", "feature")
+            and not _in_theatre(m.place.lon, m.place.lat)
+        ):
+            problems.append(f"{m.surface}: resolved outside the theatre to {m.place.name} ({m.place.country_code})")
+    assert not problems, problems
+
+
+def test_villages_the_gazetteer_lacks_are_placed_at_their_region_never_at_a_namesake() -> None:
+    text = (
+        "Ukrainian forces advanced near Robotyne, Zaporizhzhia region, and recaptured Klishchiivka "
+        "south of Bakhmut. Shelling hit Synkivka near Kupiansk. Fighting continued in Malaya Loknya in "
+        "the Kursk region."
+    )
+    got = {m.surface: m for m in geoparse(text)}
+    expect = {"Robotyne": "a1:UA.26", "Klishchiivka": "a1:UA.05", "Synkivka": "a1:UA.07", "Malaya Loknya": "a1:RU.41"}
+    for name, region in expect.items():
+        m = got.get(name)
+        assert m is not None, f"{name} dropped"
+        assert not m.resolved and m.precision == "admin1" and m.place is not None, name
+        assert m.place.id == region, (name, m.place.id)
+        assert m.score <= 0.3  # an unresolved name is not presented as certain
+    assert text[got["Malaya Loknya"].start : got["Malaya Loknya"].end] == "Malaya Loknya"
+    d = got["Robotyne"].to_dict()
+    assert d["precision"] == "admin1" and d["resolved"] is False
+
+
+def test_people_and_organisations_named_like_towns_are_not_places() -> None:
+    for text in (
+        "Kobe Bryant scored 40 points. Bryant retired in 2016.",
+        "Boko Haram attacked a school.",
+        "The Duma voted on Tuesday.",
+        "A bill passed the Duma.",
+    ):
+        assert [m.surface for m in geoparse(text)] == [], text
+    # ... while the same words stay places where they are places
+    assert [m.surface for m in geoparse("An earthquake hit Kobe in Japan.")] == ["Kobe", "Japan"]
+    assert [m.surface for m in geoparse("Shelling near the Atlanta area.")] == ["Atlanta"]
+
+
+def test_a_well_known_city_beats_a_village_namesake_without_a_pointer_to_the_village() -> None:
+    got = {m.surface: m for m in geoparse("Air defence was active over Bryansk and Voronezh.")}
+    assert got["Voronezh"].place.population > 500_000 and got["Voronezh"].place.country_code == "RU"
+
+
+def test_far_small_namesake_loses_to_unresolved_in_the_articles_country() -> None:
+    text = "Russian shelling hit Belgorod, Kursk and Bryansk. Residents of Malaya fled to Oboyan."
+    got = {m.surface: m for m in geoparse(text)}
+    m = got.get("Malaya")
+    assert m is not None and not m.resolved and m.place is not None and m.place.country_code == "RU"
+
+
+def test_resolution_memory_is_linear_for_long_lists_of_ambiguous_names() -> None:
+    import tracemalloc
+
+    from mapapp.data.gazetteer import get_gazetteer
+
+    gaz = get_gazetteer()
+    names = [n for n in ("Springfield", "Alexandria", "Columbia", "Paris", "Georgetown", "Franklin", "Clinton",
+                         "Salem", "Madison", "Washington", "Arlington", "Richmond", "Jackson", "Marion",
+                         "Greenville", "Fairview", "Kingston", "Victoria", "Santa Cruz", "San Jose")
+             if len(gaz.candidates(n)) >= 5]  # fmt: skip
+    assert len(names) >= 10
+    peaks = []
+    for size in (10_000, 20_000):
+        text = ". ".join(names[i % len(names)] + f" {i}" for i in range(size // 12))[:size]
+        tracemalloc.start()
+        ms = geoparse(text)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert ms and all(text[m.start : m.end] == m.surface for m in ms)
+    assert peaks[1] < 200e6  # the quadratic version needed 3.1 GB for 10 KB
+    assert peaks[1] < 3.0 * peaks[0]
+
+
+def test_user_places_file_wins_ties_and_places_villages_exactly(tmp_path: Path) -> None:
+    from mapapp.data.gazetteer import Gazetteer
+    from mapapp.text.geoparse.parser import Geoparser
+
+    f = tmp_path / "mine.csv"
+    f.write_text(
+        "name,aliases,lat,lon,kind\nRobotyne,Роботине|Robotino,47.4436,35.8372,village\n"
+        "Paris,,47.50,35.90,village\nbroken,,ninety,35.0,village\n",
+        encoding="utf-8",
+    )
+    gaz = Gazetteer.load()
+    from mapapp.data.gazetteer import add_user_places
+
+    added, problems = add_user_places(f, gaz)
+    assert added == 2 and len(problems) == 1 and ":4:" in problems[0]
+    parser = Geoparser(gaz)
+    got = {m.surface: m for m in parser.parse("Fighting near Robotyne and Роботине; talks in Paris.")}
+    assert got["Robotyne"].resolved and km(got["Robotyne"].place.lon, got["Robotyne"].place.lat, 35.8372, 47.4436) < 1
+    assert got["Роботине"].place == got["Robotyne"].place
+    assert got["Paris"].place.id.startswith("user:")  # the analyst's own place wins the tie
+
+
+def test_cli_geoparse_takes_places_and_mapapp_places(tmp_path: Path) -> None:
+    f = tmp_path / "mine.geojson"
+    f.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "Klishchiivka", "aliases": ["Кліщіївка"], "kind": "village"},
+                        "geometry": {"type": "Point", "coordinates": [37.93, 48.53]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = run_cli("--places", str(f), "-", stdin=b"Shelling near Klishchiivka.")
+    assert out.returncode == 0, out.stderr
+    t = json.loads(out.stdout)["toponyms"][0]
+    assert t["resolved"] and abs(t["lat"] - 48.53) < 0.01
+    bad = run_cli("--places", str(tmp_path / "nope.csv"), "-", stdin=b"Kyiv.")
+    assert bad.returncode == 1 and "does not exist" in bad.stderr.decode() and "Traceback" not in bad.stderr.decode()

@@ -187,3 +187,51 @@ def test_cli_reach_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert cli.main(["reach", "--km", "100", "--from", "34.80,50.91", "--format", "json"]) == 0  # lon,lat
     data = json.loads(capsys.readouterr().out)
     assert data["radius_km"] == 100 and any(c["name"] == "Sumy" for c in data["cities"])
+
+
+# ---------------------------------------------------------------- issue 14: airfields in range by default
+def test_airfields_in_range_are_listed_by_default_with_independent_distances(seed: object) -> None:
+    from mapapp.geo.reach import Reach
+
+    assert isinstance(seed, Reach)
+    af = seed.airfields.set_index("name")
+    # air bases within ATACMS range of the border (Wikipedia points), and one beyond it
+    for name in ("Millerovo Air Base", "Morozovsk Air Base"):
+        assert name in af.index, name
+        assert bool(af.loc[name, "military"])
+    assert "Engels Air Base" not in af.index  # ~700 km from the border
+    assert (seed.airfields["distance_km"] <= 300).all() and (seed.airfields["country_code"] == "RU").all()
+    assert seed.summary()["airfields_in_range"] == len(seed.airfields) >= 10
+
+
+def test_airfield_distance_from_a_point_matches_pyproj(tmp_path: Path) -> None:
+    r = reach([SUMY], 300.0, min_population=10**7)
+    row = r.airfields.set_index("name").loc["Kursk East Airport"]
+    ref = GEOD.inv(*SUMY, row["lon"], row["lat"])[2] / 1000
+    assert row["distance_km"] == pytest.approx(ref, abs=0.1)
+    assert row["margin_km"] == pytest.approx(300 - ref, abs=0.1)
+    none = reach([SUMY], 300.0, min_population=10**7, airfields=False)
+    assert none.airfields.empty
+
+
+def test_user_airfields_count_in_reach(tmp_path: Path) -> None:
+    from mapapp.data.gazetteer import Gazetteer, add_user_places, get_gazetteer
+
+    f = tmp_path / "mine.csv"
+    f.write_text("name,lat,lon,kind\nForward strip Alpha,51.30,35.90,airfield\n", encoding="utf-8")
+    gaz = get_gazetteer()
+    assert isinstance(gaz, Gazetteer)
+    add_user_places(f, gaz)
+    r = reach([SUMY], 300.0, min_population=10**7)
+    af = r.airfields.set_index("name")
+    assert "Forward strip Alpha" in af.index and af.loc["Forward strip Alpha", "source"] == "user"
+
+
+def test_cli_ring_at_a_cyrillic_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["ring", "--at", "Київ", "--km", "100", "--compact"]) == 0
+    feat = json.loads(capsys.readouterr().out)
+    lon, lat = feat["properties"]["center"]
+    assert GEOD.inv(lon, lat, 30.5234, 50.4501)[2] < 10_000  # Kyiv's centre
+    assert cli.main(["ring", "--at", "Курск", "--km", "50", "--compact"]) == 0
+    lon, lat = json.loads(capsys.readouterr().out)["properties"]["center"]
+    assert GEOD.inv(lon, lat, 36.19, 51.73)[2] < 10_000

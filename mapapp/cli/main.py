@@ -32,6 +32,29 @@ COMMANDS: list[tuple[str, str, str]] = [
 ]
 
 
+#: Sub-commands that resolve place names: they take ``--places FILE`` (the analyst's own places).
+PLACE_COMMANDS = frozenset({"geoparse", "ring", "reach", "events", "ingest", "snapshot"})
+
+
+def use_places(paths: Sequence[str]) -> None:
+    """Merge user places files into the gazetteer of this process and of the ones it starts.
+
+    Skipped rows are reported on stderr (``FILE:LINE: what is wrong``); a file with no usable
+    row is an :class:`~mapapp.errors.InputError`.
+    """
+    import os
+
+    from mapapp.data.gazetteer import PLACES_ENV, add_user_places
+
+    for path in paths:
+        _, problems = add_user_places(path)
+        for line in problems:
+            print(f"mapapp: warning: {line}", file=sys.stderr)
+    # worker processes (ingest on Dask) load their own gazetteer: they read the same files
+    old = [p for p in os.environ.get(PLACES_ENV, "").split(os.pathsep) if p]
+    os.environ[PLACES_ENV] = os.pathsep.join([*old, *(os.path.abspath(p) for p in paths if p not in old)])
+
+
 def _build(only: str | None) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="mapapp",
@@ -46,6 +69,15 @@ def _build(only: str | None) -> tuple[argparse.ArgumentParser, dict[str, argpars
             mod = importlib.import_module(module)
             mod.add_arguments(p)
             p.set_defaults(_module=module)
+            if name in PLACE_COMMANDS:
+                p.add_argument(
+                    "--places",
+                    metavar="FILE",
+                    action="append",
+                    default=[],
+                    help="your own places (CSV or GeoJSON: name, aliases, lat, lon, kind), merged into the "
+                    "gazetteer and winning ties; repeatable (also MAPAPP_PLACES)",
+                )
             subs[name] = p
     return parser, subs
 
@@ -102,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if not args_list else 2
     mod = importlib.import_module(args._module)
     try:
+        if getattr(args, "places", None):
+            use_places(args.places)
         code: int = mod.run(args)
     except MapAppError as err:
         print(f"mapapp {args.command}: error: {err}", file=sys.stderr)

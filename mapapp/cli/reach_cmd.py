@@ -133,6 +133,7 @@ def _csv(result: object) -> None:
         result.cities.assign(kind="city"),
         result.regions.assign(kind="admin1"),
         result.countries.assign(kind="country"),
+        result.airfields.assign(kind="airfield"),
     ]
     if result.targets is not None:
         frames.append(result.targets.assign(kind="target"))
@@ -164,6 +165,9 @@ def _table(result: object) -> None:
         print(result.regions.drop(columns=["id"]).to_string(index=False) if len(result.regions) else "  (none)")
         print("\narea in range per country:")
         print(result.countries.to_string(index=False) if len(result.countries) else "  (none)")
+        n_mil = int(result.airfields["military"].sum()) if len(result.airfields) else 0
+        print(f"\nairfields in range: {len(result.airfields)} ({n_mil} named as military), nearest first")
+        print(result.airfields.drop(columns=["id"]).to_string(index=False) if len(result.airfields) else "  (none)")
         if result.targets is not None:
             print(f"\ntargets: {int(result.targets['in_range'].sum())} of {len(result.targets)} in range")
             print(result.targets.to_string(index=False))

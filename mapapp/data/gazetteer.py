@@ -20,22 +20,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from mapapp.data import paths as datadir
-from mapapp.data.names import fold, is_latin, normalize
+from mapapp.data.names import arabic_skeleton, fold, is_cyrillic, is_latin, normalize, romanizations
 from mapapp.errors import DataDirError, PlaceNotFound
 from mapapp.model import Place, PlaceKind
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["NAME_TYPES", "Gazetteer", "fold", "get_gazetteer", "is_latin", "normalize"]
+__all__ = ["NAME_TYPES", "Gazetteer", "add_user_places", "fold", "get_gazetteer", "is_latin", "normalize"]
 
-#: The kinds of name a names row can be.
-NAME_TYPES = ("name", "alternate", "abbrev", "demonym")
+#: The kinds of name a names row can be ("skeleton": a spelling-independent key of an Arabic name,
+#: see :func:`mapapp.data.names.arabic_skeleton`; "user": from the analyst's own places file).
+NAME_TYPES = ("name", "alternate", "abbrev", "demonym", "skeleton", "user")
+#: Keys of skeleton rows start with this character (normalize() never produces it).
+SKELETON_PREFIX = "~"
+#: Environment variable: user places files (CSV/GeoJSON), separated by the OS path separator.
+PLACES_ENV = "MAPAPP_PLACES"
 
 _PLACE_COLUMNS = [
     "id",
@@ -52,6 +58,14 @@ _PLACE_COLUMNS = [
     "prior",
 ]
 _NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
+
+
+def _codes(arr: pa.Array) -> tuple[npt.NDArray[np.int32], list[str | None]]:
+    """(codes, values) of a string column: ``values[codes[i]]`` is row i's value (None for null)."""
+    enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
+    values: list[str | None] = [*enc.dictionary.to_pylist(), None]
+    codes = enc.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int32)
+    return codes, values
 
 
 def _read(path: Path, name: str, columns: list[str]) -> pa.Table:
@@ -77,6 +91,8 @@ class Gazetteer:
         self._cc: pa.Array = places.column("country_code").combine_chunks()
         self._a1: pa.Array = places.column("admin1_code").combine_chunks()
         self._fcode: pa.Array = places.column("feature_code").combine_chunks()
+        # few distinct values: codes + a Python list each, so building a Place reads no Arrow scalar
+        self._small = [_codes(a) for a in (self._kind, self._cc, self._a1, self._fcode)]
         self._lat = places.column("lat").to_numpy()
         self._lon = places.column("lon").to_numpy()
         self._pop = places.column("population").to_numpy()
@@ -96,6 +112,13 @@ class Gazetteer:
         #: The most words any name has (for n-gram scanning).
         self.max_name_tokens: int = int(pc.max(pc.count_substring(keys, " ")).as_py() or 0) + 1
         self._cache: dict[int, Place] = {}
+        self._n_base = n_places
+        # the analyst's own places (add_user_places): kept apart, consulted first, so they win ties
+        self._user_places: list[Place] = []
+        self._user_keys: list[str] = []
+        self._user_rows: list[int] = []
+        #: Bumped whenever places are added (callers that cache look-ups compare it).
+        self.version = 0
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -130,47 +153,149 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ rows -> Place
     def _place(self, i: int) -> Place:
+        if i >= self._n_base:
+            return self._user_places[i - self._n_base]
         p = self._cache.get(i)
         if p is None:
             gid = int(self._gid[i])
+            (kc, kv), (cc, cv), (ac, av), (fc, fv) = self._small
             p = Place(
                 id=self._ids[i].as_py(),
                 name=self._pname[i].as_py(),
-                kind=cast(PlaceKind, self._kind[i].as_py()),
+                kind=cast(PlaceKind, kv[kc[i]]),
                 lon=float(self._lon[i]),
                 lat=float(self._lat[i]),
-                country_code=self._cc[i].as_py() or "",
-                admin1_code=self._a1[i].as_py() or "",
+                country_code=cv[cc[i]] or "",
+                admin1_code=av[ac[i]] or "",
                 geonameid=gid if gid >= 0 else None,
                 population=int(self._pop[i]),
-                feature_code=self._fcode[i].as_py() or "",
+                feature_code=fv[fc[i]] or "",
             )
             self._cache[i] = p
         return p
 
     # ------------------------------------------------------------------ name look-up
+    @staticmethod
+    def _has(keys: list[str], norm: str) -> bool:
+        i = bisect_left(keys, norm)
+        return i < len(keys) and keys[i] == norm
+
+    @staticmethod
+    def _starts(keys: list[str], probe: str) -> bool:
+        i = bisect_left(keys, probe)
+        return i < len(keys) and keys[i].startswith(probe)
+
     def has_name(self, norm: str) -> bool:
         """True if some place has the already-normalized name ``norm``."""
-        i = bisect_left(self._keys, norm)
-        return i < len(self._keys) and self._keys[i] == norm
+        return self._has(self._keys, norm) or (bool(self._user_keys) and self._has(self._user_keys, norm))
 
     def has_prefix(self, norm: str) -> bool:
         """True if some normalized name starts with ``norm + " "`` (a longer n-gram may match)."""
         probe = norm + " "
-        i = bisect_left(self._keys, probe)
-        return i < len(self._keys) and self._keys[i].startswith(probe)
+        return self._starts(self._keys, probe) or (bool(self._user_keys) and self._starts(self._user_keys, probe))
+
+    def _by_key(self, key: str) -> list[tuple[Place, str]]:
+        out: list[tuple[Place, str]] = []
+        if self._user_keys:
+            lo = bisect_left(self._user_keys, key)
+            hi = bisect_right(self._user_keys, key, lo)
+            out.extend((self._user_places[self._user_rows[j]], "user") for j in range(lo, hi))
+        lo = bisect_left(self._keys, key)
+        hi = bisect_right(self._keys, key, lo)
+        out.extend((self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]]) for j in range(lo, hi))
+        return out
+
+    def candidates_by_key(self, norm: str) -> list[tuple[Place, str]]:
+        """:meth:`candidates` of an already-normalized name (skips normalising it again)."""
+        return self._by_key(norm)
 
     def candidates(self, name: str) -> list[tuple[Place, str]]:
         """Every place called ``name`` (any surface form) with the name type that matched.
 
-        Best first by prior: log10(population + 1) plus a bonus by kind (country, continent >
+        The analyst's own places (name type "user") come first, then the built-in ones best
+        first by prior: log10(population + 1) plus a bonus by kind (country, continent >
         landmark > admin1, region > admin2 > city), minus 0.3 for an alternate name.
         The name type is one of :data:`NAME_TYPES`.
         """
-        key = normalize(name)
-        lo = bisect_left(self._keys, key)
-        hi = bisect_right(self._keys, key, lo)
-        return [(self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]]) for j in range(lo, hi)]
+        return self._by_key(normalize(name))
+
+    # ------------------------------------------------------------------ spelling variants
+    @staticmethod
+    @functools.lru_cache(maxsize=65536)
+    def skeleton_key(norm: str) -> str:
+        """The skeleton key of an already-normalized name ("" when it has too few letters)."""
+        sk = arabic_skeleton(norm)
+        return SKELETON_PREFIX + sk if len(sk.replace(" ", "")) >= 2 else ""
+
+    def has_skeleton(self, norm: str) -> bool:
+        """True if a place in an Arabic-speaking country has a name with this name's skeleton."""
+        sk = self.skeleton_key(norm)
+        return bool(sk) and self._has(self._keys, sk)
+
+    def has_skeleton_prefix(self, norm: str) -> bool:
+        """True if some skeleton key starts with this name's skeleton and a space."""
+        sk = self.skeleton_key(norm)
+        return bool(sk) and self._starts(self._keys, sk + " ")
+
+    def skeleton_candidates(self, norm: str) -> list[tuple[Place, str]]:
+        """Places whose romanised Arabic name has the same skeleton ("Dayr az Zawr" -> Deir ez-Zor)."""
+        sk = self.skeleton_key(norm)
+        return self._by_key(sk) if sk else []
+
+    def transliterated_candidates(self, name: str) -> list[tuple[Place, str]]:
+        """Places called by a standard romanisation of a Cyrillic ``name`` ([] for other scripts)."""
+        out: list[tuple[Place, str]] = []
+        seen: set[str] = set()
+        for latin in romanizations(name, "UA") if is_cyrillic(name) else []:
+            for p, nt in self.candidates(latin):
+                if p.id not in seen:
+                    seen.add(p.id)
+                    out.append((p, nt))
+        return out
+
+    # ------------------------------------------------------------------ user places
+    def add_user_places(self, places: list[tuple[Place, list[str]]]) -> int:
+        """Merge the analyst's own places (each with its names); they win ties with built-in ones.
+
+        Returns the number of places added. A place whose id is already present is skipped.
+        """
+        ids = self._id_index
+        pairs = list(zip(self._user_keys, self._user_rows, strict=True))
+        added = 0
+        for place, names in places:
+            if place.id in ids:
+                continue
+            row = len(self._user_places)
+            self._user_places.append(place)
+            ids[place.id] = self._n_base + row
+            added += 1
+            for key in sorted({normalize(n) for n in names} - {""}):
+                pairs.append((key, row))
+        pairs.sort()
+        self._user_keys = [k for k, _ in pairs]
+        self._user_rows = [r for _, r in pairs]
+        self.max_name_tokens = max([self.max_name_tokens, *(k.count(" ") + 1 for k in self._user_keys)])
+        self.version += 1
+        return added
+
+    def _user_prefixed(self, key: str) -> list[Place]:
+        """The analyst's places with a name starting with ``key`` (exact names first)."""
+        lo = bisect_left(self._user_keys, key)
+        hits: list[tuple[bool, int]] = []
+        for j in range(lo, len(self._user_keys)):
+            if not self._user_keys[j].startswith(key):
+                break
+            hits.append((self._user_keys[j] != key, self._user_rows[j]))
+        out: list[Place] = []
+        for _, row in sorted(hits):
+            if self._user_places[row] not in out:
+                out.append(self._user_places[row])
+        return out
+
+    @property
+    def user_places(self) -> list[Place]:
+        """The analyst's places merged so far (in the order added)."""
+        return list(self._user_places)
 
     def names_of(self, place_id: str) -> list[tuple[str, str]]:
         """All (surface name, name type) pairs of one place (slow: scans the names table)."""
@@ -286,6 +411,16 @@ class Gazetteer:
         if not key:
             msg = f"Empty place query {query!r}; type a few letters of a place name."
             raise PlaceNotFound(msg)
+        user = self._user_prefixed(key)
+        if not self._starts(self._keys, key) and is_cyrillic(query):
+            # a Cyrillic name the data lack: its standard romanisations ("Роботине" -> "Robotyne")
+            for latin in romanizations(query, "UA"):
+                lk = normalize(latin)
+                if self._starts(self._keys, lk):
+                    key = lk
+                    break
+        if user and not self._starts(self._keys, key):
+            return user[:limit]
         lo = bisect_left(self._keys, key)
         hi = lo
         n = len(self._keys)
@@ -298,7 +433,7 @@ class Gazetteer:
         # exact matches first, then by score
         exact = np.array([self._keys[j] == key for j in range(lo, hi)])
         order = np.lexsort((-scores, ~exact))
-        out: list[Place] = []
+        out: list[Place] = list(user[:limit])
         seen: set[int] = set()
         for k in order:
             r = int(self._row[lo + int(k)])
@@ -325,7 +460,37 @@ class Gazetteer:
     @functools.cached_property
     def _big_names(self) -> list[str]:
         big = np.flatnonzero(self._score >= 5.0)
-        return sorted({self._keys[int(j)] for j in big})
+        return sorted({self._keys[int(j)] for j in big} - {k for k in self._keys if k.startswith(SKELETON_PREFIX)})
+
+    # ------------------------------------------------------------------ airfields
+    @functools.cached_property
+    def _airfield_rows(self) -> npt.NDArray[np.int64]:
+        return np.flatnonzero(pc.equal(self._kind, "airfield").to_numpy(zero_copy_only=False))
+
+    def airfields(self) -> list[Place]:
+        """Every airfield: the built-in ones (OurAirports, airportsdata) and the user's own."""
+        return [self._place(int(i)) for i in self._airfield_rows] + [
+            p for p in self._user_places if p.kind == "airfield"
+        ]
+
+    def airfields_near(self, lon: float, lat: float, km: float) -> list[Place]:
+        """Airfields within ``km`` (great circle) of (lon, lat) degrees, nearest first."""
+        rows = self._airfield_rows
+        lo, la = np.radians(self._lon[rows]), np.radians(self._lat[rows])
+        x, y = np.radians(lon), np.radians(lat)
+        h = np.sin((la - y) / 2) ** 2 + np.cos(la) * np.cos(y) * np.sin((lo - x) / 2) ** 2
+        d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        near = [(float(d[k]), self._place(int(rows[k]))) for k in np.flatnonzero(d <= km)]
+        for p in self._user_places:
+            if p.kind == "airfield":
+                hu = (
+                    np.sin((np.radians(p.lat) - y) / 2) ** 2
+                    + np.cos(np.radians(p.lat)) * np.cos(y) * np.sin((np.radians(p.lon) - x) / 2) ** 2
+                )
+                du = float(2 * 6371.0088 * np.arcsin(np.sqrt(min(1.0, hu))))
+                if du <= km:
+                    near.append((du, p))
+        return [p for _, p in sorted(near, key=lambda t: (t[0], t[1].id))]
 
     # ------------------------------------------------------------------ tables
     def cities(self, min_population: int = 0) -> pd.DataFrame:
@@ -341,5 +506,40 @@ class Gazetteer:
 
 @functools.lru_cache(maxsize=1)
 def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (loaded once from :func:`mapapp.data.paths.data_dir`)."""
-    return Gazetteer.load()
+    """The process-wide gazetteer (loaded once from :func:`mapapp.data.paths.data_dir`).
+
+    Files named in the environment variable ``MAPAPP_PLACES`` (CSV/GeoJSON user places,
+    separated by ``os.pathsep``) are merged at load; see :func:`add_user_places`.
+    """
+    import os
+
+    from mapapp import settings
+
+    gaz = Gazetteer.load()
+    for path in filter(None, settings.get(PLACES_ENV).split(os.pathsep)):
+        add_user_places(path, gaz)
+    return gaz
+
+
+def add_user_places(source: str | Path, gazetteer: Gazetteer | None = None) -> tuple[int, list[str]]:
+    """Merge a user places file (CSV or GeoJSON) into the process-wide gazetteer (or ``gazetteer``).
+
+    The one entry point for the CLI's ``--places FILE``, ``MAPAPP_PLACES`` and the app's upload:
+    every later look-up, geoparse and resolution sees these places first (they win ties).
+
+    Returns
+    -------
+    (number of places added, problems)
+        ``problems`` lists skipped rows as ``"FILE:LINE: what is wrong"``.
+
+    Raises
+    ------
+    InputError
+        The file is missing, unreadable or has no usable row (see
+        :func:`mapapp.data.userplaces.read_user_places`).
+    """
+    from mapapp.data.userplaces import read_user_places
+
+    up = read_user_places(source)
+    gaz = gazetteer if gazetteer is not None else get_gazetteer()
+    return gaz.add_user_places(up.places), up.problems

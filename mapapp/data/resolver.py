@@ -60,9 +60,18 @@ KIND_PRIOR: dict[str, float] = {
     "admin2": 1.2,
     "city": 0.0,
     "point": 0.0,
+    "airfield": 1.0,
+    "feature": 2.5,
 }
 #: Bonus by how the name matched: the place's own name, an alternate (incl. historical) name ...
-NAME_TYPE_PRIOR: dict[str, float] = {"name": 0.4, "alternate": 0.0, "abbrev": 0.2, "demonym": 0.0}
+NAME_TYPE_PRIOR: dict[str, float] = {
+    "name": 0.4,
+    "alternate": 0.0,
+    "abbrev": 0.2,
+    "demonym": 0.0,
+    "skeleton": -0.3,  # a spelling-independent match of an Arabic name: weaker than any real name
+    "user": 1.5,  # the analyst's own places win ties
+}
 #: Scores closer than this (log10 population x 0.35 units, ~ a factor 10 in population) are a tie.
 AMBIGUOUS_MARGIN = 0.35
 _SETTLEMENT = frozenset({"city"})

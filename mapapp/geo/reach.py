@@ -8,6 +8,9 @@ to look into. It returns a :class:`Reach` with plain pandas tables:
   distance to the nearest launch point/line and the margin (range - distance), km;
 - ``regions``: admin-1 regions wholly or partly in range, with area in range (km²) and share;
 - ``countries``: area in range per country (km²) and share;
+- ``airfields``: every airfield and air base in range (by default; OurAirports and airportsdata,
+  plus the analyst's own places of kind airfield), nearest first, with distance, margin and
+  whether its name marks it as military;
 - ``targets``: the user's target file, every point with distance, margin and in_range.
 """
 
@@ -36,6 +39,8 @@ MIN_SHARE = 0.001
 CITY_COLUMNS = ["name", "country_code", "admin1", "population", "lon", "lat", "distance_km", "margin_km", "id"]
 REGION_COLUMNS = ["name", "country_code", "status", "in_range_km2", "area_km2", "share", "id"]
 COUNTRY_COLUMNS = ["country_code", "name", "in_range_km2", "area_km2", "share"]
+AIRFIELD_COLUMNS = ["name", "country_code", "military", "lon", "lat", "distance_km", "margin_km", "source", "id"]
+_MILITARY_RE = r"(?i)\b(?:air ?base|airbase|air force|afb|military|air station|naval air|ab)\b"
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Reach:
     countries: pd.DataFrame
     targets: pd.DataFrame | None = None
     problems: list[str] = field(default_factory=list)
+    airfields: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AIRFIELD_COLUMNS))
 
     @property
     def area_km2(self) -> float:
@@ -72,6 +78,8 @@ class Reach:
             "launch": self.launch_label,
             "into": self.into,
             "area_in_range_km2": round(self.area_km2, 1),
+            "airfields_in_range": len(self.airfields),
+            "military_airfields_in_range": int(self.airfields["military"].sum()) if len(self.airfields) else 0,
         }
 
     def to_dict(self) -> dict[str, object]:
@@ -88,6 +96,7 @@ class Reach:
             "regions": records(self.regions),
             "countries": records(self.countries),
             "targets": records(self.targets),
+            "airfields": records(self.airfields),
             "problems": list(self.problems),
         }
 
@@ -100,7 +109,7 @@ class Reach:
                 "properties": {"kind": "footprint", **self.summary()},
             }
         ]
-        for kind, df in (("city", self.cities), ("target", self.targets)):
+        for kind, df in (("city", self.cities), ("airfield", self.airfields), ("target", self.targets)):
             if df is None:
                 continue
             for r in df.to_dict(orient="records"):
@@ -197,6 +206,41 @@ def city_table(area: BaseGeometry, launch: BaseGeometry, radius_km: float, min_p
     return inside.sort_values(["distance_km", "population"], ascending=[True, False])[CITY_COLUMNS].reset_index(
         drop=True
     )
+
+
+def _airfield_frame() -> pd.DataFrame:
+    """Every airfield of the gazetteer (built-in and the analyst's own): name, ids, points, source."""
+    from mapapp.data.gazetteer import get_gazetteer
+
+    rows = [
+        {
+            "name": p.name,
+            "country_code": p.country_code,
+            "lon": p.lon,
+            "lat": p.lat,
+            "source": "user" if p.id.startswith("user:") else "OurAirports/airportsdata",
+            "id": p.id,
+        }
+        for p in get_gazetteer().airfields()
+    ]
+    df = pd.DataFrame(rows, columns=["name", "country_code", "lon", "lat", "source", "id"])
+    df["military"] = df["name"].str.contains(_MILITARY_RE, regex=True) | (df["source"] == "user")
+    return df
+
+
+def airfield_table(area: BaseGeometry, launch: BaseGeometry, radius_km: float) -> pd.DataFrame:
+    """Airfields inside ``area`` and within ``radius_km`` of ``launch``, nearest first (km)."""
+    df = _airfield_frame()
+    if area.is_empty or df.empty:
+        return pd.DataFrame(columns=AIRFIELD_COLUMNS)
+    minx, miny, maxx, maxy = area.bounds
+    box = df[(df["lon"] >= minx) & (df["lon"] <= maxx) & (df["lat"] >= miny) & (df["lat"] <= maxy)]
+    inside = box[_in_area(area, box["lon"].to_numpy(float), box["lat"].to_numpy(float))].copy()
+    d = _distances_km(launch, inside["lon"].to_numpy(float), inside["lat"].to_numpy(float))
+    inside["distance_km"] = np.round(d, 1)
+    inside["margin_km"] = np.round(radius_km - d, 1)
+    inside = inside[d <= radius_km + 1e-6]
+    return inside.sort_values(["distance_km", "name"])[AIRFIELD_COLUMNS].reset_index(drop=True)
 
 
 def _area_table(frame: pd.DataFrame, area: BaseGeometry, key_cols: list[str], columns: list[str]) -> pd.DataFrame:
@@ -322,12 +366,14 @@ def reach(
     tolerance_m: float = geodesy.DEFAULT_TOLERANCE_M,
     launch_label: str = "",
     border: tuple[str, str] | None = None,
+    airfields: bool = True,
 ) -> Reach:
     """What lies within range of ``launch`` (points (lon, lat), a line, or a mix).
 
     ``radius_km`` defaults to ``weapon.range_km``. ``into`` (ISO code or country name) clips the
     footprint to that country. ``border=(a, b)`` adds the land border of a and b to the launch
     geometry and uses the cached border footprint. ``targets`` is a CSV/GeoJSON file of points.
+    ``airfields`` (default on) lists every airfield in range (:func:`airfield_table`).
     """
     if radius_km is None:
         if weapon is None:
@@ -367,4 +413,5 @@ def reach(
         countries=countries,
         targets=tdf,
         problems=problems,
+        airfields=airfield_table(area, geom, r) if airfields else pd.DataFrame(columns=AIRFIELD_COLUMNS),
     )

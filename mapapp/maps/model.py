@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +27,8 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.maps.viewstate import DEFAULT_INTO, LaunchPoint
 from mapapp.model import Event, Mention, Place, Weapon
-from mapapp.text.events.extract import split_sentences
+from mapapp.text.dates import coerce_date
+from mapapp.text.sentences import split_sentences
 
 #: Cities at least this big are checked for reach besides the article's own places.
 REACH_CITY_MIN_POP = 250_000
@@ -107,8 +107,8 @@ def _title_from_text(text: str, limit: int = 140) -> str:
     Cut at a clause (comma, dash) or word boundary, never mid-word, within ``limit`` characters.
     """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    end = re.search(r"[.!?](\s|$)", first)
-    sentence = first[: end.start() + 1] if end else first
+    sents = split_sentences(first)  # the one splitter: "U.S." and "Gen." do not end the headline
+    sentence = sents[0].text if sents else first
     if len(sentence) <= limit:
         return sentence
     for sep in (", ", " — ", "—", "; "):
@@ -248,9 +248,10 @@ def event_date_span(events: Sequence[Event]) -> tuple[dt.date, dt.date] | None:
     if not dates:
         return None
     try:
-        return dt.date.fromisoformat(min(d[0] for d in dates)), dt.date.fromisoformat(max(d[1] for d in dates))
+        lo, hi = coerce_date(min(d[0] for d in dates)), coerce_date(max(d[1] for d in dates))
     except ValueError:
         return None
+    return (lo, hi) if lo is not None and hi is not None else None
 
 
 # --- ranges -----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ Coordinates are (lon, lat) in :class:`~mapapp.model.Place`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -26,10 +27,12 @@ import numpy as np
 import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
-from mapapp.data.names import normalize
+from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, normalize
 from mapapp.data.resolver import KIND_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
+from mapapp.text.geoparse.context import Pick as _Pick
+from mapapp.text.geoparse.context import unknown_placed, unresolve_far_namesakes
 from mapapp.text.geoparse.lexicon import (
     AP_STATE_ABBREVIATIONS,
     CONNECTORS,
@@ -55,6 +58,8 @@ __all__ = ["Geoparser", "geoparse"]
 MAX_TEXT_CHARS = 25_000_000
 #: Texts longer than this are geoparsed in pieces (split at line breaks) to keep the cost linear.
 CHUNK_CHARS = 100_000
+#: Distinct names resolved together (one context); more are resolved in consecutive blocks.
+BLOCK_NAMES = 200
 
 _AP_RE = "|".join(re.escape(a) for a in sorted([*AP_STATE_ABBREVIATIONS, "W. Va."], key=len, reverse=True))
 _TOKEN_RE = re.compile(
@@ -118,12 +123,30 @@ class _Cand:
     associative: bool
     prefer_admin: bool = False
     weak: bool = False  # a common word or a tiny place: kept only with support from the article
+    variant: bool = False  # matched by spelling variant (Arabic skeleton): needs the country's support
     qualifier_of: list[int] = field(default_factory=list)  # indices of mentions this qualifies
     qualified_by: list[int] = field(default_factory=list)
 
 
+#: Words that turn a place name into an airfield's name ("Engels airbase", "Saki Air Base").
+AIRFIELD_WORDS = frozenset({"air", "base", "airbase", "airfield", "field", "aerodrome", "ab"})
 #: Lower-case words the recogniser looks at; other lower-case words only separate names.
-_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS
+# the Arabic articles that are no English words ("Salah ad Din", "Dayr az Zawr"; not "as", "an", "at")
+_ARTICLES = ARABIC_ARTICLES - {"as", "an", "at", "en", "il", "ag", "aj", "ak", "ax", "ed", "er", "et", "es"}
+_KEEP_LOWER = CONNECTORS | GENERIC_ADMIN_WORDS | AIRFIELD_WORDS | _ARTICLES
+_RUN_LOWER = CONNECTORS | AIRFIELD_WORDS | _ARTICLES
+_AIRFIELD_AFTER = re.compile(r"\s+(?:air\s*base|airfield|air\s+field|aerodrome|AB)\b", re.IGNORECASE)
+# what follows "the <X>" when X is an institution ("the Duma voted", "the Rada's vote", "the Duma.")
+_INSTITUTION_AFTER = re.compile(
+    r"\s*(?:[.,;:!?)]|['’]s\b|$)|\s+(?:has|have|had|is|was|were|are|will|would|voted|votes|passed|approved|adopted|"
+    r"ratified|rejected|said|says|announced)\b"
+)
+#: Least similarity (difflib ratio of the keys) of a skeleton match to the place's own name.
+_VARIANT_RATIO = 0.55
+#: Below this similarity to the place's name, a single-word alternate name is weak evidence.
+_ALIEN_ALT_RATIO = 0.45
+#: Radius (km) in which "X airfield" looks for the airfield of the place X.
+AIRFIELD_NEAR_KM = 30.0
 
 
 def _tokenize(text: str) -> list[_Tok]:
@@ -216,18 +239,38 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
+        self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool]]] = {}
+        self._gaz_version = getattr(self.gaz, "version", 0)
+        # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
+        countries = sorted({re.escape(self.gaz.country(cc).name) for cc in ARABIC_COUNTRIES if self._has_country(cc)})
+        self._arabic_hint = re.compile(
+            r"\b(?:[Aa][lrsdzn]|[Ee][lzsdr]|[Aa]sh)-[A-Z]|\b(?:al|el|ar|ad|az|ez|ash)\s+[A-Z]"
+            + (rf"|\b(?:{'|'.join(countries)})" if countries else "")
+        )
         # load now what the first article would otherwise pay for: word frequencies, the id index
         common_word_zipf("the")
         self._ap_state("Va.")
 
+    def _has_country(self, cc: str) -> bool:
+        try:
+            self.gaz.country(cc)
+        except InputError:
+            return False
+        return True
+
     # ------------------------------------------------------------------ recognition
     def _lookup(self, key: str) -> list[tuple[Place, str]]:
         """Candidates of a normalised name (cached: the same names recur across articles)."""
+        if self._gaz_version != getattr(self.gaz, "version", 0):
+            self._cache.clear()  # user places were merged since: look-ups may have changed
+            self._gaz_version = getattr(self.gaz, "version", 0)
+            self.max_n = max(self.max_n, min(8, getattr(self.gaz, "max_name_tokens", 5)))
         got = self._cache.get(key)
         if got is None:
             if len(self._cache) > 200_000:
                 self._cache.clear()
-            got = self._cache[key] = self.gaz.candidates(key)
+            by_key = getattr(self.gaz, "candidates_by_key", None)
+            got = self._cache[key] = by_key(key) if by_key is not None else self.gaz.candidates(key)
         return got
 
     def _ap_state(self, surface: str) -> list[tuple[Place, str]]:
@@ -239,11 +282,18 @@ class Geoparser:
         except InputError:
             return []
 
-    def recognise(self, text: str) -> list[_Cand]:  # noqa: C901 (the recognition scan: one branch per token case)
+    def recognise(self, text: str) -> list[_Cand]:
         """Spans that name places (before resolution)."""
+        return self._recognise(text)[0]
+
+    def _recognise(self, text: str) -> tuple[list[_Cand], list[_Tok], set[int]]:  # noqa: C901 (the recognition scan: one branch per token case)
+        """Candidates, the tokens, and the start offsets of every gazetteer hit (also rejected ones)."""
         toks = _tokenize(text)
         n = len(toks)
         cands: list[_Cand] = []
+        hit_starts: set[int] = set()
+        # Latin spellings of Arabic names are looked for only where the text hints at them
+        arabic = bool(self._arabic_hint.search(text))
         surnames = self._person_surnames(text, toks)
         i = 0
         while i < n:
@@ -276,7 +326,7 @@ class Geoparser:
             while (
                 j < limit
                 and _gap_ok(text, toks[j - 1], toks[j])
-                and (toks[j].cap or toks[j].text.lower() in CONNECTORS)
+                and (toks[j].cap or toks[j].text.lower() in _RUN_LOWER)
             ):
                 j += 1
             # longest gazetteer name from here: extend one token at a time while some name continues
@@ -284,7 +334,8 @@ class Geoparser:
             key = _norm(t.text)
             k = i + 1
             while True:
-                if toks[k - 1].cap and self.gaz.has_name(key):
+                last_ok = toks[k - 1].cap or (k - 1 > i and toks[k - 1].text.lower() in AIRFIELD_WORDS)
+                if last_ok and self.gaz.has_name(key):
                     places = self._lookup(key)
                     if places:
                         hit = (k, places)
@@ -293,16 +344,115 @@ class Geoparser:
                     k += 1
                 else:
                     break
+            variant = False
+            if (arabic or t.text[0] > "\u0400") and (hit is None or (hit[0] == i + 1 and j > i + 1)):
+                # another spelling, when nothing or only the first word matched ("Ayn Issa")
+                alt = self._variant_hit(text, toks, i, j)
+                if alt is not None and (hit is None or alt[0] > hit[0]):
+                    hit, variant = alt, True
             if hit is None:
                 i += 1
                 continue
             k, places = hit
+            if (
+                k - i >= 2
+                and toks[k - 1].text.lower() == "airport"
+                and all(p.kind == "airfield" and p.feature_code == "AIRP" for p, _ in places)
+            ):
+                # "Long Beach Airport", "Domodedovo Airport": the place the airport is named after
+                k, places = self._place_prefix(toks, i, k) or (k, places)
             cand, skip_to = self._vet(text, toks, i, k, places, surnames)
+            if skip_to < 0:
+                # a longer capitalised name that is no gazetteer place ("Malaya Loknya", "Boko Haram"):
+                # left to the unknown-name pass, which places it only in a place context
+                i = -skip_to
+                continue
+            hit_starts.add(t.start)
             if cand is not None:
+                if variant:
+                    cand.variant = True
+                self._airfield_of(text, cand)
                 cands.append(cand)
             i = max(k, skip_to)
         self._link_qualifiers(text, cands)
-        return cands
+        return cands, toks, hit_starts
+
+    def _variant_hit(
+        self, text: str, toks: Sequence[_Tok], i: int, j: int
+    ) -> tuple[int, list[tuple[Place, str]]] | None:
+        """A name the gazetteer has in another spelling: a Cyrillic name by its standard
+        romanisations ("Роботине" -> Robotyne), a Latin rendering of an Arabic name by its
+        skeleton ("Dayr az Zawr" -> Deir ez-Zor). Longest run first; None when nothing matches."""
+        first = toks[i].text
+        if is_cyrillic(first):
+            for k in range(j, i, -1):
+                if not toks[k - 1].cap:
+                    continue
+                got = self.gaz.transliterated_candidates(text[toks[i].start : toks[k - 1].end])
+                if got:
+                    return k, got
+            return None
+        if len(first) < 3 or not first.isascii():
+            return None
+        one_word_ok = "-" in first and first.split("-")[0].lower() in ARABIC_ARTICLES  # "Al-Raqqa"
+        key = _norm(first)
+        # cheap tests first (bisects), the word frequency last
+        if not (j > i + 1 and self.gaz.has_skeleton_prefix(key)) and not (one_word_ok and self.gaz.has_skeleton(key)):
+            return None
+        if common_word_zipf(first.lower()) >= 3.0:
+            return None
+        hit: tuple[int, list[tuple[Place, str]]] | None = None
+        k = i + 1
+        while True:
+            if toks[k - 1].cap and (k > i + 1 or one_word_ok) and self.gaz.has_skeleton(key):
+                # the skeleton is lossy: keep the places whose name is also spelt alike
+                alike = [
+                    (p, nt)
+                    for p, nt in self.gaz.skeleton_candidates(key)
+                    if difflib.SequenceMatcher(None, key, _norm(p.name)).ratio() >= _VARIANT_RATIO
+                ]
+                if alike:
+                    hit = (k, alike)
+            if k < j and self.gaz.has_skeleton_prefix(key):
+                key = f"{key} {_norm(toks[k].text)}"
+                k += 1
+            else:
+                break
+        return hit
+
+    def _place_prefix(self, toks: Sequence[_Tok], i: int, k: int) -> tuple[int, list[tuple[Place, str]]] | None:
+        """The longest name of a place (not an airfield) that toks[i:k] starts with, if any."""
+        for kk in range(k - 1, i, -1):
+            key = " ".join(_norm(t.text) for t in toks[i:kk])
+            if toks[kk - 1].cap and self.gaz.has_name(key):
+                places = [(p, nt) for p, nt in self._lookup(key) if p.kind != "airfield"]
+                if places:
+                    return kk, places
+        return None
+
+    def _airfield_of(self, text: str, cand: _Cand) -> None:
+        """ "X airbase" where the gazetteer knows X but not "X airbase": the airfield nearest X.
+
+        Rewrites ``cand`` in place to span the airfield words and to hold the airfields within
+        :data:`AIRFIELD_NEAR_KM` of X's candidates (nothing changes when there is none)."""
+        m = _AIRFIELD_AFTER.match(text, cand.end)
+        if m is None or any(p.kind == "airfield" for p, _ in cand.places):
+            return
+        fields: list[tuple[Place, str]] = []
+        seen: set[str] = set()
+        for p, _ in cand.places[:_MAX_CANDIDATES]:
+            if p.kind not in ("city", "landmark"):
+                continue
+            for f in self.gaz.airfields_near(p.lon, p.lat, AIRFIELD_NEAR_KM)[:1]:  # the airfield *at* X
+                if f.id not in seen:
+                    seen.add(f.id)
+                    fields.append((f, "alternate"))
+        if fields:
+            cand.end = m.end()
+            cand.surface = text[cand.start : cand.end]
+            cand.key = normalize(cand.surface)
+            cand.places = fields
+            cand.weak = False
 
     def _person_surnames(self, text: str, toks: Sequence[_Tok]) -> set[str]:
         """Last words of person names ("First [M.] Last", "Title Last") seen in this text."""
@@ -313,8 +463,13 @@ class Geoparser:
             if not a.cap or (al not in FIRST_NAMES and al not in PERSON_TITLES):
                 continue
             j = i + 1
-            # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance"
-            while j < n and toks[j].cap and text[toks[j - 1].end : toks[j].start] in (" ", ". ", "."):
+            # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance" (a dot only after an initial
+            # or a title: "Jackson. Madison." is two sentences; at most five words: linear time)
+            while j < n and j - i < 5 and toks[j].cap:
+                gap = text[toks[j - 1].end : toks[j].start]
+                prev = toks[j - 1].text
+                if not (gap == " " or (gap in (". ", ".") and (len(prev) == 1 or prev.lower() in PERSON_TITLES))):
+                    break
                 j += 1
             if j - i >= 2:
                 last = toks[j - 1].text
@@ -333,7 +488,9 @@ class Geoparser:
     ) -> tuple[_Cand | None, int]:
         """Apply the context rules to a gazetteer hit toks[i:k].
 
-        Returns the candidate (None when it is not a place) and the token index to go on from.
+        Returns the candidate (None when it is not a place) and the token index to go on from;
+        a negative index -(j) says the hit is only the start of a longer non-gazetteer name that
+        ends before token j (the caller leaves that name to the unknown-name pass).
         """
         first, last = toks[i], toks[k - 1]
         surface = text[first.start : last.end]
@@ -375,11 +532,7 @@ class Geoparser:
                 j += 1
         if demonym_only and prev is not None and prev.cap and prev.text.lower() in ("native", "first"):
             return None, k  # "Native American", "First Nations": peoples, not the country
-        big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
-        admin_level = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
-        named_admin = any(
-            p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
-        )
+        big, admin_level, named_admin = self._facts(places)
         major = admin_level or big >= 100_000
         # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
         # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
@@ -417,6 +570,18 @@ class Geoparser:
             and (nxt.text.lower() in SURNAMES if admin_level else not self._lookup(_norm(nxt.text)))
         ):
             return None, k
+        if single and not admin_level and not headline and self._name_goes_on(text, first, nxt, big):
+            return None, -(k + 1)  # negative: the whole longer name is not this place
+        # "the Duma", "the Rada": a bare city name after "the" is an institution ("the Hague" is a name)
+        if (
+            single
+            and prev is not None
+            and prev.text.lower() == "the"
+            and all(p.kind == "city" for p, _ in places)
+            and _INSTITUTION_AFTER.match(text, last.end)
+            and not self.gaz.has_name(f"the {low}")
+        ):
+            return None, k
         weak = False
         if single and not demonym_only:
             zipf = common_word_zipf(low)
@@ -442,6 +607,15 @@ class Geoparser:
             # a common word mid-sentence, a common name, or only tiny places: needs the article's support
             if not major and (zipf >= 4.5 or big < 2_000 or low in FIRST_NAMES or low in SURNAMES):
                 weak = True
+            # only an alternate name unlike the place's own ("Rashid" for Raqqa): needs support too
+            if only_alternate and all(
+                p.kind in ("admin1", "admin2", "region")
+                and difflib.SequenceMatcher(None, low, _norm(p.name)).ratio() < _ALIEN_ALT_RATIO
+                for p, _ in places
+            ):
+                weak = True
+        if any(nt == "user" for _, nt in places):
+            weak = False  # the analyst's own list: no support needed
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
         start = first.start
         if first.text == "The" and k - i >= 2 and all(p.kind == "landmark" for p, _ in places):
@@ -462,6 +636,43 @@ class Geoparser:
         key = normalize(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
+    def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool]:
+        """(largest population, any admin-level place, any admin-level place by its own name) of a
+        candidate list (cached by the list's identity: look-ups return the same list per name)."""
+        got = self._facts_cache.get(id(places))
+        if got is None or got[0] is not places:
+            big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
+            admin = any(p.kind in ("country", "continent", "admin1", "region", "landmark") for p, _ in places)
+            named = any(
+                p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
+            )
+            if len(self._facts_cache) > 100_000:
+                self._facts_cache.clear()
+            got = self._facts_cache[id(places)] = (places, (big, admin, named))
+        return got[1]
+
+    def _name_goes_on(self, text: str, first: _Tok, nxt: _Tok | None, big: int) -> bool:
+        """True when the capitalised word after a city makes the two one non-place name: a
+        surname the text also uses alone ("Kobe Bryant ... Bryant said"), or, after a small
+        place, a foreign word or another small place's name ("Boko Haram", "Malaya Loknya")."""
+        if nxt is None or not nxt.cap or not nxt.text.isalpha():
+            return False
+        nl = nxt.text.lower()
+        if nl in PLACE_HEAD_WORDS or nl in AIRFIELD_WORDS or nl in _COMPASS:
+            return False
+        others = self._lookup(_norm(nxt.text)) if self.gaz.has_name(_norm(nxt.text)) else []
+        if any(p.kind != "city" or p.population >= 100_000 for p, _ in others):
+            return False  # "Kobe Osaka": the next word is a place of note itself
+        if big >= 100_000 and nl not in SURNAMES:
+            return False
+        z = common_word_zipf(nl)
+        if nl in SURNAMES and z < 4.0 and text.count(nxt.text) > text.count(f"{first.text} {nxt.text}"):
+            return True  # the surname stands alone elsewhere in the text
+        if big >= 100_000 or not nxt.text.isascii():
+            return False
+        plural = nl.endswith("s") and common_word_zipf(nl[:-1]) >= 2.5
+        return (z < 2.5 and not plural) or (bool(others) and z < 3.5)
+
     def _link_qualifiers(self, text: str, cands: list[_Cand]) -> None:
         """Mark "X, Y" pairs where Y (a region or country) may qualify X."""
         for a_idx in range(len(cands) - 1):
@@ -478,7 +689,7 @@ class Geoparser:
         """The resolver's context-free score (one scoring for in-text and typed queries)."""
         return prior(p, name_type)
 
-    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:  # noqa: C901 (the soft-voting resolution, kept in one place to read as one algorithm)
+    def resolve(self, text: str, cands: list[_Cand]) -> list[Mention]:
         """Choose a place for every recognised span.
 
         Each distinct name starts with a distribution over its candidates from the priors. Then,
@@ -486,6 +697,10 @@ class Geoparser:
         put on the same country, the same admin-1 region, and on places within 100 km; explicit
         qualifiers ("Paris, Texas") add a large bonus. The final distribution gives the choice,
         its confidence and the runner-up candidates.
+
+        Memory and time are linear in the number of names: the names are resolved in blocks of
+        at most :data:`BLOCK_NAMES` distinct names (in text order), each block its own context,
+        and nearness is computed in row chunks, never as a full candidates x candidates matrix.
         """
         if not cands:
             return []
@@ -499,68 +714,95 @@ class Geoparser:
         for c in cands:
             for q in c.qualified_by:
                 qualifiers[c.key].append(cands[q].places)
+        chosen: dict[str, _Pick | None] = {}
+        for b0 in range(0, len(keys), BLOCK_NAMES):
+            block = keys[b0 : b0 + BLOCK_NAMES]
+            chosen.update(self._resolve_block(block, first, qualifiers))
+        unresolve_far_namesakes(self.gaz, chosen, first, cands)
+        out: list[Mention] = []
+        for c in cands:
+            pick = chosen[c.key]
+            if pick is None:
+                continue
+            out.append(
+                Mention(c.start, c.end, c.surface, pick.place, pick.conf, c.associative, pick.alts, pick.precision)
+            )
+        return out
 
-        # candidate table for the whole article
+    def _candidate_rows(
+        self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]
+    ) -> list[tuple[float, Place, bool]]:
+        """The best-scored candidates of one name: (prior score, place, qualified), best first."""
+        admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
+        seats = {
+            p.country_code
+            for p, _ in c.places
+            if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
+        }
+        # a city of 50,000+ inside the region of the same name ("Kherson" in Kherson Oblast)
+        towns = {(p.country_code, p.admin1_code) for p, _ in c.places if p.kind == "city" and p.population >= 50_000}
+        best: dict[str, tuple[float, Place, bool]] = {}
+        # "Mexico" names the country before Mexico City, whatever the article says around it
+        country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
+        for p, nt in c.places:
+            sc = self._prior(p, nt)
+            if country_named and p.kind == "city":
+                sc -= 2.5
+            # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
+            if (
+                p.kind == "admin1"
+                and not c.prefer_admin
+                and (p.country_code in seats or (p.country_code, p.admin1_code) in towns)
+            ):
+                sc -= KIND_PRIOR["admin1"] + 0.5
+            if c.prefer_admin and p.kind == "admin1":
+                sc += 3.0
+            q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
+            if q:
+                sc += 6.0
+            if p.id not in best or best[p.id][0] < sc:
+                best[p.id] = (sc, p, q)
+        return sorted(best.values(), key=lambda t: (-t[0], t[1].id))[:_MAX_CANDIDATES]
+
+    def _resolve_block(
+        self,
+        keys: list[str],
+        first: dict[str, _Cand],
+        qualifiers: dict[str, list[list[tuple[Place, str]]]],
+    ) -> dict[str, _Pick | None]:
+        """Soft voting over the candidates of ``keys`` (one block of an article's names)."""
         owner: list[int] = []
         plist: list[Place] = []
         base: list[float] = []
         qual: list[bool] = []
         for ki, key in enumerate(keys):
-            c = first[key]
-            admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
-            seats = {
-                p.country_code
-                for p, _ in c.places
-                if p.kind == "city" and (p.feature_code in _SEAT_CODES or p.population >= 0.2 * admin_pop)
-            }
-            best: dict[str, tuple[float, Place, bool]] = {}
-            # "Mexico" names the country before Mexico City, whatever the article says around it
-            country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
-            for p, nt in c.places:
-                sc = self._prior(p, nt)
-                if country_named and p.kind == "city":
-                    sc -= 2.5
-                # a region named after its capital city ("Kyiv", "Moscow"): the city, unless "region" follows
-                if p.kind == "admin1" and p.country_code in seats and not c.prefer_admin:
-                    sc -= KIND_PRIOR["admin1"] + 0.5
-                if c.prefer_admin and p.kind == "admin1":
-                    sc += 3.0
-                q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
-                if q:
-                    sc += 6.0
-                if p.id not in best or best[p.id][0] < sc:
-                    best[p.id] = (sc, p, q)
-            top = sorted(best.values(), key=lambda t: (-t[0], t[1].id))[:_MAX_CANDIDATES]
-            for sc, p, q in top:
+            for sc, p, q in self._candidate_rows(key, first[key], qualifiers):
                 owner.append(ki)
                 plist.append(p)
                 base.append(sc)
                 qual.append(q)
-        own = np.asarray(owner)
-        prior = np.asarray(base)
+        own = np.asarray(owner, dtype=np.int64)
+        prior = np.asarray(base, dtype=np.float64)
         n_keys = len(keys)
-        cc_codes = [p.country_code for p in plist]
+        cc_idx = _index([p.country_code for p in plist])
         st_codes = [
             f"{p.country_code}.{p.admin1_code}" if p.kind in _SUBNATIONAL and p.admin1_code else "" for p in plist
         ]
-        cc_idx = _index(cc_codes)
         st_idx = _index(st_codes)
-        local = np.asarray([p.kind in _SUBNATIONAL and p.kind != "admin1" for p in plist])
+        no_state = np.asarray([s == "" for s in st_codes], dtype=bool)
+        local = np.asarray([p.kind in _SUBNATIONAL and p.kind != "admin1" for p in plist], dtype=bool)
         lon = np.radians([p.lon for p in plist])
         lat = np.radians([p.lat for p in plist])
-        near = _near_matrix(lon, lat, local, _NEAR_KM)
-        same_owner = own[:, None] == own[None, :]
-        near[same_owner] = 0.0
 
         score = prior.copy()
         prob = _softmax_by(score, own, n_keys)
-        support_state = np.zeros_like(score)
-        support_near = np.zeros_like(score)
+        support_cc = support_state = support_near = np.zeros_like(score)
+        near = _Near(lon, lat, local, own, _NEAR_KM)
         for _ in range(2):
-            support_cc = _others_mass(prob, own, cc_idx, n_keys)
-            support_state = _others_mass(prob, own, st_idx, n_keys)
-            support_state[np.asarray([s == "" for s in st_codes])] = 0.0
-            support_near = near @ prob
+            support_cc = _others_mass(prob, own, cc_idx)
+            support_state = _others_mass(prob, own, st_idx)
+            support_state[no_state] = 0.0
+            support_near = near.support(prob)
             score = (
                 prior
                 + 2.4 * np.minimum(support_cc, 1.0)
@@ -572,30 +814,48 @@ class Geoparser:
             )
             prob = _softmax_by(score, own, n_keys)
 
-        chosen: dict[str, tuple[Place, float, tuple[Place, ...]] | None] = {}
+        chosen: dict[str, _Pick | None] = {}
+        starts = np.searchsorted(own, np.arange(n_keys + 1))
+        pop = np.asarray([p.population for p in plist], dtype=np.float64)
         for ki, key in enumerate(keys):
-            idx = np.flatnonzero(own == ki)
+            idx = np.arange(starts[ki], starts[ki + 1])
             # what matters is where: candidates within 50 km of each other (a city, its region, the
             # strip it names) pool their probability; the best-scored member of the best pool wins
-            mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
+            if len(idx) == 1:
+                mass, within = prob[idx], np.ones((1, 1), dtype=bool)
+            else:
+                mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
             centre = int(np.lexsort((np.arange(len(idx)), -score[idx], -np.round(mass, 6)))[0])
             pool_first = np.where(within[centre], 1, 0)
             order = idx[np.lexsort((np.arange(len(idx)), -score[idx], -pool_first))]
             b = int(order[0])
-            supported = bool(qual[b] or support_state[b] >= 0.5 or support_near[b] >= 0.5)
-            if first[key].weak and not supported:
+            local_support = max(float(support_state[b]), float(support_near[b]))
+            c = first[key]
+            if (
+                not qual[b]
+                and max(local_support, float(support_cc[b])) < 0.5
+                and plist[b].kind == "city"
+                and not c.prefer_admin
+            ):
+                # a well-known city beats a village namesake unless the text points to the village
+                big = [int(j) for j in order if plist[int(j)].kind == "city" and pop[j] >= max(300_000, 30 * pop[b])]
+                if big:
+                    b = big[0]
+                    order = np.asarray([b, *[j for j in order if int(j) != b]])
+                    centre = int(np.flatnonzero(idx == b)[0])
+            # a spelling variant of one word needs a neighbour; of several words, its country named
+            country_ok = c.variant and " " in c.key and support_cc[b] >= 0.5
+            supported = bool(qual[b] or local_support >= 0.5 or country_ok)
+            if (c.weak or c.variant) and not supported:
                 chosen[key] = None
                 continue
             alts = tuple(plist[int(j)] for j in order[1:4])
-            chosen[key] = (plist[b], float(mass[centre]), alts)
-        out: list[Mention] = []
-        for c in cands:
-            pick = chosen[c.key]
-            if pick is None:
-                continue
-            p, conf, alts = pick
-            out.append(Mention(c.start, c.end, c.surface, p, conf, c.associative, alts))
-        return out
+            conf = min(1.0, float(mass[centre])) * _evidence_factor(
+                plist[b], bool(qual[b]), local_support, support_cc[b]
+            )
+            support = max(local_support, float(support_cc[b]))
+            chosen[key] = _Pick(plist[b], conf, alts, bool(qual[b]), support)
+        return chosen
 
     @staticmethod
     def _qualifies(p: Place, qplaces: Iterable[tuple[Place, str]]) -> bool:
@@ -616,7 +876,7 @@ class Geoparser:
         """
         _check_text(text)
         if len(text) <= CHUNK_CHARS:
-            return self.resolve(text, self.recognise(text))
+            return self._parse_piece(text)
         out: list[Mention] = []
         start = 0
         while start < len(text):
@@ -627,10 +887,45 @@ class Geoparser:
                     cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
                 end = cut + 1 if cut >= 0 else end
             piece = text[start:end]
-            for m in self.resolve(piece, self.recognise(piece)):
+            for m in self._parse_piece(piece):
                 out.append(replace(m, start=m.start + start, end=m.end + start))
             start = end
         return out
+
+    def _parse_piece(self, text: str) -> list[Mention]:
+        """Recognise, resolve, then place the names the gazetteer lacks at their container."""
+        cands, toks, hit_starts = self._recognise(text)
+        mentions = self.resolve(text, cands)
+        resolved = [m for m in mentions if m.resolved]
+        unresolved = [m for m in mentions if not m.resolved]
+        # names the gazetteer lacks, and unresolved ones (their span may go on: "Malaya Loknya")
+        extra = unknown_placed(
+            self.gaz,
+            text,
+            [(t.start, t.end, t.text, t.cap, t.sent_start) for t in toks],
+            hit_starts - {m.start for m in unresolved},
+            resolved,
+        )
+        if not extra and not unresolved:
+            return mentions
+        redone = {m.start for m in extra}
+        keep = [m for m in unresolved if m.start not in redone]
+        return sorted([*resolved, *keep, *extra], key=lambda m: (m.start, m.end))
+
+
+def _evidence_factor(p: Place, qualified: bool, local: float, country: float) -> float:
+    """How far a name's pooled probability is to be trusted, by the kind of evidence behind it.
+
+    The pooled mass is a probability *among the gazetteer's candidates*; it cannot see that the
+    place meant may be missing from the gazetteer or that the name may be no place at all. So:
+    a country or continent is rarely wrong (0.97); a place the text qualifies ("Paris, Texas")
+    or that other names place nearby or in its region is well supported (0.97); one supported only
+    by its country being named, less (0.92); one nothing in the article supports, least (0.85).
+    Fixed by these rules, not fitted to any corpus.
+    """
+    if p.kind in ("country", "continent") or qualified or local >= 0.5:
+        return 0.97
+    return 0.92 if country >= 0.5 else 0.85
 
 
 def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -650,45 +945,92 @@ def _softmax_by(score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: i
 
 
 def _others_mass(
-    prob: npt.NDArray[np.float64], own: npt.NDArray[np.int64], code: npt.NDArray[np.int64], n_keys: int
+    prob: npt.NDArray[np.float64], own: npt.NDArray[np.int64], code: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
-    """For each candidate: probability mass the *other* names put on its code (country, region)."""
-    n_codes = int(code.max()) + 1 if len(code) else 0
-    total = np.zeros(n_codes)
-    np.add.at(total, code, prob)
-    mine = np.zeros((n_keys, n_codes))
-    np.add.at(mine, (own, code), prob)
-    return np.asarray(total[code] - mine[own, code])
+    """For each candidate: probability mass the *other* names put on its code (country, region).
+
+    Linear in the number of candidates: sums per code and per (name, code) pair by bincount.
+    """
+    if len(code) == 0:
+        return np.zeros(0)
+    n_codes = int(code.max()) + 1
+    total = np.bincount(code, weights=prob, minlength=n_codes)
+    pair = own * n_codes + code
+    if int(own[-1] + 1) * n_codes <= 1_000_000:  # small: one bincount over all (name, code) cells
+        mine_cells = np.bincount(pair, weights=prob)
+        return np.asarray(total[code] - mine_cells[pair])
+    _, inv = np.unique(pair, return_inverse=True)
+    mine = np.bincount(inv, weights=prob)
+    return np.asarray(total[code] - mine[inv])
+
+
+def _haversine_km(
+    lon1: npt.NDArray[np.float64],
+    lat1: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Great-circle distances (km) between every row point 1 and every column point 2 (radians)."""
+    dlat = lat1[:, None] - lat2[None, :]
+    dlon = lon1[:, None] - lon2[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat1)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2
+    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
 def _pooled_mass(
     lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], prob: npt.NDArray[np.float64], km: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """For each candidate: the probability of all candidates of the same name within ``km`` of it,
-    and the (n, n) matrix of which candidates lie within ``km`` of which."""
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    within = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))) < km
+    and the (n, n) matrix of which candidates lie within ``km`` of which (n <= 15: one name)."""
+    within = _haversine_km(lon, lat, lon, lat) < km
     return np.asarray(within.astype(float) @ prob), within
 
 
-def _near_matrix(
-    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], local: npt.NDArray[np.bool_], km: float
-) -> npt.NDArray[np.float64]:
-    """1.0 where two local candidates lie within ``km`` of each other (great circle), else 0."""
-    n = len(lon)
-    out = np.zeros((n, n))
-    idx = np.flatnonzero(local)
-    if len(idx) < 2:
+#: Rows of the nearness computation done at once (memory: rows x local candidates floats).
+_NEAR_ROWS = 256
+
+
+class _Near:
+    """Which local candidates of different names lie within ``km`` of each other.
+
+    Small blocks keep a dense matrix (computed once, used by both voting rounds); large ones
+    recompute distances in chunks of :data:`_NEAR_ROWS` rows, so memory stays linear.
+    """
+
+    DENSE_MAX = 1024
+
+    def __init__(
+        self,
+        lon: npt.NDArray[np.float64],
+        lat: npt.NDArray[np.float64],
+        local: npt.NDArray[np.bool_],
+        own: npt.NDArray[np.int64],
+        km: float,
+    ) -> None:
+        self.n = len(lon)
+        self.idx = np.flatnonzero(local)
+        self.lo, self.la, self.ow, self.km = lon[self.idx], lat[self.idx], own[self.idx], km
+        self.dense: npt.NDArray[np.float64] | None = None
+        if 2 <= len(self.idx) <= self.DENSE_MAX:
+            close = _haversine_km(self.lo, self.la, self.lo, self.la) < km
+            close &= self.ow[:, None] != self.ow[None, :]
+            self.dense = close.astype(float)
+
+    def support(self, prob: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """For each candidate: the probability other names put on local places within ``km``."""
+        out = np.zeros(self.n)
+        if len(self.idx) < 2:
+            return out
+        pr = prob[self.idx]
+        if self.dense is not None:
+            out[self.idx] = self.dense @ pr
+            return out
+        for r0 in range(0, len(self.idx), _NEAR_ROWS):
+            rows = slice(r0, r0 + _NEAR_ROWS)
+            close = _haversine_km(self.lo[rows], self.la[rows], self.lo, self.la) < self.km
+            close &= self.ow[rows, None] != self.ow[None, :]
+            out[self.idx[rows]] = close.astype(float) @ pr
         return out
-    la, lo = lat[idx], lon[idx]
-    dlat = la[:, None] - la[None, :]
-    dlon = lo[:, None] - lo[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(la)[:, None] * np.cos(la)[None, :] * np.sin(dlon / 2) ** 2
-    d = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    out[np.ix_(idx, idx)] = (d < km).astype(float)
-    return out
 
 
 def _check_text(text: object) -> None:
