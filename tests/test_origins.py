@@ -119,3 +119,16 @@ def test_bad_files_are_one_line_errors(data: bytes, name: str, words: str) -> No
     with pytest.raises(InputError) as err:
         shape_from_bytes(data, name)
     assert words in str(err.value) and "\n" not in str(err.value)
+
+
+def test_each_ring_is_labelled_on_the_map_in_its_colour() -> None:
+    from mapapp.render.layers import layer_programs
+
+    layers = ring_layers([ATACMS], [SUMY, KHARKIV])
+    spec = MapSpec("t", ranges=layers, basemap=False)
+    progs = {p.key: p for p in layer_programs(spec, (30.0, 45.0, 40.0, 55.0))}
+    for lay in layers:
+        code = progs[lay.key].code
+        assert "mapapp-ring-label" in code and lay.title in code
+        assert spec.range_color(lay) in code
+        assert '"Sumy",1' in code or '"Kharkiv",1' in code  # the launch point's name, shown

@@ -65,6 +65,9 @@ def test_one_outlier_in_a_small_corpus() -> None:
     days = [D(2024, 3, d) for d in (4, 12, 13, 21, 22, 29)] + [D(2006, 2, 14)]
     b = date_bounds(days)
     assert b is not None and (b.lo, b.hi, b.before) == (D(2024, 3, 4), D(2024, 3, 29), 1)
+    # one old article that yields two events is still an outlier beside eight recent ones
+    b2 = date_bounds([D(2024, 3, d) for d in (4, 11, 13, 21, 22, 25, 29, 30)] + [D(2006, 2, 9), D(2006, 2, 14)])
+    assert b2 is not None and (b2.lo, b2.before) == (D(2024, 3, 4), 2)
     two = date_bounds([D(2006, 2, 14), D(2024, 3, 4)])  # which one is the outlier? neither
     assert two is not None and two.outliers == 0
 

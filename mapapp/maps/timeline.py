@@ -96,10 +96,10 @@ def date_bounds(
 
     A day is an outlier when it lies beyond Tukey's far fences (``far`` interquartile ranges
     outside the quartiles; the spread taken as at least ``min_spread_days``) *and* is not
-    chained to the bulk by gaps of at most ``max(gap_days, IQR)`` days. If that would leave out
-    more than ``max_share`` of the days (and more than one) they are not outliers but the data,
-    and nothing is left out. Undated entries (None, NaT) are ignored; ``days`` may be a
-    ``datetime64`` array.
+    chained to the bulk by gaps of at most ``max(gap_days, IQR)`` days. Days are only left out
+    when they are few beside the bulk: at most ``max_share`` of them, or in a small corpus at most
+    three and a fifth of them; more far days are not outliers but the data, and nothing is left
+    out. Undated entries (None, NaT) are ignored; ``days`` may be a ``datetime64`` array.
     """
     x = _ordinals(days)
     if len(x) == 0:
@@ -120,7 +120,9 @@ def date_bounds(
             break
         hi_i = int(v)
     n_before, n_after = int((x < lo_i).sum()), int((x > hi_i).sum())
-    if n_before + n_after > max(1.0, max_share * len(x)):
+    # a far group is left out only when it is small beside the bulk: at most max_share of the days,
+    # or (small corpora) up to three days and a fifth of them
+    if n_before + n_after > max(max_share * len(x), min(3.0, len(x) / 5)):
         lo_i, hi_i, n_before, n_after = first, last, 0, 0
     return DateBounds(
         dt.date.fromordinal(lo_i),

@@ -88,6 +88,9 @@ CSS = f"""
   text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff; }}
 .mapapp-tlabel {{ font-size: 11px; font-weight: 500; color: {IN_RANGE}; }}
 .mapapp-label::before {{ display: none; }}
+.mapapp-ring-label {{ display: inline-block; transform: translate(-50%, -115%); background: rgba(255,255,255,0.88);
+  border-radius: 3px; padding: 1px 5px; font-size: 11px; font-weight: 700; white-space: nowrap;
+  border: 1.5px solid currentColor; }}
 .mapapp-clabel {{ font-size: 13px; letter-spacing: 0.08em; text-transform: uppercase; color: #777;
   white-space: nowrap; pointer-events: none; text-align: center;
   text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
@@ -468,7 +471,17 @@ def _range_program(spec: MapSpec, layer: RangeLayer) -> LayerProgram:
     # than a Python mapping of a footprint with thousands of vertices
     props = js_json({"weapon": layer.weapon.key, "kind": layer.kind})
     data = f'{{"type":"Feature","properties":{props},"geometry":{shapely.to_geojson(layer.geometry)}}}'
-    origins = [[*_latlon(ll), esc(name)] for name, ll in layer.origins]
+    # each launch point shows its name, unless a place label of that name already sits there
+    named = {(pm.place.name, round(pm.place.lon, 2), round(pm.place.lat, 2)) for pm in spec.places if pm.label}
+    origins = [
+        [*_latlon(ll), esc(name), int((name, round(ll.lon, 2), round(ll.lat, 2)) not in named)]
+        for name, ll in layer.origins
+    ]
+    # a ring measured from one named point carries its name at its top: "ATACMS 300 km from Sumy"
+    label: list[object] = []
+    if layer.kind == "rings" and layer.origin and len(layer.origins) == 1 and not layer.geometry.is_empty:
+        top = round(min(layer.geometry.bounds[3], 85.0), 6)
+        label = [top, round(layer.origins[0][1].lon, 6), esc(layer.title), esc(color)]
     code = f"""
         var g = L.geoJSON({data}, {{pane: "mapapp-ranges", style: {js_json(style)}}});
         g.bindTooltip({js_json(esc(layer.title))}, {{sticky: true}});
@@ -477,8 +490,17 @@ def _range_program(spec: MapSpec, layer: RangeLayer) -> LayerProgram:
         {js_json(origins)}.forEach(function (d) {{
             L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 5, color: "#fff", weight: 2,
                 fillColor: {js_json(color)}, fillOpacity: 1}})
-             .bindTooltip("Launch point: " + d[2]).addTo(parent);
+             .bindTooltip(d[3] ? d[2] : "Launch point: " + d[2], d[3] ? {{permanent: true, direction: "right",
+                          offset: [7, 0], className: "mapapp-label"}} : {{}})
+             .addTo(parent);
         }});
+        var lab = {js_json(label)};
+        if (lab.length) {{
+            L.marker([lab[0], lab[1]], {{pane: "mapapp-points", interactive: false, keyboard: false,
+                icon: L.divIcon({{className: "", iconSize: null, iconAnchor: [0, 0],
+                    html: '<span class="mapapp-ring-label" style="color:' + lab[3] + '">' + lab[2] + '</span>'}})}})
+             .addTo(parent);
+        }}
         """
     return LayerProgram(layer.key, layer.title, code, spec.is_on(layer.key), _range_legend(spec, layer))
 
