@@ -311,7 +311,7 @@ def test_event_csv_import(text: str) -> None:
 
 
 @fuzz(100)
-@given(geojson_docs(mangles=("", "surrogate", "cut")))  # deep nesting and long numbers: see the xfails below
+@given(geojson_docs(mangles=("", "surrogate", "cut")))  # deep nesting and long numbers: the two tests below
 def test_event_geojson_import(text: str) -> None:
     from mapapp.corpus.files import import_geojson
 
