@@ -433,11 +433,6 @@ def test_link_parser(params: dict[str, Any]) -> None:
     assert not more and again.to_query() == link
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="mapapp/maps/viewstate.py (app helper's, issue 15 item 5): zoom=inf -> int(float('inf')) OverflowError",
-)
 @pytest.mark.parametrize("zoom", ["inf", "-inf", "1e309"])
 def test_link_parser_infinite_zoom(zoom: str) -> None:
     from mapapp.maps.viewstate import from_query

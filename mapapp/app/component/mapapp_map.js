@@ -18,8 +18,9 @@
      min_zoom, max_zoom
 
    value (to Python, debounced): {view: {center: [lat, lon], zoom, bounds: [w, s, e, n],
-     size: [w, h], id}, visible: [keys shown], visible_seq, click: {lat, lng, seq} | null}
-   `visible_seq` grows only when the person toggles a layer in the map's own control.
+     size: [w, h], id}, visible: [keys shown], visible_seq, click: {lat, lng, seq} | null, instance}
+   `visible_seq` grows only when the person toggles a layer in the map's own control; it and the
+   click's `seq` count from 0 in each frame (`instance`), e.g. after a page reload.
 */
 (function () {
   "use strict";
@@ -42,6 +43,7 @@
     code: {},           // url -> Promise of the program's text
     loaded: {},         // asset url -> Promise
     timer: null,
+    instance: Math.random().toString(36).slice(2),  // this frame: its counters start at 0
   };
 
   // scripts and stylesheets the page itself already loaded count as loaded
@@ -129,6 +131,7 @@
       visible: visibleKeys(),
       visible_seq: S.visibleSeq,
       click: S.click,
+      instance: S.instance,
     };
     var text = JSON.stringify(value);
     if (text !== S.sent) {
