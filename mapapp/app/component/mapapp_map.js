@@ -223,9 +223,13 @@
     S.visibleRev = a.visible_rev;
     return Promise.all(jobs).then(function () {
       S.order = a.layers.map(function (spec) { return spec.key; }).filter(function (k) { return S.records[k]; });
-      rebuildControl();
+      var signature = JSON.stringify(S.order.map(function (k) { return [k, S.records[k].title, S.records[k].digest]; }));
+      if (signature !== S.controlSignature || !S.control) {  // a rerun that changed nothing leaves the control alone
+        S.controlSignature = signature;
+        rebuildControl();
+      }
       legend();
-      if (window.__mapappDeclutterSoon) { window.__mapappDeclutterSoon(S.map); }
+      if (jobs.length || serverSets) { window.__mapappDeclutterSoon(S.map); }
     });
   }
 
