@@ -120,6 +120,10 @@ def on_map_report() -> None:
     value = ss.get(MAP_KEY)
     if not isinstance(value, dict):
         return
+    if value.get("instance") != ss.get("map_instance"):  # a new frame (a reload): its counts start at 0
+        ss["map_instance"] = value.get("instance")
+        ss["map_seen_seq"] = 0
+        ss["map_seen_click"] = None
     view = value.get("view")
     if isinstance(view, dict) and _valid_view(view):
         ss["screen"] = view
@@ -135,7 +139,7 @@ def on_map_report() -> None:
             messages.new_action()
             layerpanel.from_map({str(k) for k in visible})
     click = value.get("click")
-    if isinstance(click, dict) and click.get("seq") != ss.get("map_seen_click"):
+    if isinstance(click, dict) and isinstance(click.get("seq"), int) and click.get("seq") != ss.get("map_seen_click"):
         ss["map_seen_click"] = click.get("seq")
         try:
             ss["pending_click"] = (float(click["lat"]), float(click["lng"]))

@@ -288,11 +288,14 @@ def import_geojson(path: str | Path, *, name: str = "") -> ImportResult:
     is a :class:`RowError` (``unit="feature"``, numbered from 1).
     """
     label = name or str(path)
-    data = jsonfiles.read_json(path, "GeoJSON file")
+    data = jsonfiles.read_json(path, "GeoJSON file")  # strict JSON, one clear error for any breakage
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         msg = f"GeoJSON file {label!r} is not a FeatureCollection; expected {{'type': 'FeatureCollection'}}."
         raise InputError(msg)
     feats = data.get("features") or []
+    if not isinstance(feats, list):
+        msg = f"GeoJSON file {label!r}: 'features' is {type(feats).__name__}; expected a list of Feature objects."
+        raise InputError(msg)
     recs: list[dict[str, str]] = []
     nums: list[int] = []
     bad: list[RowError] = []

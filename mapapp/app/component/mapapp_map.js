@@ -18,9 +18,10 @@
      min_zoom, max_zoom
 
    value (to Python, debounced): {view: {center: [lat, lon], zoom, bounds: [w, s, e, n],
-     size: [w, h], id}, visible: [keys shown], visible_seq, click: {lat, lng, seq} | null,
+     size: [w, h], id}, visible: [keys shown], visible_seq, click: {lat, lng, seq} | null, instance,
      drawings: [GeoJSON features drawn with the toolbar] | null}
-   `visible_seq` grows only when the person toggles a layer in the map's own control.
+   `visible_seq` grows only when the person toggles a layer in the map's own control; it and the
+   click's `seq` count from 0 in each frame (`instance`), e.g. after a page reload.
 */
 (function () {
   "use strict";
@@ -43,6 +44,7 @@
     code: {},           // url -> Promise of the program's text
     loaded: {},         // asset url -> Promise
     timer: null,
+    instance: Math.random().toString(36).slice(2),  // this frame: its counters start at 0
   };
 
   // scripts and stylesheets the page itself already loaded count as loaded
@@ -130,6 +132,7 @@
       visible: visibleKeys(),
       visible_seq: S.visibleSeq,
       click: S.click,
+      instance: S.instance,
       drawings: window.__mapappDrawings ? window.__mapappDrawings() : null,  // the drawing toolbar's shapes
     };
     var text = JSON.stringify(value);
@@ -222,9 +225,13 @@
     S.visibleRev = a.visible_rev;
     return Promise.all(jobs).then(function () {
       S.order = a.layers.map(function (spec) { return spec.key; }).filter(function (k) { return S.records[k]; });
-      rebuildControl();
+      var signature = JSON.stringify(S.order.map(function (k) { return [k, S.records[k].title, S.records[k].digest]; }));
+      if (signature !== S.controlSignature || !S.control) {  // a rerun that changed nothing leaves the control alone
+        S.controlSignature = signature;
+        rebuildControl();
+      }
       legend();
-      if (window.__mapappDeclutterSoon) { window.__mapappDeclutterSoon(S.map); }
+      if (jobs.length || serverSets) { window.__mapappDeclutterSoon(S.map); }
     });
   }
 
