@@ -45,6 +45,17 @@ SETTINGS: tuple[Setting, ...] = (
         "Where the app keeps pasted and uploaded articles (content-addressed) so that links can reopen them.",
     ),
     Setting("MAPAPP_LIBRARY_MAX_MB", "200", "Size cap of the article library, MB; the oldest articles go first."),
+    Setting(
+        "MAPAPP_NODE_MODULES",
+        "",
+        "The node_modules directory holding the map's npm browser libraries (Leaflet.draw) instead of the "
+        "repository's node_modules/ (scripts/setup.sh fills that with `npm ci`).",
+    ),
+    Setting(
+        "MAPAPP_WARM_BROWSER",
+        "1",
+        "Set to 0: the app does not keep a Chromium warm for snapshots (tests that never take one).",
+    ),
     Setting("MAPAPP_VERBOSE", "", "Any value: `mapapp app` shows the Streamlit server's own output."),
     Setting(
         "MAPAPP_WARM_BROWSER",

@@ -35,6 +35,20 @@ if [[ ! -f $STAMP || "$(cat "$STAMP")" != "$WANT" || ! -x .venv/bin/mapapp ]]; t
   echo "$WANT" > "$STAMP"
 fi
 
+# Browser libraries no PyPI package carries (Leaflet.draw): npm packages pinned in package-lock.json,
+# installed into node_modules/ (never a CDN; nothing third-party is committed).
+NPM_STAMP=node_modules/.mapapp-installed
+NPM_WANT="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ ! -f $NPM_STAMP || "$(cat "$NPM_STAMP")" != "$NPM_WANT" ]]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: the map's drawing tools need npm (Node.js). Debian: apt-get install -y npm" >&2
+    exit 1
+  fi
+  echo "setup: installing browser libraries from package-lock.json (npm ci)"
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$NPM_WANT" > "$NPM_STAMP"
+fi
+
 # Debian's Chromium renders PNG/PDF snapshots and runs the browser tests (never `playwright install`).
 ensure_chromium() {
   if [[ -x /usr/bin/chromium ]]; then return 0; fi

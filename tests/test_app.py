@@ -90,7 +90,7 @@ def test_opens_on_seed_with_places_events_and_footprint(seeded: AppTest) -> None
     assert "markerClusterGroup" in drawn  # events
     assert any("Kursk" in str(df.value.to_dict()) for df in seeded.dataframe)
     titles = [c.label for c in seeded.sidebar.checkbox]
-    assert "ATACMS (300 km) footprint" in titles and "Places (article)" in titles
+    assert "ATACMS 300 km from the UKR–RUS border" in titles and "Places (article)" in titles
     # one layer control: the sidebar lists the map control's entries, basemap included, in its order
     layers = _map_args(seeded)["layers"]
     sidebar = [c.label for c in seeded.sidebar.checkbox if str(c.key).startswith("lyr:")]

@@ -53,7 +53,7 @@ LOCAL_PREFIXES = (
     "blob:",
     "about:",
 )
-FOOTPRINT_LABEL = "ATACMS (300 km) footprint"
+FOOTPRINT_LABEL = "ATACMS 300 km from the UKR–RUS border"
 IFRAME = "iframe[title='mapapp.app.mapcomponent.mapapp_map']"
 SYRIA = (
     "Syrian government air strikes hit Idlib and the outskirts of Aleppo on Tuesday, killing at least "

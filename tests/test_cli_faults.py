@@ -112,11 +112,6 @@ def test_target_csv_that_csv_cannot_read(tmp_path: Path, capsys: pytest.CaptureF
     _one_line_error(capsys, "not readable as CSV", "big.csv:")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mapapp/corpus/files.py (events helper) reads GeoJSON with json.loads; "
-    "import_geojson should call mapapp.jsonfiles.read_json",
-)
 def test_events_geojson_nested_deep_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "x.geojson"
     f.write_text(DEEP, encoding="utf-8")

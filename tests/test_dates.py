@@ -87,3 +87,52 @@ def test_month_long_before_publication_is_uncertain() -> None:
 def test_not_dates() -> None:
     assert find_dates("its largest attack in months, in less than a month", SUN_2024_11_17) == []
     assert find_dates("officials may act", SUN_2024_11_17) == []
+
+
+# --------------------------------------------------------------------------------------------
+# The one date coercion
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        ("2024-11-17", dt.date(2024, 11, 17)),
+        (" 2024-11-17 ", dt.date(2024, 11, 17)),
+        ("2024-11-17T08:30:00Z", dt.date(2024, 11, 17)),
+        ("17 November 2024", dt.date(2024, 11, 17)),
+        ("2 Nov 2024", dt.date(2024, 11, 2)),
+        (dt.datetime(2024, 11, 17, 23, 59), dt.date(2024, 11, 17)),
+        (dt.date(2024, 11, 17), dt.date(2024, 11, 17)),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_coerce_date_accepts_iso_acled_and_date_objects(value: object, want: dt.date | None) -> None:
+    from mapapp.text.dates import coerce_date
+
+    assert coerce_date(value) == want
+
+
+@pytest.mark.parametrize("value", ["0000-01-01", "2024-02-30", "9999-12-31", "17/11/2024", "yesterday", "2024-13-01"])
+def test_coerce_date_rejects_what_is_not_a_calendar_date(value: str) -> None:
+    from mapapp.errors import InputError
+    from mapapp.text.dates import coerce_date
+
+    with pytest.raises(InputError, match=r"published=.*is not a date"):
+        coerce_date(value, "published")
+
+
+def test_pandas_timestamps_are_days() -> None:
+    pd = pytest.importorskip("pandas")
+    from mapapp.text.dates import coerce_date
+
+    assert coerce_date(pd.Timestamp("2024-11-17 10:00")) == dt.date(2024, 11, 17)
+
+
+def test_date_in_a_file_name() -> None:
+    from mapapp.text.dates import date_in_name
+
+    assert date_in_name("2024-11-17-atacms.txt") == dt.date(2024, 11, 17)
+    assert date_in_name("32_VOA_EN_NW_2014.06.04.1929720.txt") == dt.date(2014, 6, 4)
+    assert date_in_name("report_2023_02_24.md") == dt.date(2023, 2, 24)
+    assert date_in_name("notes-2024-13-45.txt") is None and date_in_name("12345678.txt") is None

@@ -58,7 +58,7 @@ def test_row_values_mapped_without_alteration() -> None:
     )
     assert (e1.places[0].lon, e1.places[0].lat, e1.places[0].name) == (30.5234, 50.4501, "Kyiv")
     assert e1.actors == ("Military Forces of Russia (2000-)", "Civilians (Ukraine)")
-    assert e1.figures == (("fatalities", 5),)
+    assert [(f.label, f.value) for f in e1.figures] == [("fatalities", 5)]
     assert e1.notes == "Drones hit Kyiv.\nA second line of notes."
     assert e1.source == "Ukrainska Pravda;Kyiv Independent"
     assert e1.extra["disorder_type"] == "Political violence" and e1.extra["admin1"] == "Kyiv City"
@@ -207,9 +207,91 @@ def test_valid_mapapp_places_and_figures_load() -> None:
     assert res.errors == []
     e = res.events[0]
     assert e.places[0].lonlat == (30.5, 50.4) and e.places[0].name == "X"
-    assert e.figures == (("killed", 3),) and e.figure_qualifiers == ("at least",)
+    assert [(f.label, f.value, f.qualifier) for f in e.figures] == [("killed", 3, "at least")]
+    assert e.figure_qualifiers == ("at least",)
 
 
 def test_duplicate_header_names_are_an_input_error() -> None:
     with pytest.raises(InputError, match=r"duplicate column name\(s\) \['latitude', 'notes'\]"):
         import_csv(io.StringIO("event_date,latitude,longitude,notes,latitude,notes\n2024-01-01,50,30,a,51,b\n"))
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile CSV (issue 15 item 9) and the one event schema
+
+H9 = "event_id_cnty,event_date,latitude,longitude,fatalities,notes\n"
+
+
+def test_unclosed_quote_is_reported_and_the_rows_it_swallowed_still_load() -> None:
+    text = (
+        H9
+        + 'A,2024-01-01,50,30,1,"unclosed note\n'
+        + "B,2024-01-02,51,31,2,second row\n"
+        + 'C,2024-01-03,52,32,3,"a note\non two lines"\n'
+        + "D,2024-01-04,53,33,4,x\n"
+    )
+    res = import_csv(io.StringIO(text))
+    assert [e.id for e in res.events] == ["B", "C", "D"]
+    assert [e.line for e in res.errors] == [2] and "not closed" in res.errors[0].reason
+    assert res.events[1].notes == "a note\non two lines"
+
+
+@pytest.mark.parametrize(
+    ("fatalities", "ok"),
+    [("1e23", False), ("1.0", False), ("-1", False), ("10000001", False), ("0", True), ("42", True), (" 7 ", True)],
+)
+def test_fatalities_must_be_a_whole_number_written_in_digits(fatalities: str, ok: bool) -> None:
+    res = import_csv(io.StringIO(H9 + f"A,2024-01-01,50,30,{fatalities},x\n"))
+    assert (len(res.events) == 1) is ok
+    if ok:
+        assert [(f.label, f.value) for f in res.events[0].figures] == [("fatalities", int(fatalities))]
+    else:
+        assert "fatalities" in res.errors[0].reason
+
+
+@pytest.mark.parametrize("day", ["0000-01-01", "2024-02-30", "9999-01-01", "yesterday"])
+def test_impossible_dates_are_rejected(day: str) -> None:
+    res = import_csv(io.StringIO(H9 + f"A,{day},50,30,1,x\n"))
+    assert res.events == [] and "is not a date" in res.errors[0].reason
+
+
+def test_formula_cells_are_exported_as_text_and_read_back_unchanged(tmp_path: Path) -> None:
+    risky = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)", "-2+3"]
+    rows = "".join(f'R{i},2024-01-01,50,-30.5,1,"{v}"\n' for i, v in enumerate(risky))
+    res = import_csv(io.StringIO(H9 + rows))
+    out = tmp_path / "out.csv"
+    export_csv(res.events, out, res.columns)
+    written = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [r["notes"] for r in written] == ["'" + v for v in risky]
+    assert all(r["longitude"] == "-30.5" for r in written)  # numbers stay numbers
+    again = import_csv(out)
+    assert [e.notes for e in again.events] == risky and again.events == res.events
+
+
+def test_geo_precision_column_is_read_checked_and_written() -> None:
+    head = "event_date,latitude,longitude,geo_precision\n"
+    res = import_csv(io.StringIO(head + "2024-01-01,50,30,3\n2024-01-02,50,30,7\n"))
+    assert [e.geo_precision for e in res.events] == [3]
+    assert "geo_precision '7'" in res.errors[0].reason
+    assert "geo_precision" in to_csv_text(res.events).splitlines()[0].split(",")
+
+
+def test_extracted_event_round_trips_through_every_form(tmp_path: Path) -> None:
+    from mapapp.corpus.schema import event_from_dict, event_to_dict
+    from mapapp.text.events.extract import extract_events
+
+    text = (
+        "A car bomb exploded in a market on Saturday, killing at least 12 people. "
+        "Hospital officials later said the death toll had risen to 15. The blast destroyed shops."
+    )
+    from mapapp.model import Mention, Place
+
+    i = text.index("a market")
+    market = Mention(i, i + 8, "a market", Place("t:m", "Aleppo", "city", 37.16, 36.2, "SY"))
+    (ev,) = extract_events(text, "2024-06-10", source="a.txt", mentions=[market])
+    assert len(ev.sentences) == 3 and ev.figure("killed") is not None
+    assert event_from_dict(json.loads(json.dumps(event_to_dict(ev)))) == ev
+    back = import_csv(io.StringIO(to_csv_text([ev]))).events[0]
+    assert (back.sentences, back.figures, back.status, back.date) == (ev.sentences, ev.figures, ev.status, ev.date)
+    killed = back.figure("killed")
+    assert killed is not None and (killed.low, killed.high, killed.qualifier) == (12, 15, "at least")

@@ -58,6 +58,10 @@ def names(e: Event) -> set[str]:
     return {p.name for p in e.places}
 
 
+def figs(e: Event) -> set[tuple[str, int]]:
+    return {(f.label, f.value) for f in e.figures}
+
+
 @pytest.fixture(scope="module")
 def seed_events() -> list[Event]:
     return extract_events(GOLD["text"], dt.date(2024, 11, 17), source="seed", mentions=gold_mentions())
@@ -81,8 +85,9 @@ def test_seed_north_korean_troops(seed_events: list[Event]) -> None:
     assert e.date.status == "inferred" and "year not stated" in e.date.note
     assert names(e) == {"Kursk Oblast"}
     assert e.actors[0] == "North Korea"
-    assert ("troops", 10000) in e.figures
-    assert e.figure_qualifiers[e.figures.index(("troops", 10000))] == "more than"
+    assert ("troops", 10000) in figs(e)
+    troops = e.figure("troops")
+    assert troops is not None and troops.qualifier == "more than"
 
 
 def test_seed_ukraine_seized_territory_in_august(seed_events: list[Event]) -> None:
@@ -113,7 +118,7 @@ def test_seed_strike_on_power_grid(seed_events: list[Event]) -> None:
     assert e.sub_event_type in ("Air/drone strike", "Shelling/artillery/missile attack")
     assert "Kyiv" in names(e)
     assert e.actors[:2] == ("Russia", "Ukraine")
-    assert ("killed", 5) in e.figures and "at least" in e.figure_qualifiers
+    assert ("killed", 5) in figs(e) and "at least" in e.figure_qualifiers
     assert "ABC News" in e.outlets
     assert {"drones", "missiles"} <= set(e.extra["weapons"].split(", "))
 
@@ -181,7 +186,7 @@ def test_other_article_shelling_on_tuesday_across_year_boundary() -> None:
     assert e.sub_event_type == "Shelling/artillery/missile attack"
     assert e.date is not None and e.date.start == "2024-12-31"
     assert names(e) == {"Kherson"} and e.actors[0] == "Russia"
-    assert ("killed", 3) in e.figures and ("injured", 12) in e.figures
+    assert ("killed", 3) in figs(e) and ("injured", 12) in figs(e)
     assert e.outlets == ("Reuters",)
     b = one(events, "Battles", planned=False)
     assert b.date is not None and (b.date.start, b.date.end) == ("2024-12-23", "2024-12-29")
@@ -202,7 +207,7 @@ def test_number_words_and_outlet_before_reported() -> None:
     e = one(events, "Explosions/Remote violence")
     assert e.sub_event_type == "Air/drone strike"
     assert e.date is not None and e.date.start == "2024-06-03"
-    assert ("killed", 7) in e.figures and "The Guardian" in e.outlets
+    assert ("killed", 7) in figs(e) and "The Guardian" in e.outlets
 
 
 def test_in_december_in_a_january_article_is_the_previous_year() -> None:
@@ -345,3 +350,227 @@ def test_cli_unwritable_output_is_a_one_line_error(tmp_path: Path, capsys: pytes
         assert main(["events", str(src), "-o", str(bad)]) == 1
         err = capsys.readouterr().err
         assert err.startswith("mapapp events: error: Cannot write") and err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Detection that reads the sentence (issue 16): sports, markets, elections, films, games, weather,
+# accidents and metaphors are not conflict events; violent predicates with violent arguments are.
+
+PUB = dt.date(2024, 6, 10)  # a Monday
+
+
+def violent(text: str, mentions: list[Mention] | None = None, **kw: object) -> list[Event]:
+    evs = extract_events(text, PUB, mentions=mentions or [], **kw)  # type: ignore[arg-type]
+    return [e for e in evs if e.event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Liverpool face a relegation battle after the defeat.",
+        "The club's striker was shot down by critics after the cup final.",
+        "The film bombed at the box office.",
+        "The single shot up the charts.",
+        "A war of words broke out between the two leaders.",
+        "Democrats blasted the ads.",
+        "The senator attacked the governor over the budget bill.",
+        "The two firms struck a deal.",
+        "The story captured the imagination of readers.",
+        "He died of a heart attack.",
+        "The storm killed three people in Florida.",
+        "Two people were killed in a car crash on the highway.",
+        "It was the worst bee attack in years.",
+        "Students at Battle Creek Academy held a fundraiser.",
+        "Only advance tickets will be sold.",
+        "Two inmates were captured after the escape.",
+        "Workers went on strike at the plant.",
+        "Hackers attacked the bank's network.",
+        "He shot a film about the war.",
+        "In the game, players storm the castle and kill the dragon.",
+        "Shares of the company were hammered as investors fled the market.",
+        "Kidnappings and violence are commonplace in the region.",
+        "A fire that killed four children gutted the house.",
+        "Police executed a search warrant at the house.",
+        "The crew blasted off to the space station.",
+    ],
+)
+def test_sports_markets_films_weather_metaphors_are_not_violence(text: str) -> None:
+    assert violent(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("A roadside bomb exploded near a military convoy, killing three soldiers.", "Remote explosive/landmine/IED"),
+        (
+            "An improvised explosive device went off under a bus, wounding nine passengers.",
+            "Remote explosive/landmine/IED",
+        ),
+        ("A suicide bomber blew himself up at a checkpoint, killing five policemen.", "Suicide bomb"),
+        ("Israeli warplanes struck targets in the north overnight.", "Air/drone strike"),
+        ("Russian drones attacked the port before dawn.", "Air/drone strike"),
+        ("Russian artillery shelled the town on Monday.", "Shelling/artillery/missile attack"),
+        ("Rebels fired mortars at the airport.", "Shelling/artillery/missile attack"),
+    ],
+)
+def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> None:
+    (e,) = violent(text)
+    assert (e.event_type, e.sub_event_type) == ("Explosions/Remote violence", sub_type)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "sub_type"),
+    [
+        ("Gunmen opened fire on worshippers at a mosque, killing 12 people.", "Violence against civilians", "Attack"),
+        ("A man was shot dead outside a bar on Saturday.", "Violence against civilians", "Attack"),
+        (
+            "Militants kidnapped 20 students from a school.",
+            "Violence against civilians",
+            "Abduction/forced disappearance",
+        ),
+        ("Troops clashed with insurgents near the border.", "Battles", "Armed clash"),
+        ("Gunmen ambushed a police patrol, killing two officers.", "Battles", "Armed clash"),
+    ],
+)
+def test_shootings_clashes_and_abductions(text: str, event_type: str, sub_type: str) -> None:
+    (e,) = violent(text)
+    assert (e.event_type, e.sub_event_type) == (event_type, sub_type)
+
+
+def test_negations_and_hypotheticals_are_not_reported_plans_and_threats_are_marked() -> None:
+    assert violent("The army denied shelling the village.") == []
+    assert violent("If talks fail, the rebels could attack the capital.") == []
+    assert violent("No one was killed in the incident, police said.") == []
+    (plan,) = violent("Russia is preparing a new offensive against Ukrainian troops.")
+    assert plan.status == "planned" and plan.planned
+    (threat,) = violent("The militants threatened to attack soldiers at the base.")
+    assert threat.status == "threatened" and threat.planned
+    everything = violent("The army denied shelling the village.", statuses=("negated",))
+    assert [e.status for e in everything] == ["negated"]
+
+
+def _mention(text: str, name: str, kind: str, lon: float, lat: float, cc: str, nth: int = 0) -> Mention:
+    i = -1
+    for _ in range(nth + 1):
+        i = text.index(name, i + 1)
+    return Mention(i, i + len(name), name, Place(f"t:{name}", name, kind, lon, lat, cc))  # type: ignore[arg-type]
+
+
+def test_place_is_the_incident_not_the_dateline() -> None:
+    text = "BEIRUT (Reuters) - Turkish artillery shelled Kurdish positions near Kobani in northern Syria on Monday."
+    ms = [
+        _mention(text, "BEIRUT", "city", 35.5, 33.89, "LB"),
+        _mention(text, "Kobani", "city", 38.39, 36.89, "SY"),
+        _mention(text, "Syria", "country", 38.0, 35.0, "SY"),
+    ]
+    (e,) = violent(text, ms)
+    assert names(e) == {"Kobani"}
+    assert e.geo_precision == 2  # "near" a settlement
+    assert "Reuters" in e.outlets
+
+
+def test_place_is_not_a_court_or_a_speakers_city() -> None:
+    text = "A jury in Texas heard that the bomb exploded at a market in Kabul, killing 11 people."
+    ms = [_mention(text, "Texas", "admin1", -99.0, 31.0, "US"), _mention(text, "Kabul", "city", 69.17, 34.53, "AF")]
+    (e,) = violent(text, ms)
+    assert names(e) == {"Kabul"} and e.geo_precision == 1
+    text2 = "Speaking in Washington, the minister said militants attacked a checkpoint in Herat."
+    ms2 = [
+        _mention(text2, "Washington", "city", -77.04, 38.9, "US"),
+        _mention(text2, "Herat", "city", 62.2, 34.35, "AF"),
+    ]
+    (e2,) = violent(text2, ms2)
+    assert names(e2) == {"Herat"}
+
+
+def test_country_level_event_keeps_the_country_with_precision_3() -> None:
+    text = "Russian missiles struck targets in Ukraine on Monday."
+    (e,) = violent(text, [_mention(text, "Ukraine", "country", 32.0, 49.0, "UA")])
+    assert names(e) == {"Ukraine"} and e.geo_precision == 3
+
+
+def test_a_population_is_not_a_toll() -> None:
+    text = "A missile hit Kramatorsk, a city where 150,000 people live, killing four civilians."
+    (e,) = violent(text)
+    assert figs(e) == {("killed", 4)}
+
+
+def test_one_incident_keeps_every_sentence_and_the_range_of_its_figures() -> None:
+    text = (
+        "A car bomb exploded in a crowded market on Saturday, killing at least 100 people. "
+        "The blast destroyed dozens of shops. "
+        "Hospital officials later said the death toll had risen to 126. "
+        "Three hundred others were wounded, police said."
+    )
+    (e,) = violent(text)
+    assert len(e.sentences) == 4
+    assert [text[s.start : s.end] for s in e.sentences] == [s.text for s in e.sentences]
+    killed = e.figure("killed")
+    assert killed is not None and (killed.low, killed.high) == (100, 126) and killed.qualifier == "at least"
+    assert e.figure("injured") is not None and e.figure("injured").value == 300  # type: ignore[union-attr]
+    assert e.date is not None and e.date.start == "2024-06-08"
+
+
+def test_two_incidents_in_one_article_stay_apart() -> None:
+    text = (
+        "A bomb exploded in Kabul on Monday, killing five people. "
+        "In a separate attack, gunmen shot dead two guards in Kandahar on Tuesday."
+    )
+    ms = [_mention(text, "Kabul", "city", 69.17, 34.53, "AF"), _mention(text, "Kandahar", "city", 65.7, 31.6, "AF")]
+    evs = violent(text, ms)
+    assert sorted(names(e).pop() for e in evs) == ["Kabul", "Kandahar"]
+
+
+def test_weapons_named_are_linked_to_the_catalogue() -> None:
+    (e,) = violent("Ukraine struck a Russian airbase with ATACMS missiles on Sunday.")
+    assert "atacms-m57" in e.weapons
+
+
+def test_old_events_get_their_own_date_and_undated_news_the_publication_week() -> None:
+    (old,) = violent("Militants attacked the same police station in 2011, killing six officers.")
+    assert old.date is not None and (old.date.start, old.date.precision) == ("2011-01-01", "year")
+    (ago,) = violent("Seven years ago, gunmen killed 20 villagers there.")
+    assert ago.date is not None and ago.date.start == "2017-01-01"
+    (news,) = violent("Gunmen killed three villagers in the north.")
+    assert news.date is not None and (news.date.start, news.date.end) == ("2024-06-04", "2024-06-10")
+    assert news.date.status == "uncertain" and "publication" in news.date.note
+    (trial,) = violent("He was convicted for the bombing that killed 3 people, recalled at the trial.")
+    assert trial.date is None and "undated" in trial.notes
+
+
+def test_seed_events_keep_every_sentence_that_reports_them(seed_events: list[Event]) -> None:
+    text = GOLD["text"]
+
+    def reports(e: Event) -> str:
+        return " | ".join(s.text for s in e.sentences)
+
+    auth = one(seed_events, "Policy decision")
+    assert "Biden signed off on the use" in reports(auth) and "compelled to sign off" in reports(auth)
+    assert auth.weapons == ("atacms-m57",)  # "the Army Tactical Missile System", linked to the catalogue
+    assert "Biden approves Ukraine" in reports(auth)
+    troops = one(seed_events, "Strategic developments", sub_event_type="Troop deployment")
+    assert "arrived in the Kursk region" in reports(troops) and "being sent to aid Russia" in reports(troops)
+    strike = next(e for e in seed_events if e.event_type == "Explosions/Remote violence" and "Kyiv" in names(e))
+    assert "At least five people were killed" in reports(strike) and "(ABC News)" in reports(strike)
+    plan = one(seed_events, "Battles", planned=True)
+    assert "planning a large-scale attack" in reports(plan) and "planned assault in Kursk" in reports(plan)
+    for e in seed_events:
+        assert all(text[s.start : s.end] == s.text for s in e.sentences)
+
+
+def test_pathological_inputs_give_no_events_and_no_error() -> None:
+    for text in ("D" * 20000, "a. " * 5000, "The Times reported " * 500, " " * 10000, "(" * 5000, "\n" * 5000):
+        assert violent(text) == []
+
+
+def test_cli_status_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text(
+        "---\npublished: 2024-06-10\n---\nThe army denied shelling the village. Gunmen shot dead two guards.\n"
+    )
+    assert main(["events", str(a)]) == 0
+    assert [e["status"] for e in json.loads(capsys.readouterr().out)] == ["occurred"]
+    assert main(["events", str(a), "--status", "all"]) == 0
+    assert sorted(e["status"] for e in json.loads(capsys.readouterr().out)) == ["negated", "occurred"]
+    assert main(["events", str(a), "--status", "maybe"]) == 1
+    assert "--status 'maybe'" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from pathlib import Path
 from mapapp.errors import StaticDirError
 from mapapp.maps.spec import MapSpec
 from mapapp.outputs import write_text_atomic
-from mapapp.render import assets
+from mapapp.render import assets, plugins
 from mapapp.render import layers as maplayers
 
 _log = logging.getLogger(__name__)
@@ -139,15 +139,17 @@ def _layer(prog: maplayers.LayerProgram, url: str, code: str) -> MapLayer:
 
 
 def setup_code() -> str:
-    """JavaScript the component runs once per map (see :func:`mapapp.render.layers.setup_js`)."""
-    return maplayers.setup_js()
+    """JavaScript the component runs once per map (see :func:`mapapp.render.layers.setup_js`),
+    then the analyst tools' (:func:`mapapp.render.plugins.app_setup_js`)."""
+    return maplayers.setup_js() + plugins.app_setup_js()
 
 
 def base_assets() -> dict[str, list[str]]:
-    """URLs of the scripts and stylesheets every map loads (Leaflet)."""
+    """URLs of the scripts and stylesheets every map loads (Leaflet, and Leaflet.draw for the tools)."""
+    keys = (*BASE_ASSETS, *plugins.DRAW_ASSETS)
     return {
-        "js": [assets.served_url(k, STATIC_PREFIX) for k in BASE_ASSETS if assets.get(k).kind == "js"],
-        "css": [assets.served_url(k, STATIC_PREFIX) for k in BASE_ASSETS if assets.get(k).kind == "css"],
+        "js": [assets.served_url(k, STATIC_PREFIX) for k in keys if assets.get(k).kind == "js"],
+        "css": [assets.served_url(k, STATIC_PREFIX) for k in keys if assets.get(k).kind == "css"],
     }
 
 

@@ -34,6 +34,7 @@ from mapapp.app import (
     snapshots,
     storepage,
     tables,
+    tools,
 )
 from mapapp.errors import MapAppError
 from mapapp.maps import model as appmodel
@@ -89,10 +90,10 @@ def draw_map(spec: MapSpec, subject: str) -> dict[str, str]:
     except MapAppError as err:
         st.error(md(f"Cannot draw the map: {err}"))
         return {}
-    layers = [replace(lay, on=spec.is_on(lay.key)) for lay in layers]
+    layers = [replace(lay, on=spec.is_on(lay.key)) for lay in [*layers, *tools.map_layers()]]
     titles = {lay.key: lay.title for lay in layers}
     layerpanel.sidebar(titles)
-    mapcomponent.map_component(
+    report = mapcomponent.map_component(
         layers,
         view=ss["view_cmd"] or {"id": 0, "bounds": fit},
         visible_rev=int(ss.get("visible_rev", 0)),
@@ -100,6 +101,7 @@ def draw_map(spec: MapSpec, subject: str) -> dict[str, str]:
         key=session.MAP_KEY,
         on_change=session.on_map_report,
     )
+    tools.take_report(report)
     click = ss.get("pending_click")
     if click:
         lat, lng = click
@@ -121,14 +123,20 @@ def article_page() -> None:
     marks = appmodel.place_marks(analysis, overrides) if analysis is not None else ()
     ss["article_centre"] = _centre(marks)
     weapons, launch, border = controls.sidebar(marks)
+    tools.search_box()
+    tools.targets_list()
+    tools.measure_panel()
+    tools.front_panel()
 
     layers: tuple[appmodel.RangeLayer, ...] = ()
     try:
         layers = caches.range_layers(tuple(weapons), tuple(launch), border)
     except MapAppError as err:
         messages.say("error", f"Cannot draw the ranges: {err}")
-    reach_key = (tuple(weapons), tuple(launch), border, tuple(pm.place.id for pm in marks))
-    rows, areas = caches.reach(layers, marks, border, reach_key) if layers else ([], {})
+    layers = (*layers, *tools.front_layers(weapons))
+    checked = (*marks, *tools.target_marks())
+    reach_key = (tuple(lay.key for lay in layers), tuple(launch), border, tuple(pm.place.id for pm in checked))
+    rows, areas = caches.reach(layers, checked, border, reach_key) if layers else ([], {})
     targets = appmodel.targets_for_map(rows)
 
     shown = doc or NO_ARTICLE
@@ -179,14 +187,14 @@ def article_page() -> None:
 
 
 def store_page(store_dir: str) -> None:
-    """An event store over time (the sidebar's "Event store")."""
-    spec = storepage.spec(store_dir)
-    if spec is None:
-        session.write_url(session.link_state(articles.article_ref(None), [], {}))
-        return
-    spec = replace(spec, hidden=frozenset(st.session_state.get("hidden", set())))
-    titles = draw_map(spec, f"store:{store_dir}")
-    snapshots.panel(spec, titles)
+    """An event store over time (the sidebar's "Event store"): a timeline that can play."""
+
+    def draw(spec: MapSpec) -> None:
+        spec = replace(spec, hidden=frozenset(st.session_state.get("hidden", set())))
+        titles = draw_map(spec, f"store:{store_dir}")
+        snapshots.panel(spec, titles)
+
+    storepage.timeline(store_dir, draw)
     session.write_url(session.link_state(articles.article_ref(None), [], {}))
 
 

@@ -48,6 +48,9 @@ def init() -> None:
     if start and "article" not in params:
         params["article"] = start
     state, warnings = appstate.from_query(params, seeds)
+    from mapapp.app import tools
+
+    warnings += tools.init_from_query(params)
     ss["_init"] = True
     ss["messages"] = [("warning", w) for w in warnings]
     ss["link_state"] = state
@@ -200,6 +203,8 @@ def link_state(article: str, launch: list[LaunchPoint], fixes: dict[str, str]) -
 
 def write_url(state: ViewState) -> None:
     """Mirror ``state`` in the URL's query parameters (only when it changed)."""
-    query = state.to_query()
+    from mapapp.app import tools
+
+    query = {**state.to_query(), **tools.link_query()}  # the analyst tools' state too
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)

@@ -12,6 +12,7 @@ from mapapp.app import messages
 from mapapp.maps import model as appmodel
 from mapapp.maps.spec import format_km
 from mapapp.maps.viewstate import md
+from mapapp.text.dates import coerce_date
 
 
 def _apply_fix(overrides: dict[str, str], surface_key: str, pick_key: str) -> None:
@@ -88,8 +89,8 @@ def _span_and_window(evs: tuple[appmodel.Event, ...]) -> tuple[tuple[dt.date, dt
         a, b = picked
     else:
         try:
-            a = dt.date.fromisoformat(date_from) if date_from else lo
-            b = dt.date.fromisoformat(date_to) if date_to else hi
+            a = coerce_date(date_from) or lo
+            b = coerce_date(date_to) or hi
         except ValueError:
             a, b = lo, hi
     a, b = min(max(a, lo), hi), max(min(b, hi), lo)
@@ -113,7 +114,7 @@ def events(evs: tuple[appmodel.Event, ...]) -> tuple[str, str]:
     span, (date_from, date_to) = _span_and_window(evs)
     if span is not None:
         lo, hi = span
-        cur = (dt.date.fromisoformat(date_from) if date_from else lo, dt.date.fromisoformat(date_to) if date_to else hi)
+        cur = (coerce_date(date_from) or lo, coerce_date(date_to) or hi)
         if ss.get("date_slider") != cur:  # the link's window, or a new article's span
             ss["date_slider"] = cur
         st.slider(
@@ -137,7 +138,7 @@ def events(evs: tuple[appmodel.Event, ...]) -> tuple[str, str]:
                 "planned": ev.planned,
                 "where": ", ".join(p.name for p in ev.places),
                 "actors": ", ".join(ev.actors),
-                "figures": ", ".join(f"{n:,} {what}" for what, n in ev.figures),
+                "figures": ", ".join(f.describe() for f in ev.figures),
                 "source": ev.source or ", ".join(ev.outlets),
                 "sentence": ev.sentence,
                 "confidence": ev.confidence,
@@ -156,23 +157,32 @@ def reach(layers: tuple[appmodel.RangeLayer, ...], rows: list[appmodel.ReachRow]
     if not layers:
         st.caption("Choose a weapon and a launch point (or the border) to see what lies in range.")
         return
-    for lay in layers:
-        inside = [r for r in rows if r.layer_key == lay.key and r.in_range]
-        st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \nArea in range: **{areas.get(lay.key, 0):,.0f} km²**")
-        if inside:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {"place": r.place, "kind": r.kind, "distance km": r.distance_km, "margin km": r.margin_km}
-                        for r in inside
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-                height=min(36 + 35 * len(inside), 250),
-            )
-        else:
-            st.caption("No checked place lies in range.")
-        src = lay.weapon.source
-        if src:
-            st.caption(md(f"Range {lay.weapon.range_reported or format_km(lay.weapon.range_km)} — {src}"))
+    from mapapp.maps.origins import by_origin
+
+    for origin, group in by_origin(layers):
+        st.markdown(f"##### From {md(origin)}")
+        for lay in group:
+            _reach_layer(lay, rows, areas)
+
+
+def _reach_layer(lay: appmodel.RangeLayer, rows: list[appmodel.ReachRow], areas: dict[str, float]) -> None:
+    """One range layer's reach: its area and the checked places inside it."""
+    inside = [r for r in rows if r.layer_key == lay.key and r.in_range]
+    st.markdown(f"**{md(lay.title)}** — {md(lay.label)}  \nArea in range: **{areas.get(lay.key, 0):,.0f} km²**")
+    if inside:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"place": r.place, "kind": r.kind, "distance km": r.distance_km, "margin km": r.margin_km}
+                    for r in inside
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(36 + 35 * len(inside), 250),
+        )
+    else:
+        st.caption("No checked place lies in range.")
+    src = lay.weapon.source
+    if src:
+        st.caption(md(f"Range {lay.weapon.range_reported or format_km(lay.weapon.range_km)} — {src}"))

@@ -19,11 +19,16 @@ from mapapp.errors import InputError
 
 
 def _date_arg(value: str) -> dt.date:
+    from mapapp.text.dates import coerce_date
+
     try:
-        return dt.date.fromisoformat(value)
+        day = coerce_date(value)
     except ValueError:
+        day = None
+    if day is None:
         msg = f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2024-11-17"
         raise argparse.ArgumentTypeError(msg) from None
+    return day
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,14 +57,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep-undated", action="store_true", help="with --since/--until, also keep events without a date"
     )
+    parser.add_argument(
+        "--status",
+        default="occurred,planned,threatened",
+        metavar="LIST",
+        help="violent events to report, comma-separated among occurred, planned, threatened, hypothetical, "
+        "negated, or 'all' (default: occurred,planned,threatened)",
+    )
+
+
+def _statuses(value: str) -> tuple[str, ...]:
+    """The event statuses ``--status`` asks for (raises InputError naming the bad value)."""
+    from mapapp.model import EVENT_STATUSES
+
+    got = EVENT_STATUSES if value == "all" else tuple(x.strip() for x in value.split(",") if x.strip())
+    if not got or any(x not in EVENT_STATUSES for x in got):
+        msg = f"--status {value!r}: expected a comma-separated list of {', '.join(EVENT_STATUSES)}, or 'all'."
+        raise InputError(msg)
+    return got
 
 
 def run(args: argparse.Namespace) -> int:
     from mapapp.corpus.files import RowError, import_file, to_csv_text, to_geojson, write_text_atomic
+    from mapapp.corpus.schema import event_to_dict
     from mapapp.model import Event
     from mapapp.text.article import ARTICLE_SUFFIXES, read_article
-    from mapapp.text.events.extract import event_to_dict, extract_events, filter_by_date, merge_events
+    from mapapp.text.events.extract import extract_events, filter_by_date, merge_events
 
+    statuses = _statuses(args.status)
     if args.since and args.until and args.since > args.until:
         msg = f"--since {args.since} is after --until {args.until}; swap them."
         raise InputError(msg)
@@ -87,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
                     "'in October') are left unresolved. Give --published YYYY-MM-DD.",
                     file=sys.stderr,
                 )
-            events.extend(extract_events(art.text, published, source=str(p)))
+            events.extend(extract_events(art.text, published, source=str(p), statuses=statuses))
             n_articles += 1
         elif suffix in (".csv", ".geojson", ".json"):
             res = import_file(p)

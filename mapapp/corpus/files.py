@@ -1,18 +1,22 @@
 """Event files: ACLED-style CSV and GeoJSON point files, in and out.
 
 Import validates every row at once with pandas (vectorised): a bad row (missing or out-of-range
-coordinate, unparseable date, non-numeric or negative fatalities, wrong number of fields) becomes a
-:class:`RowError` with its line number (CSV, header = line 1, multi-line quoted fields counted) or
-feature number (GeoJSON) and the reason; good rows load. Nothing is silently dropped or altered:
-every column not mapped onto :class:`~mapapp.model.Event` is kept in ``Event.extra`` and written
-back on export, so import -> export -> import gives equal events.
+coordinate, a date that is not a calendar date with a year 1000-2999, fatalities that are not a
+whole number 0..10,000,000 written in digits, wrong number of fields, a quote left open that runs
+into the following rows) becomes a :class:`RowError` with its line number (CSV, header = line 1,
+multi-line quoted fields counted) or feature number (GeoJSON) and the reason; good rows load.
+Nothing is silently dropped or altered: every column not mapped onto
+:class:`~mapapp.model.Event` is kept in ``Event.extra`` and written back on export, so import ->
+export -> import gives equal events. The mapping of a record to an Event is
+:mod:`mapapp.corpus.schema`'s (which also makes exported cells spreadsheet-safe).
 
 Column mapping (ACLED export names): ``event_id_cnty`` -> id, ``event_date`` -> date (ISO
 ``2024-11-17`` or ACLED's ``17 November 2024``), ``event_type``, ``sub_event_type``, ``actor1`` /
 ``actor2`` -> actors, ``location`` + ``latitude``/``longitude`` -> one place (lon, lat),
-``fatalities`` -> figure ``("fatalities", n)``, ``notes`` -> notes, ``source`` -> source. Columns
-prefixed ``mapapp_`` carry what ACLED has no column for (date range, precision, status, planned,
-confidence, outlets, figures, the source sentence) when extracted events are exported.
+``geo_precision`` (1/2/3), ``fatalities`` -> figure ``("fatalities", n)``, ``notes`` -> notes,
+``source`` -> source. Columns prefixed ``mapapp_`` carry what ACLED has no column for (date range,
+precision, status, planned, confidence, outlets, figures, weapons, the sentences) when extracted
+events are exported.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,13 +33,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mapapp.errors import InputError, MapAppError
-from mapapp.model import DateValue, Event, Place, PlaceKind
+from mapapp import jsonfiles
+from mapapp.corpus.schema import (
+    ACLED_COLUMNS,
+    MAPAPP_COLUMNS,
+    MAPPED_COLUMNS,
+    csv_record,
+    geojson_feature,
+    record_event,
+)
+from mapapp.errors import InputError
+from mapapp.model import Event
 from mapapp.outputs import write_text_atomic
+from mapapp.text.dates import coerce_date
 
 __all__ = [
     "ACLED_COLUMNS",
     "MAPAPP_COLUMNS",
+    "MAX_FATALITIES",
     "ImportResult",
     "RowError",
     "events_to_frame",
@@ -48,24 +64,10 @@ __all__ = [
     "write_text_atomic",
 ]
 
-ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type",
-    "actor1", "actor2", "country", "admin1", "location", "latitude", "longitude", "fatalities",
-    "notes", "source",
-)  # fmt: skip
-MAPAPP_COLUMNS: tuple[str, ...] = (
-    "mapapp_date_end", "mapapp_date_precision", "mapapp_date_status", "mapapp_date_text",
-    "mapapp_date_note", "mapapp_planned", "mapapp_confidence", "mapapp_outlets", "mapapp_figures",
-    "mapapp_sentence", "mapapp_places",
-)  # fmt: skip
-_MAPPED = frozenset({
-    "event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
-    "latitude", "longitude", "fatalities", "notes", "source", *MAPAPP_COLUMNS,
-})  # fmt: skip
 _REQUIRED = ("event_date", "latitude", "longitude")
-_PRECISION_CODE = {"day": "1", "range": "2", "month": "3", "year": "3"}
-_PRECISIONS = ("day", "month", "year", "range")
-_STATUSES = ("reported", "inferred", "uncertain")
+#: The largest fatality count accepted (larger is a data error, not a toll).
+MAX_FATALITIES = 10_000_000
+_WHOLE_RE = r"^\s*\d{1,8}\s*$"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,14 @@ class ImportResult:
 # Import
 
 
+def _day_or_none(value: str) -> str | None:
+    try:
+        d = coerce_date(value, "event_date")
+    except InputError:
+        return None
+    return d.isoformat() if d else None
+
+
 def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
     """Vectorised checks. Returns (reasons, dates, lat, lon, fatalities) aligned with ``df``."""
     reasons = pd.Series([""] * len(df), index=df.index, dtype=object)
@@ -106,14 +116,14 @@ def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
         reasons = reasons.where(~mask, reasons + "; " + add)
 
     raw_date = df["event_date"].str.strip()
-    dates = pd.to_datetime(raw_date, format="%Y-%m-%d", errors="coerce")
-    alt = pd.to_datetime(raw_date.where(dates.isna()), format="%d %B %Y", errors="coerce")
-    dates = dates.fillna(alt)
+    dates = raw_date.map(_day_or_none)
     bad_date = dates.isna()
     flag(bad_date & (raw_date == ""), "missing event_date")
     flag(
         bad_date & (raw_date != ""),
-        "event_date " + raw_date.map(repr) + " is not a date (expected YYYY-MM-DD or '17 November 2024')",
+        "event_date "
+        + raw_date.map(repr)
+        + " is not a date (expected YYYY-MM-DD or '17 November 2024', years 1000-2999)",
     )
 
     out: list[pd.Series] = []
@@ -132,9 +142,12 @@ def _validate(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Ser
 
     if "fatalities" in df.columns:
         raw_f = df["fatalities"].str.strip()
-        fat = pd.to_numeric(raw_f, errors="coerce")
-        bad_f = (raw_f != "") & (fat.isna() | (fat < 0) | (fat.fillna(0) % 1 != 0))
-        flag(bad_f, "fatalities " + raw_f.map(repr) + " is not a whole number >= 0")
+        whole = raw_f.str.match(_WHOLE_RE)
+        fat = pd.to_numeric(raw_f.where(whole), errors="coerce")
+        bad_f = (raw_f != "") & (~whole | (fat > MAX_FATALITIES))
+        flag(
+            bad_f, "fatalities " + raw_f.map(repr) + f" is not a whole number 0..{MAX_FATALITIES:,} (written in digits)"
+        )
     else:
         fat = pd.Series([math.nan] * len(df), index=df.index)
     reasons = reasons.str.lstrip("; ")
@@ -153,17 +166,18 @@ def _frame_to_events(df: pd.DataFrame, lines: Sequence[int], path: str, unit: st
     reasons, dates, lat, lon, fat = _validate(df)
     errors = [RowError(int(lines[i]), r, path, unit) for i, r in enumerate(reasons.tolist()) if r]
     ok = (reasons == "").to_numpy()
-    extra_cols = [c for c in columns if c not in _MAPPED]
+    extra_cols = [c for c in columns if c not in MAPPED_COLUMNS]
     stem = Path(path).stem if path else "row"
     recs: list[dict[str, str]] = [{str(k): str(v) for k, v in r.items()} for r in df.to_dict("records")]
-    iso = dates.dt.strftime("%Y-%m-%d").tolist()
+    iso = dates.tolist()
     lat_l, lon_l, fat_l = lat.tolist(), lon.tolist(), fat.tolist()
     events: list[Event] = []
     for i, rec in enumerate(recs):
         if not ok[i]:
             continue
         try:
-            events.append(_row_event(rec, iso[i], lat_l[i], lon_l[i], fat_l[i], extra_cols, f"{stem}:{lines[i]}"))
+            fat_i = None if math.isnan(fat_l[i]) else int(fat_l[i])
+            events.append(record_event(rec, iso[i], lat_l[i], lon_l[i], fat_i, extra_cols, f"{stem}:{lines[i]}"))
         except ValueError as err:
             errors.append(RowError(int(lines[i]), str(err), path, unit))
         except (TypeError, KeyError, IndexError) as err:  # a malformed mapapp_* value
@@ -173,138 +187,60 @@ def _frame_to_events(df: pd.DataFrame, lines: Sequence[int], path: str, unit: st
     return ImportResult(events, errors, columns)
 
 
-_PLACE_KINDS: tuple[str, ...] = ("country", "admin1", "admin2", "city", "landmark", "region", "continent")
+def _swallowed(row: list[str], n_columns: int) -> bool:
+    """Does a multi-line field hold a line with a full row's worth of commas (an unclosed quote
+    that ran into the next rows)?"""
+    need = max(2, n_columns - 2)
+    return any(line.count(",") >= need for cell in row if "\n" in cell for line in cell.split("\n")[1:])
 
 
-def _coord(d: dict[str, object], key: str, lim: float) -> float:
-    v = d.get(key)
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or abs(v) > lim:
-        msg = f"mapapp_places: {key} {v!r} of place {d.get('name')!r} is not a number in -{lim:g}..{lim:g}"
-        raise ValueError(msg)
-    return float(v)
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+$")
+#: After this many unclosed quotes the rest of a file is reported, not re-read (bounded work).
+_MAX_RECOVERIES = 100
 
 
-def _places_json(text: str) -> tuple[Place, ...]:
-    """Places from the ``mapapp_places`` column (a JSON list of :meth:`Place.to_dict` objects)."""
-    try:
-        data = json.loads(text)
-    except ValueError as err:
-        msg = f"mapapp_places {text[:60]!r} is not JSON ({err}); expected a list of place objects"
-        raise ValueError(msg) from err
-    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-        msg = f"mapapp_places {text[:60]!r} is not a list of place objects (id, name, kind, lon, lat)"
-        raise ValueError(msg)
-    out: list[Place] = []
-    for d in data:
-        missing = [k for k in ("id", "name", "kind", "lon", "lat") if k not in d]
-        unknown = sorted(set(d) - set(Place.__dataclass_fields__))
-        if missing or unknown:
-            what = "; ".join(
-                x
-                for x in (f"lacks {missing}" if missing else "", f"has unknown keys {unknown}" if unknown else "")
-                if x
-            )
-            msg = f"mapapp_places: place {d!r} {what}; expected the keys of mapapp.model.Place"
-            raise ValueError(msg)
-        if d["kind"] not in _PLACE_KINDS:
-            msg = f"mapapp_places: kind {d['kind']!r} is not one of {_PLACE_KINDS}"
-            raise ValueError(msg)
-        kind: PlaceKind = d["kind"]
-        gid = d.get("geonameid")
-        out.append(
-            Place(
-                id=str(d["id"]),
-                name=str(d["name"]),
-                kind=kind,
-                lon=_coord(d, "lon", 180.0),
-                lat=_coord(d, "lat", 90.0),
-                country_code=str(d.get("country_code") or ""),
-                admin1_code=str(d.get("admin1_code") or ""),
-                geonameid=None if gid is None else int(gid),
-                population=int(d.get("population") or 0),
-                feature_code=str(d.get("feature_code") or ""),
-            )
-        )
-    return tuple(out)
-
-
-def _figures_json(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[str, ...]]:
-    """(figures, qualifiers) from the ``mapapp_figures`` column: ``[[label, n, qualifier], ...]``."""
-    try:
-        data = json.loads(text)
-    except ValueError as err:
-        msg = f"mapapp_figures {text[:60]!r} is not JSON ({err}); expected [[label, number, qualifier], ...]"
-        raise ValueError(msg) from err
-    ok = isinstance(data, list) and all(
-        isinstance(f, list)
-        and len(f) in (2, 3)
-        and isinstance(f[0], str)
-        and isinstance(f[1], int)
-        and not isinstance(f[1], bool)
-        for f in data
-    )
-    if not ok:
-        msg = f"mapapp_figures {text[:60]!r} is not a list of [label, whole number, qualifier]"
-        raise ValueError(msg)
-    return (tuple((f[0], f[1]) for f in data), tuple(str(f[2]) if len(f) > 2 else "" for f in data))
-
-
-def _row_event(
-    rec: dict[str, str], iso: str, lat: float, lon: float, fat: float, extra_cols: list[str], default_id: str
-) -> Event:
-    g = rec.get
-    end = g("mapapp_date_end") or iso
-    precision = g("mapapp_date_precision") or "day"
-    status = g("mapapp_date_status") or "reported"
-    if precision not in _PRECISIONS or status not in _STATUSES or end < iso:
-        msg = (
-            f"mapapp_date_* columns ({end!r}, {precision!r}, {status!r}) are inconsistent; expected "
-            f"an end date >= event_date, precision in {_PRECISIONS}, status in {_STATUSES}"
-        )
-        raise ValueError(msg)
-    date = DateValue(
-        iso,
-        end,
-        precision,  # type: ignore[arg-type]
-        status,  # type: ignore[arg-type]
-        g("mapapp_date_text") or "",
-        g("mapapp_date_note") or "",
-    )
-    places: tuple[Place, ...]
-    if g("mapapp_places"):
-        places = _places_json(rec["mapapp_places"])
-    else:
-        name = g("location") or ""
-        places = (Place(id=f"pt:{lon!r},{lat!r}", name=name, kind="city", lon=lon, lat=lat),)
-    a1, a2 = (g("actor1") or "").strip(), (g("actor2") or "").strip()
-    actors = (a1, a2) if a2 else ((a1,) if a1 else ())
-    figures: tuple[tuple[str, int], ...] = ()
-    quals: tuple[str, ...] = ()
-    if g("mapapp_figures"):
-        figures, quals = _figures_json(rec["mapapp_figures"])
-    elif not math.isnan(fat):
-        figures, quals = (("fatalities", int(fat)),), ("",)
-    source = g("source") or ""
-    return Event(
-        id=g("event_id_cnty") or default_id,
-        event_type=g("event_type") or "",
-        sub_event_type=g("sub_event_type") or "",
-        date=date,
-        places=places,
-        actors=actors,
-        sentence=g("mapapp_sentence") or "",
-        sentence_start=0,
-        sentence_end=len(g("mapapp_sentence") or ""),
-        source=source,
-        outlets=tuple(o for o in (g("mapapp_outlets") or "").split("; ") if o),
-        figures=figures,
-        figure_qualifiers=quals,
-        planned=(g("mapapp_planned") or "").lower() == "true",
-        confidence=float(g("mapapp_confidence") or 1.0),
-        notes=g("notes") or "",
-        extra={c: rec[c] for c in extra_cols},
-        sources=(source,) if source else (),
-    )
+def _read_rows(text: str, header_lines: int, n: int, label: str) -> tuple[list[list[str]], list[int], list[RowError]]:
+    """The data rows after the header (``header_lines`` physical lines), with their first line
+    numbers and the rows rejected. A quote left open that swallows following rows is reported on
+    its line, and the swallowed lines are read again as rows of their own."""
+    all_lines = _LINE_RE.findall(text)  # physical lines as csv counts them (a "\n" ends one)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[RowError] = []
+    offset = header_lines  # physical lines already consumed
+    recoveries = 0
+    while offset < len(all_lines):
+        reader = csv.reader(io.StringIO("".join(all_lines[offset:]), newline=""))
+        prev = 0
+        restart = None
+        try:
+            for row in reader:
+                start = offset + prev + 1
+                prev = reader.line_num
+                if not row or all(not c.strip() for c in row):
+                    continue
+                if offset + prev > start and _swallowed(row, n) and recoveries < _MAX_RECOVERIES:
+                    msg = (
+                        f"a quoted field opened on line {start} is not closed before line {start + 1}, which "
+                        "looks like a row of its own; close the quote (the lines after it were read as rows)"
+                    )
+                    bad.append(RowError(start, msg, label))
+                    restart = start  # re-read from the line after the unclosed quote
+                    recoveries += 1
+                    break
+                if len(row) != n:
+                    bad.append(RowError(start, f"{len(row)} fields, expected {n} (as in the header)", label))
+                    continue
+                rows.append(row)
+                lines.append(start)
+        except csv.Error as err:
+            where = offset + prev + 1
+            bad.append(RowError(where, f"unreadable CSV ({err}); the rest of the file was not read", label))
+            break
+        if restart is None:
+            break
+        offset = restart
+    return rows, lines, bad
 
 
 def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResult:
@@ -337,24 +273,7 @@ def import_csv(path: str | Path | io.StringIO, *, name: str = "") -> ImportResul
             "rename or remove the repeated columns so each name appears once."
         )
         raise InputError(msg)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    bad: list[RowError] = []
-    prev = reader.line_num
-    n = len(header)
-    try:
-        for row in reader:
-            start = prev + 1
-            prev = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) != n:
-                bad.append(RowError(start, f"{len(row)} fields, expected {n} (as in the header)", label))
-                continue
-            rows.append(row)
-            lines.append(start)
-    except csv.Error as err:
-        bad.append(RowError(prev + 1, f"unreadable CSV ({err}); the rest of the file was not read", label))
+    rows, lines, bad = _read_rows(text, reader.line_num, len(header), label)
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     df = df.astype(str) if rows else df
     result = _frame_to_events(df, lines, label, "line")
@@ -369,15 +288,14 @@ def import_geojson(path: str | Path, *, name: str = "") -> ImportResult:
     is a :class:`RowError` (``unit="feature"``, numbered from 1).
     """
     label = name or str(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        msg = f"GeoJSON file {label!r} cannot be read ({err}); expected a FeatureCollection."
-        raise InputError(msg) from err
+    data = jsonfiles.read_json(path, "GeoJSON file")  # strict JSON, one clear error for any breakage
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         msg = f"GeoJSON file {label!r} is not a FeatureCollection; expected {{'type': 'FeatureCollection'}}."
         raise InputError(msg)
     feats = data.get("features") or []
+    if not isinstance(feats, list):
+        msg = f"GeoJSON file {label!r}: 'features' is {type(feats).__name__}; expected a list of Feature objects."
+        raise InputError(msg)
     recs: list[dict[str, str]] = []
     nums: list[int] = []
     bad: list[RowError] = []
@@ -429,81 +347,6 @@ def import_file(path: str | Path) -> ImportResult:
 # Export
 
 
-def _country_name(p: Place | None) -> str:
-    """The country of a resolved place, by name (ACLED's ``country`` column)."""
-    if p is None or not p.country_code:
-        return ""
-    if p.kind == "country":
-        return p.name
-    from mapapp.data.gazetteer import get_gazetteer
-
-    try:
-        return get_gazetteer().country(p.country_code).name
-    except MapAppError:
-        return p.country_code
-
-
-def _admin1_name(p: Place | None) -> str:
-    """The admin-1 region of a resolved place, by name (ACLED's ``admin1`` column)."""
-    if p is None or p.kind in ("country", "continent", "region") or not p.admin1_code:
-        return ""
-    if p.kind == "admin1":
-        return p.name
-    from mapapp.data.gazetteer import get_gazetteer
-
-    try:
-        region = get_gazetteer().admin1_of(p)
-    except MapAppError:
-        return ""
-    return region.name if region is not None else ""
-
-
-def _event_row(e: Event, columns: Sequence[str]) -> dict[str, str]:
-    p = e.places[0] if e.places else None
-    d = e.date
-    fat = next((v for lbl, v in e.figures if lbl in ("fatalities", "killed")), None)
-    imported = not e.extra.get("trigger")  # extracted events always record their trigger
-    row: dict[str, str] = {
-        "event_id_cnty": e.id,
-        "event_date": d.start if d else "",
-        "year": d.start[:4] if d else "",
-        "time_precision": _PRECISION_CODE[d.precision] if d else "",
-        "event_type": e.event_type,
-        "sub_event_type": e.sub_event_type,
-        "actor1": e.actors[0] if e.actors else "",
-        "actor2": e.actors[1] if len(e.actors) > 1 else "",
-        "country": _country_name(p),
-        "admin1": _admin1_name(p),
-        "location": p.name if p is not None else "",
-        "latitude": repr(p.lat) if p is not None else "",
-        "longitude": repr(p.lon) if p is not None else "",
-        "fatalities": "" if fat is None else str(fat),
-        "notes": e.notes if imported else e.sentence,
-        "source": e.source
-        if imported
-        else "; ".join(dict.fromkeys(x for x in (*e.outlets, *(e.sources or (e.source,))) if x)),
-        "mapapp_date_end": d.end if d else "",
-        "mapapp_date_precision": d.precision if d else "",
-        "mapapp_date_status": d.status if d else "",
-        "mapapp_date_text": d.text if d else "",
-        "mapapp_date_note": d.note if d else "",
-        "mapapp_planned": str(e.planned).lower(),
-        "mapapp_confidence": repr(e.confidence),
-        "mapapp_outlets": "; ".join(e.outlets),
-        "mapapp_figures": json.dumps(
-            [
-                [f[0], f[1], e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""]
-                for i, f in enumerate(e.figures)
-            ]
-        ),
-        "mapapp_sentence": e.sentence,
-        "mapapp_places": json.dumps([p.to_dict() for p in e.places]) if not imported else "",
-    }
-    if imported:
-        row.update({k: v for k, v in e.extra.items() if k not in _MAPPED})
-    return {c: row.get(c, "") for c in columns}
-
-
 def _default_columns(events: Sequence[Event]) -> list[str]:
     cols = list(ACLED_COLUMNS)
     if any(e.extra.get("trigger") for e in events):
@@ -520,7 +363,7 @@ def _default_columns(events: Sequence[Event]) -> list[str]:
 def events_to_frame(events: Sequence[Event], columns: Sequence[str] | None = None) -> pd.DataFrame:
     """One row per event, all strings, in ``columns`` order (default: ACLED + mapapp + extra)."""
     cols = list(columns) if columns else _default_columns(events)
-    return pd.DataFrame([_event_row(e, cols) for e in events], columns=cols, dtype=object)
+    return pd.DataFrame([csv_record(e, cols) for e in events], columns=cols, dtype=object)
 
 
 def to_csv_text(events: Sequence[Event], columns: Sequence[str] | None = None) -> str:
@@ -535,18 +378,15 @@ def to_geojson(events: Sequence[Event], columns: Sequence[str] | None = None) ->
     columns without latitude/longitude. Events without a place are left out of the geometry list
     only if they have no place at all (they cannot be drawn); their count is in ``skipped_no_place``.
     """
-    cols = [c for c in (list(columns) if columns else _default_columns(events)) if c not in ("latitude", "longitude")]
+    cols = list(columns) if columns else _default_columns(events)
     features: list[dict[str, object]] = []
     skipped = 0
     for e in events:
-        if not e.places:
+        feat = geojson_feature(e, cols)
+        if feat is None:
             skipped += 1
-            continue
-        props = _event_row(e, cols)
-        p = e.places[0]
-        features.append(
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]}, "properties": props}
-        )
+        else:
+            features.append(feat)
     fc: dict[str, object] = {"type": "FeatureCollection", "features": features}
     if skipped:
         fc["skipped_no_place"] = skipped

@@ -181,7 +181,7 @@ def _file_item(path: Path, default_date: dt.date | None) -> Item:
 
 def _jsonl_items(path: Path, default_date: dt.date | None) -> Iterator[Item | Failure]:
     from mapapp.corpus.store import content_hash
-    from mapapp.text.dates import parse_iso_date
+    from mapapp.text.dates import coerce_date
 
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below; lines decoded one by one
@@ -203,7 +203,7 @@ def _jsonl_items(path: Path, default_date: dt.date | None) -> Iterator[Item | Fa
                 continue
             try:
                 _check_text(rec["text"], where)
-                pub = parse_iso_date(rec["published"]) if rec.get("published") else default_date
+                pub = coerce_date(rec["published"]) if rec.get("published") else default_date
             except InputError as err:
                 yield Failure(where, str(err))
                 continue
@@ -248,10 +248,10 @@ def iter_items(sources: Sequence[str | Path], default_date: dt.date | str | None
         A source does not exist or is not a folder, article or JSONL file.
     """
     from mapapp.text.article import ARTICLE_SUFFIXES
-    from mapapp.text.dates import parse_iso_date
+    from mapapp.text.dates import coerce_date
 
     try:
-        default = parse_iso_date(default_date) if default_date else None
+        default = coerce_date(default_date) if default_date else None
     except ValueError as err:
         msg = f"--date {default_date!r} is not a date; expected YYYY-MM-DD, e.g. 2024-11-17."
         raise InputError(msg) from err

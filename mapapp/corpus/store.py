@@ -60,6 +60,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mapapp import jsonfiles, settings
+from mapapp.corpus import schema
 from mapapp.corpus.storecheck import (
     BATCH_ID_RE,
     StoreCorrupt,
@@ -72,7 +73,6 @@ from mapapp.corpus.storecheck import (
     value_columns,
 )
 from mapapp.errors import GeometryError, InputError, MapAppError, OutputError
-from mapapp.model import DateValue, Event, Place
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -84,6 +84,8 @@ __all__ = [
     "StoreLocked",
     "StoreTooNew",
     "content_hash",
+    "date_overlap",
+    "event_days",
     "open_store",
 ]
 
@@ -127,6 +129,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("date_precision", pa.string()),
             ("date_status", pa.string()),
             ("date_text", pa.string()),
+            ("date_note", pa.string()),
             ("published", pa.date32()),
             ("actors", pa.string()),
             ("place_id", pa.string()),
@@ -135,14 +138,18 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("country_code", pa.string()),
             ("lon", pa.float64()),
             ("lat", pa.float64()),
+            ("geo_precision", pa.int64()),
             ("fatalities", pa.int64()),
             ("figures", pa.string()),
             ("planned", pa.bool_()),
+            ("status", pa.string()),
             ("confidence", pa.float64()),
             ("outlets", pa.string()),
+            ("weapons", pa.string()),
             ("sentence", pa.string()),
             ("sentence_start", pa.int64()),
             ("sentence_end", pa.int64()),
+            ("sentences", pa.string()),
             ("source", pa.string()),
             ("notes", pa.string()),
             ("places", pa.string()),
@@ -223,113 +230,9 @@ def build_table(dataset: str, rows: Sequence[dict[str, object]]) -> pa.Table:
 # ----------------------------------------------------------------------------------- rows
 
 
-def _date(s: str | None) -> dt.date | None:
-    if not s:
-        return None
-    try:
-        return dt.date.fromisoformat(s[:10])
-    except ValueError:
-        return None
-
-
-def event_row(e: Event, article_id: str, index: int, published: dt.date | None) -> dict[str, object]:
-    """The store row of an extracted event (first place gives the point; all places in ``places``)."""
-    p = e.places[0] if e.places else None
-    d = e.date
-    fat = next((v for lbl, v in e.figures if lbl in ("fatalities", "killed")), None)
-    return {
-        "event_id": f"{article_id[:16]}-{index:03d}",
-        "article_id": article_id,
-        "event_type": e.event_type,
-        "sub_event_type": e.sub_event_type,
-        "date_start": _date(d.start) if d else None,
-        "date_end": _date(d.end) if d else None,
-        "date_precision": d.precision if d else None,
-        "date_status": d.status if d else None,
-        "date_text": d.text if d else None,
-        "published": published,
-        "actors": "; ".join(e.actors),
-        "place_id": p.id if p else None,
-        "place_name": p.name if p else None,
-        "place_kind": p.kind if p else None,
-        "country_code": p.country_code if p else None,
-        "lon": float(p.lon) if p else None,
-        "lat": float(p.lat) if p else None,
-        "fatalities": fat,
-        "figures": json.dumps(
-            [
-                [f[0], f[1], e.figure_qualifiers[i] if i < len(e.figure_qualifiers) else ""]
-                for i, f in enumerate(e.figures)
-            ]
-        ),
-        "planned": e.planned,
-        "confidence": float(e.confidence),
-        "outlets": "; ".join(e.outlets),
-        "sentence": e.sentence,
-        "sentence_start": e.sentence_start,
-        "sentence_end": e.sentence_end,
-        "source": e.source,
-        "notes": e.notes,
-        "places": json.dumps([q.to_dict() for q in e.places]),
-    }
-
-
-def row_event(r: dict[str, object]) -> Event:
-    """Rebuild an :class:`Event` from a store row (as read back into pandas)."""
-
-    def s(k: str) -> str:
-        v = r.get(k)
-        return "" if _missing(v) else str(v)
-
-    def num(k: str) -> float:
-        v = r.get(k)
-        return 0.0 if _missing(v) else float(v)  # type: ignore[arg-type]
-
-    def iso(k: str) -> str:
-        v = r.get(k)
-        if _missing(v):
-            return ""
-        return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)[:10]
-
-    date = None
-    if iso("date_start"):
-        date = DateValue(
-            start=iso("date_start"),
-            end=iso("date_end") or iso("date_start"),
-            precision=s("date_precision") or "day",  # type: ignore[arg-type]
-            status=s("date_status") or "reported",  # type: ignore[arg-type]
-            text=s("date_text"),
-        )
-    places = tuple(Place(**d) for d in json.loads(s("places") or "[]"))
-    figs = json.loads(s("figures") or "[]")
-    return Event(
-        id=s("event_id"),
-        event_type=s("event_type"),
-        sub_event_type=s("sub_event_type"),
-        date=date,
-        places=places,
-        actors=tuple(a for a in s("actors").split("; ") if a),
-        sentence=s("sentence"),
-        sentence_start=int(num("sentence_start")),
-        sentence_end=int(num("sentence_end")),
-        source=s("source"),
-        outlets=tuple(o for o in s("outlets").split("; ") if o),
-        figures=tuple((str(f[0]), int(f[1])) for f in figs),
-        figure_qualifiers=tuple(str(f[2]) for f in figs),
-        planned=bool(num("planned")),
-        confidence=num("confidence"),
-        notes=s("notes"),
-        sources=(s("source"),) if s("source") else (),
-    )
-
-
-def _missing(v: object) -> bool:
-    """None, NaN, NaT or pd.NA (what pandas puts in an empty cell)."""
-    if v is None:
-        return True
-    if isinstance(v, float):
-        return math.isnan(v)
-    return type(v).__name__ in ("NaTType", "NAType")
+# Event rows are mapped by the one event schema (mapapp.corpus.schema); re-exported here.
+event_row = schema.event_row
+row_event = schema.row_event
 
 
 # ----------------------------------------------------------------------------------- store
@@ -811,16 +714,11 @@ class EventStore:
         gdf = self.frame("events")
         if lo is None and hi is None:
             return gdf
-        start = gdf["date_start"]
-        end = gdf["date_end"].where(gdf["date_end"].notna(), start)
-        keep = start.notna()
-        if lo is not None:
-            keep &= end.map(lambda d: d is not None and d >= lo).astype(bool)
-        if hi is not None:
-            keep &= start.map(lambda d: d is not None and d <= hi).astype(bool)
+        start, end = event_days(gdf)
+        keep = date_overlap(start, end, lo, hi)
         if keep_undated:
-            keep |= start.isna()
-        return gdf[keep.to_numpy()].reset_index(drop=True)
+            keep |= np.isnat(start)
+        return gdf[keep].reset_index(drop=True)
 
     def events_within(
         self,
@@ -872,6 +770,35 @@ class EventStore:
         d, _ = distances_to_points_km(list(zip(gdf["lon"], gdf["lat"], strict=True)), [c])
         out = gdf.assign(distance_km=d)
         return out[out["distance_km"] <= r_km].sort_values(["distance_km", "event_id"]).reset_index(drop=True)
+
+
+def event_days(frame: object) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) days of an events frame as ``datetime64[D]`` arrays; NaT where undated, and
+    the end is the start where the row has no end date."""
+    start = _day_array(frame["date_start"])  # type: ignore[index]
+    end = _day_array(frame["date_end"])  # type: ignore[index]
+    end = np.where(np.isnat(end), start, end)
+    return start, end
+
+
+def _day_array(column: object) -> np.ndarray:
+    """A column of dates (``datetime.date``/None, as the store reads back) as ``datetime64[D]``;
+    through Arrow's date32, which is fast and covers every year."""
+    try:
+        return np.asarray(pa.array(column, type=pa.date32(), from_pandas=True).to_numpy(zero_copy_only=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return np.array(column, dtype="datetime64[D]")
+
+
+def date_overlap(start: np.ndarray, end: np.ndarray, since: dt.date | None, until: dt.date | None) -> np.ndarray:
+    """Which events (``datetime64[D]`` start/end days, see :func:`event_days`) overlap the window
+    ``since``..``until`` (inclusive; None = open). Undated events (NaT) never do."""
+    keep = ~np.isnat(start)
+    if since is not None:
+        keep &= end >= np.datetime64(since, "D")
+    if until is not None:
+        keep &= start <= np.datetime64(until, "D")
+    return keep
 
 
 def _day(v: dt.date | str | None, what: str) -> dt.date | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+from mapapp import jsonfiles
 from mapapp.data.names import normalize
 from mapapp.errors import InputError
 from mapapp.model import Place, PlaceKind
@@ -161,11 +161,7 @@ def _read_csv(out: UserPlaces, text: str) -> None:
 
 
 def _read_geojson(out: UserPlaces, text: str) -> None:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as err:
-        msg = f"{out.path}: not valid GeoJSON ({str(err)[:80]}); give a FeatureCollection of Points."
-        raise InputError(msg) from None
+    data = jsonfiles.loads(text, str(out.path))
     feats = data.get("features") if isinstance(data, dict) and data.get("type") == "FeatureCollection" else [data]
     if not isinstance(feats, list):
         msg = f"{out.path}: 'features' is not a list; give a FeatureCollection of Points."

@@ -308,6 +308,53 @@ def target_table(
     return out[first + [c for c in out.columns if c not in first]].sort_values("distance_km").reset_index(drop=True)
 
 
+def footprint_area(
+    launch: BaseGeometry | Sequence[Sequence[float] | LonLat],
+    radius_km: float,
+    *,
+    into: str | None = None,
+    border: tuple[str, str] | None = None,
+    tolerance_m: float = geodesy.DEFAULT_TOLERANCE_M,
+) -> tuple[BaseGeometry, geodesy.Area]:
+    """The launch geometry and the area within ``radius_km`` (geodesic) of it.
+
+    ``launch`` is points (lon, lat), a line (e.g. a front line), an area, or a mix. ``border=(a, b)``
+    adds the land border of a and b (cached footprint). ``into`` (ISO code or country name) clips
+    the area to that country. The CLI's ``reach --line`` and the app's front-line footprints both
+    come from here, so they agree.
+
+    Raises
+    ------
+    GeometryError
+        Nothing to launch from, or a bad radius/geometry.
+    """
+    r = geodesy.check_radius_km(radius_km)
+    parts: list[BaseGeometry] = []
+    if not isinstance(launch, BaseGeometry):
+        if len(launch):
+            parts.append(launch_geometry(launch))
+    elif not launch.is_empty:
+        parts.append(launch)
+    areas: list[BaseGeometry] = []
+    if border is not None:
+        parts.insert(0, geodesy.land_border(*border))
+        areas.append(geodesy.border_footprint(border[0].upper(), border[1].upper(), float(r), None, float(tolerance_m)))
+        rest = parts[1:]
+    else:
+        rest = parts
+    if not parts:
+        msg = "No launch points or line given; give points, a line or a border."
+        raise GeometryError(msg)
+    geom = parts[0] if len(parts) == 1 else GeometryCollection(parts)
+    if rest:
+        other = rest[0] if len(rest) == 1 else GeometryCollection(rest)
+        areas.append(geodesy.footprint(other, r, tolerance_m=tolerance_m))
+    fp: BaseGeometry = areas[0] if len(areas) == 1 else shapely.union_all(areas)
+    if into:
+        fp = fp.intersection(geodesy.country_geometry(into))
+    return geom, geodesy.normalize_area(fp)
+
+
 def reach(
     launch: BaseGeometry | Sequence[Sequence[float] | LonLat],
     radius_km: float | None = None,
@@ -334,30 +381,7 @@ def reach(
             raise GeometryError(msg)
         radius_km = weapon.range_km
     r = geodesy.check_radius_km(radius_km)
-    parts: list[BaseGeometry] = []
-    if not isinstance(launch, BaseGeometry):
-        if len(launch):
-            parts.append(launch_geometry(launch))
-    elif not launch.is_empty:
-        parts.append(launch)
-    areas: list[BaseGeometry] = []
-    if border is not None:
-        parts.insert(0, geodesy.land_border(*border))
-        areas.append(geodesy.border_footprint(border[0].upper(), border[1].upper(), float(r), None, float(tolerance_m)))
-        rest = parts[1:]
-    else:
-        rest = parts
-    if not parts:
-        msg = "No launch points or line given; give points, a line or a border."
-        raise GeometryError(msg)
-    geom = parts[0] if len(parts) == 1 else GeometryCollection(parts)
-    if rest:
-        other = rest[0] if len(rest) == 1 else GeometryCollection(rest)
-        areas.append(geodesy.footprint(other, r, tolerance_m=tolerance_m))
-    fp: BaseGeometry = areas[0] if len(areas) == 1 else shapely.union_all(areas)
-    if into:
-        fp = fp.intersection(geodesy.country_geometry(into))
-    area = geodesy.normalize_area(fp)
+    geom, area = footprint_area(launch, r, into=into, border=border, tolerance_m=tolerance_m)
     problems: list[str] = []
     tdf: pd.DataFrame | None = None
     if targets is not None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from shapely.geometry import LineString, MultiLineString
+from shapely.geometry import GeometryCollection, LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from mapapp import jsonfiles
 from mapapp.errors import InputError
@@ -225,25 +226,175 @@ def read_line(path: str | Path) -> LineString | MultiLineString:
         Missing file, invalid JSON, no line geometry, or a coordinate out of range.
     """
     p, text = _read_text(path, "Line file")
-    lines: list[LineString] = []
-    for i, feat in enumerate(_features(_load_json(p, text), p), start=1):
-        geom = feat.get("geometry") if isinstance(feat, dict) else None
-        if not isinstance(geom, dict):
-            continue
-        kind, coords = geom.get("type"), geom.get("coordinates")
-        parts = [coords] if kind == "LineString" else coords if kind == "MultiLineString" else None
-        if parts is None or not isinstance(parts, list):
-            continue
-        for part in parts:
-            try:
-                if not isinstance(part, list) or len(part) < 2:
-                    raise ValueError(f"a line needs at least two [lon, lat] positions, got {_show(part)}")
-                xy = [_position(q) for q in part]
-            except ValueError as err:
-                msg = f"{p}:feature {i}: {err}. Fix the coordinates ([lon, lat] in degrees)."
-                raise InputError(msg) from None
-            lines.append(LineString(xy))
+    lines = [g for g in _geojson_shapes(p, text, polygons=False) if isinstance(g, LineString)]
     if not lines:
         msg = f"{str(p)!r} holds no LineString or MultiLineString; give a GeoJSON line."
         raise InputError(msg)
     return lines[0] if len(lines) == 1 else MultiLineString(lines)
+
+
+#: Largest front-line / area file accepted (bytes).
+MAX_SHAPE_BYTES = 20 * 1024 * 1024
+
+
+def _positions(part: object, where: str) -> list[tuple[float, float]]:
+    """[[lon, lat(, alt)], ...] -> checked (lon, lat) tuples, or InputError naming ``where``."""
+    try:
+        if not isinstance(part, list) or len(part) < 2:
+            raise ValueError(f"a line needs at least two [lon, lat] positions, got {_show(part)}")
+        return [_position(q) for q in part]
+    except ValueError as err:
+        msg = f"{where}: {err}. Fix the coordinates ([lon, lat] in degrees)."
+        raise InputError(msg) from None
+
+
+def _polygon(rings: object, where: str) -> Polygon:
+    if not isinstance(rings, list) or not rings:
+        msg = f"{where}: a polygon needs a list of rings of [lon, lat] positions."
+        raise InputError(msg)
+    shell, *holes = (_positions(r, where) for r in rings)
+    if len(shell) < 4:
+        msg = f"{where}: a polygon ring needs at least four positions (closed), got {len(shell)}."
+        raise InputError(msg)
+    poly = Polygon(shell, holes)
+    return poly if poly.is_valid else make_valid_area(poly)
+
+
+def make_valid_area(poly: BaseGeometry) -> Polygon:
+    """The largest polygonal piece of a self-intersecting polygon (shapely ``make_valid``)."""
+    import shapely
+
+    fixed = shapely.make_valid(poly)
+    pieces = [g for g in shapely.get_parts(fixed) if isinstance(g, Polygon)]
+    if not pieces:
+        msg = "The area's outline crosses itself so that nothing is left inside; redraw it."
+        raise InputError(msg)
+    return max(pieces, key=lambda g: g.area)
+
+
+def _geojson_shapes(p: Path | str, text: str, *, polygons: bool = True) -> list[BaseGeometry]:
+    """Every line (and polygon, if ``polygons``) in a GeoJSON text, as shapely geometries."""
+    out: list[BaseGeometry] = []
+    for i, feat in enumerate(_features(_load_json(Path(p), text), Path(p)), start=1):
+        geom = feat.get("geometry") if isinstance(feat, dict) else None
+        if not isinstance(geom, dict):
+            continue
+        kind, coords = geom.get("type"), geom.get("coordinates")
+        where = f"{p}:feature {i}"
+        if kind == "LineString":
+            out.append(LineString(_positions(coords, where)))
+        elif kind == "MultiLineString" and isinstance(coords, list):
+            out.extend(LineString(_positions(part, where)) for part in coords)
+        elif polygons and kind == "Polygon":
+            out.append(_polygon(coords, where))
+        elif polygons and kind == "MultiPolygon" and isinstance(coords, list):
+            out.extend(_polygon(part, where) for part in coords)
+    return out
+
+
+def _kml_coords(text: str | None, where: str) -> list[tuple[float, float]]:
+    pts = []
+    for tok in (text or "").split():
+        bits = tok.split(",")
+        try:
+            if len(bits) < 2:
+                raise ValueError(f"{tok!r} is not lon,lat")
+            pts.append((_coord(bits[0], -180.0, 180.0, "longitude"), _coord(bits[1], -90.0, 90.0, "latitude")))
+        except ValueError as err:
+            msg = f"{where}: {err}. KML coordinates are 'lon,lat[,alt]' separated by spaces."
+            raise InputError(msg) from None
+    return pts
+
+
+def _kml_shapes(p: Path | str, text: str) -> list[BaseGeometry]:
+    """Every LineString and Polygon in a KML document (any nesting: Folders, MultiGeometry)."""
+    import xml.etree.ElementTree as ET
+
+    head = text[:4096].lower()
+    if "<!doctype" in head or "<!entity" in head:
+        msg = f"{str(p)!r}: KML with a DOCTYPE or entities is not accepted; export the KML again without them."
+        raise InputError(msg)
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as err:
+        msg = f"{str(p)!r} is not valid KML/XML ({err}); give a KML or GeoJSON file."
+        raise InputError(msg) from None
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    out: list[BaseGeometry] = []
+    for n, el in enumerate(root.iter(), start=1):
+        kind = local(el.tag)
+        where = f"{p}:element {n} <{kind}>"
+        if kind == "LineString":
+            coords = next((c for c in el.iter() if local(c.tag) == "coordinates"), None)
+            pts = _kml_coords(coords.text if coords is not None else "", where)
+            if len(pts) >= 2:
+                out.append(LineString(pts))
+        elif kind == "Polygon":
+            rings: list[list[tuple[float, float]]] = []
+            for b in el:
+                if local(b.tag) in ("outerBoundaryIs", "innerBoundaryIs"):
+                    c = next((c for c in b.iter() if local(c.tag) == "coordinates"), None)
+                    ring = _kml_coords(c.text if c is not None else "", where)
+                    if local(b.tag) == "outerBoundaryIs":
+                        rings.insert(0, ring)
+                    else:
+                        rings.append(ring)
+            if rings:
+                out.append(_polygon([[list(q) for q in r] for r in rings], where))
+    return out
+
+
+def shape_from_text(text: str, name: str) -> BaseGeometry:
+    """A front line or area of control from the text of a GeoJSON or KML file called ``name``.
+
+    Lines (LineString, MultiLineString) and areas (Polygon, MultiPolygon) are kept; points and
+    other geometries are ignored. Several parts come back as one Multi* or GeometryCollection.
+    Coordinates are (lon, lat) degrees.
+
+    Raises
+    ------
+    InputError
+        Not GeoJSON/KML, a bad coordinate (named by feature/element), or no line or area at all.
+    """
+    stripped = text.lstrip("\ufeff \t\r\n")
+    is_kml = name.lower().endswith(".kml") or stripped.startswith("<")
+    shapes = _kml_shapes(name, stripped) if is_kml else _geojson_shapes(name, stripped)
+    if not shapes:
+        what = "KML" if is_kml else "GeoJSON"
+        msg = (
+            f"{name!r} holds no line or polygon; give a {what} file with a LineString or Polygon "
+            "(a front line or an area of control)."
+        )
+        raise InputError(msg)
+    if len(shapes) == 1:
+        return shapes[0]
+    lines = [g for g in shapes if isinstance(g, LineString)]
+    polys = [g for g in shapes if isinstance(g, Polygon)]
+    if len(lines) == len(shapes):
+        return MultiLineString(lines)
+    if len(polys) == len(shapes):
+        return MultiPolygon(polys)
+    return GeometryCollection(shapes)
+
+
+def shape_from_bytes(data: bytes, name: str, max_bytes: int = MAX_SHAPE_BYTES) -> BaseGeometry:
+    """:func:`shape_from_text` of an uploaded file's bytes (UTF-8), with a size limit."""
+    if len(data) > max_bytes:
+        mb, limit = len(data) / 1048576, max_bytes / 1048576
+        msg = f"{name!r} is {mb:.1f} MB, more than the {limit:.0f} MB limit for a line file."
+        raise InputError(msg)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        msg = f"{name!r} is not UTF-8 text; give a GeoJSON or KML file."
+        raise InputError(msg) from None
+    return shape_from_text(text, name)
+
+
+def read_shape(path: str | Path) -> BaseGeometry:
+    """:func:`shape_from_text` of a file on disk (GeoJSON or KML)."""
+    p, text = _read_text(path, "Line file")
+    return shape_from_text(text, str(p))

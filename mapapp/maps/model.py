@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +27,8 @@ from shapely.geometry.base import BaseGeometry
 from mapapp.maps.spec import MapSpec, PlaceMark, RangeLayer, ReachTarget, format_km
 from mapapp.maps.viewstate import DEFAULT_INTO, LaunchPoint
 from mapapp.model import Event, Mention, Place, Weapon
-from mapapp.text.events.extract import split_sentences
+from mapapp.text.dates import coerce_date
+from mapapp.text.sentences import split_sentences
 
 #: Cities at least this big are checked for reach besides the article's own places.
 REACH_CITY_MIN_POP = 250_000
@@ -107,8 +107,8 @@ def _title_from_text(text: str, limit: int = 140) -> str:
     Cut at a clause (comma, dash) or word boundary, never mid-word, within ``limit`` characters.
     """
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    end = re.search(r"[.!?](\s|$)", first)
-    sentence = first[: end.start() + 1] if end else first
+    sents = split_sentences(first)  # the one splitter: "U.S." and "Gen." do not end the headline
+    sentence = sents[0].text if sents else first
     if len(sentence) <= limit:
         return sentence
     for sep in (", ", " — ", "—", "; "):
@@ -248,9 +248,10 @@ def event_date_span(events: Sequence[Event]) -> tuple[dt.date, dt.date] | None:
     if not dates:
         return None
     try:
-        return dt.date.fromisoformat(min(d[0] for d in dates)), dt.date.fromisoformat(max(d[1] for d in dates))
+        lo, hi = coerce_date(min(d[0] for d in dates)), coerce_date(max(d[1] for d in dates))
     except ValueError:
         return None
+    return (lo, hi) if lo is not None and hi is not None else None
 
 
 # --- ranges -----------------------------------------------------------------------------------
@@ -283,19 +284,17 @@ def border_geometry(border: str, radius_km: float) -> BaseGeometry:
 
 
 def range_layers(weapons: Sequence[Weapon], launch: Sequence[LaunchPoint], border: str) -> tuple[RangeLayer, ...]:
-    """For each weapon: rings around the launch points (if any), and the footprint from ``border``
-    (if not ``""``)."""
-    out: list[RangeLayer] = []
-    origins = tuple((p.name, p.lonlat) for p in launch)
+    """A ring per launch point and weapon, each in its launch point's colour and named for it
+    (:func:`mapapp.maps.origins.ring_layers`), then each weapon's footprint from ``border`` (if not ``""``)."""
+    from mapapp.maps.origins import ring_layers
+
+    out: list[RangeLayer] = list(ring_layers(weapons, launch))
     for w in weapons:
-        if launch:
-            geom = rings_geometry([(p.lon, p.lat) for p in launch], w.range_km)
-            names = ", ".join(p.name for p in launch[:4]) + ("…" if len(launch) > 4 else "")
-            out.append(RangeLayer(w, "rings", geom, f"{format_km(w.range_km)} from {names}", origins=origins))
         if border:
             a, b = border_pair(border)
             geom = border_geometry(border, w.range_km)
-            out.append(RangeLayer(w, "footprint", geom, f"{format_km(w.range_km)} into {b} from the {a}–{b} border"))
+            label = f"{format_km(w.range_km)} into {b} from the {a}–{b} border"
+            out.append(RangeLayer(w, "footprint", geom, label, origin=f"the {a}–{b} border"))
     return tuple(out)
 
 
@@ -345,11 +344,13 @@ def reach_table(
     rows: list[ReachRow] = []
     line = None
     for layer in layers:
-        if layer.kind == "footprint":
+        if layer.kind == "footprint" and layer.source is not None:  # from the user's front line or area
+            ref: BaseGeometry = layer.source
+        elif layer.kind == "footprint":
             if line is None:
                 a, b = border_pair(border)
                 line = geodesy.land_border(a, b)
-            ref: BaseGeometry = line
+            ref = line
         else:
             ref = shapely.MultiPoint([(ll.lon, ll.lat) for _, ll in layer.origins])
         prepared = layer.geometry
@@ -357,11 +358,13 @@ def reach_table(
         for name, kind, lon, lat, cc in cands.values():
             pt = Point(lon, lat)
             inside = bool(prepared.covers(pt))
-            if layer.kind == "footprint" and not inside and cc != into_cc:
+            if layer.kind == "footprint" and layer.source is None and not inside and cc != into_cc:
                 # a footprint is clipped to the target country: other countries' places are not
                 # "out of range", they are outside the question asked
                 continue
             dist = geodesy.distance_to_geometry_km((lon, lat), ref)
+            if layer.source is not None and not inside and dist <= layer.weapon.range_km:
+                continue  # within reach but clipped away (another country): outside the question asked
             rows.append(
                 ReachRow(
                     layer.key,

@@ -110,6 +110,9 @@ class RangeLayer:
     ``kind`` is ``"rings"`` (rings around launch points) or ``"footprint"`` (the area in reach
     from a border or front line). ``geometry`` is the range engine's polygon (lon/lat, possibly
     split at the antimeridian). ``origins`` are the launch points (lon, lat) with their names.
+    ``origin`` names where the range is measured from in words ("Sumy", "the front line"), and
+    ``origin_key`` tells layers of one weapon from different origins apart in the layer key.
+    ``source`` is the launch line or area of a footprint that is not a country border.
     """
 
     weapon: Weapon
@@ -118,15 +121,21 @@ class RangeLayer:
     label: str
     color: str = ""
     origins: tuple[tuple[str, LonLat], ...] = ()
+    origin: str = ""
+    origin_key: str = ""
+    source: BaseGeometry | None = None
 
     @property
     def key(self) -> str:
-        """Layer key, e.g. ``"rings:atacms"``."""
-        return f"{self.kind}:{self.weapon.key}"
+        """Layer key, e.g. ``"rings:atacms"``, ``"rings:atacms.sumy"``."""
+        return f"{self.kind}:{self.weapon.key}" + (f".{self.origin_key}" if self.origin_key else "")
 
     @property
     def title(self) -> str:
-        """Layer name shown in the layer control, e.g. ``"ATACMS (306 km) rings"``."""
+        """Layer name shown in the layer control: ``"ATACMS 300 km from Sumy"`` when the origin is
+        known, else ``"ATACMS (300 km) rings"``."""
+        if self.origin:
+            return f"{self.weapon.name} {format_km(self.weapon.range_km)} from {self.origin}"
         what = "rings" if self.kind == "rings" else "footprint"
         return f"{self.weapon.name} ({format_km(self.weapon.range_km)}) {what}"
 
@@ -255,7 +264,7 @@ class MapSpec:
         if key in self.hidden:
             return False
         group = key.split(":", 1)[0]
-        if group in self.hidden:
+        if group in self.hidden or key.split(".", 1)[0] in self.hidden:  # "rings:atacms" hides "rings:atacms.sumy"
             return False
         return not (key == LAYER_TILES and self.tiles is None)
 

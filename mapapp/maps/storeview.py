@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 from mapapp.corpus.store import EventStore, _day, open_store, row_event
 from mapapp.geo.density import DensityCell, cell_size_km, density
 from mapapp.maps.spec import MapSpec, RangeLayer
 from mapapp.model import Event
 
-__all__ = ["DENSE_EVENTS", "StoreView", "store_spec", "store_view"]
+__all__ = ["DENSE_EVENTS", "StoreView", "default_cell_km", "frame_view", "store_spec", "store_view"]
 
 #: Above this many events a view shows density cells instead of single events.
 DENSE_EVENTS = 2000
@@ -43,6 +44,12 @@ class StoreView:
     shape: str = "hex"
 
 
+def default_cell_km(lons: np.ndarray, lats: np.ndarray) -> float:
+    """Density cell size (km) giving a few hundred cells over the points' extent (10..500 km)."""
+    span = max(float(np.ptp(lons)) if len(lons) else 0.0, float(np.ptp(lats)) if len(lats) else 0.0)
+    return min(500.0, max(10.0, span * 111.32 / 25))
+
+
 def store_view(
     store: EventStore | str | Path,
     since: dt.date | str | None = None,
@@ -60,17 +67,39 @@ def store_view(
     allev = st.table("events", columns=["date_start", "date_end"])
     days = [d for d in allev.column("date_start").to_pylist() if d is not None]
     dates = (min(days), max(days)) if days else None
-    gdf = st.events(since, until)
-    gdf = gdf[gdf["lon"].notna() & gdf["lat"].notna()].sort_values(["date_start", "event_id"], na_position="last")
-    lons, lats = gdf["lon"].to_numpy(), gdf["lat"].to_numpy()
+    return frame_view(
+        st.events(since, until),
+        dates=dates,
+        since=_day(since, "since"),
+        until=_day(until, "until"),
+        max_events=max_events,
+        cell_km=cell_km,
+        shape=shape,
+    )
+
+
+def frame_view(
+    frame: pd.DataFrame,
+    *,
+    dates: tuple[dt.date, dt.date] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    max_events: int = DENSE_EVENTS,
+    cell_km: float | None = None,
+    shape: Literal["hex", "square"] = "hex",
+) -> StoreView:
+    """A :class:`StoreView` of events already selected from a store (rows without coordinates
+    are skipped). ``dates`` is the whole store's (first, last) day, for a slider."""
+    gdf = frame[frame["lon"].notna() & frame["lat"].notna()].sort_values(["date_start", "event_id"], na_position="last")
+    lons, lats = gdf["lon"].to_numpy(dtype=float), gdf["lat"].to_numpy(dtype=float)
     if cell_km is None:
-        span = max(float(np.ptp(lons)) if len(lons) else 0.0, float(np.ptp(lats)) if len(lats) else 0.0)
-        cell_km = min(500.0, max(10.0, span * 111.32 / 25))
+        cell_km = default_cell_km(lons, lats)
     cells = tuple(density(lons, lats, cell_km, shape))
     dense = len(gdf) > max_events
     events: tuple[Event, ...] = ()
     if not dense:
-        events = tuple(row_event(r) for r in gdf.drop(columns="geometry").to_dict("records"))
+        rows = gdf.drop(columns="geometry", errors="ignore").to_dict("records")
+        events = tuple(row_event({str(k): v for k, v in r.items()}) for r in rows)
     by_type = {str(k): int(v) for k, v in gdf["event_type"].value_counts().items()}
     return StoreView(
         events=events,
@@ -78,8 +107,8 @@ def store_view(
         dense=dense,
         total=len(gdf),
         dates=dates,
-        since=_day(since, "since"),
-        until=_day(until, "until"),
+        since=since,
+        until=until,
         by_type=by_type,
         cell_km=cell_size_km(cell_km, shape),
         shape=shape,

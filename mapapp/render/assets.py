@@ -1,8 +1,12 @@
-"""Local copies of the browser libraries the map needs (Leaflet, jQuery, Leaflet.markercluster).
+"""Local copies of the browser libraries the map needs (Leaflet, jQuery, Leaflet.markercluster,
+Leaflet.draw).
 
-The files come from the installed XStatic packages (``xstatic-leaflet``, ``xstatic-jquery``,
-``xstatic-leaflet-markercluster``); nothing is fetched from a CDN and no third-party file is
-committed to this repository. Three ways to use them:
+The files come from installed packages: the XStatic packages on PyPI (``xstatic-leaflet``,
+``xstatic-jquery``, ``xstatic-leaflet-markercluster``) and, for libraries no PyPI package
+carries, npm packages that ``scripts/setup.sh`` installs from the repository's
+``package-lock.json`` (``npm ci`` -> ``node_modules/``; ``MAPAPP_NODE_MODULES`` names another
+directory). Nothing is fetched from a CDN and no third-party file is committed to this
+repository. Three ways to use them:
 
 * :func:`asset_path` - the file on disk;
 * :func:`inline_text` / :func:`data_uri` - the content, for a standalone HTML file that works from
@@ -24,19 +28,30 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from mapapp import settings
 from mapapp.errors import DataDirError
 
 AssetKind = Literal["js", "css"]
+AssetSource = Literal["xstatic", "npm"]
+#: Where the npm packages are installed, if not ``node_modules/`` beside the ``mapapp`` package.
+NODE_MODULES_ENV = "MAPAPP_NODE_MODULES"
 
 
 @dataclass(frozen=True)
 class Asset:
-    """One library file: its key, kind, XStatic package and file name inside ``BASE_DIR``."""
+    """One library file: its key, kind, package and file name inside the package's directory.
+
+    ``source`` says where the package comes from: an XStatic package (PyPI; the file is inside
+    its ``BASE_DIR``) or an npm package (the file is inside ``node_modules/<package>/dist``).
+    ``images`` are the files its CSS refers to as ``images/<name>``.
+    """
 
     key: str
     kind: AssetKind
     package: str
     filename: str
+    source: AssetSource = "xstatic"
+    images: tuple[str, ...] = ()
 
     @property
     def served_name(self) -> str:
@@ -54,6 +69,15 @@ ASSETS: dict[str, Asset] = {
         Asset("markercluster", "js", "leaflet_markercluster", "leaflet.markercluster.js"),
         Asset("markercluster_css", "css", "leaflet_markercluster", "MarkerCluster.css"),
         Asset("markercluster_default_css", "css", "leaflet_markercluster", "MarkerCluster.Default.css"),
+        Asset("leaflet_draw", "js", "leaflet-draw", "leaflet.draw.js", "npm"),
+        Asset(
+            "leaflet_draw_css",
+            "css",
+            "leaflet-draw",
+            "leaflet.draw.css",
+            "npm",
+            ("spritesheet.png", "spritesheet-2x.png", "spritesheet.svg"),
+        ),
     )
 }
 
@@ -89,6 +113,38 @@ def package_dir(package: str) -> Path:
     return base
 
 
+def node_modules_dir() -> Path:
+    """The ``node_modules`` directory holding the npm packages (``$MAPAPP_NODE_MODULES`` or the
+    repository's ``node_modules/``)."""
+    env = settings.get(NODE_MODULES_ENV).strip()
+    return Path(env).expanduser() if env else Path(__file__).resolve().parents[2] / "node_modules"
+
+
+def npm_package_dir(package: str) -> Path:
+    """The ``dist`` directory of an installed npm package.
+
+    Raises
+    ------
+    DataDirError
+        If the package is not installed (the message says how to install it).
+    """
+    base = node_modules_dir() / package / "dist"
+    if not base.is_dir():
+        msg = (
+            f"The map needs the npm package {package!r} (local copy of a browser library), but "
+            f"{str(base)!r} does not exist. Run `npm ci --ignore-scripts` in the repository "
+            f"(scripts/setup.sh does), or set {NODE_MODULES_ENV} to the node_modules directory that has it."
+        )
+        raise DataDirError(msg)
+    return base
+
+
+def asset_dir(key: str) -> Path:
+    """The directory holding the asset's file (XStatic ``BASE_DIR`` or npm ``dist``)."""
+    a = get(key)
+    return npm_package_dir(a.package) if a.source == "npm" else package_dir(a.package)
+
+
 def dist_name(package: str) -> str:
     """PyPI name of an XStatic package (``leaflet_markercluster`` -> ``xstatic-leaflet-markercluster``)."""
     return "xstatic-" + package.replace("_", "-")
@@ -113,9 +169,10 @@ def get(key: str) -> Asset:
 def asset_path(key: str) -> Path:
     """Path of the asset file on disk (inside the installed XStatic package)."""
     a = get(key)
-    path = package_dir(a.package) / a.filename
+    path = asset_dir(key) / a.filename
     if not path.is_file():
-        msg = f"{path} is missing from {dist_name(a.package)}; reinstall it."
+        what = f"the npm package {a.package!r}" if a.source == "npm" else dist_name(a.package)
+        msg = f"{path} is missing from {what}; reinstall it."
         raise DataDirError(msg)
     return path
 
@@ -126,9 +183,11 @@ def image_path(name: str) -> Path:
 
 
 @cache
-def _png_data_uri(name: str) -> str:
-    data = image_path(name).read_bytes()
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+def _image_data_uri(key: str, name: str) -> str:
+    a = get(key)
+    path = asset_dir(key) / "images" / name if a.images else image_path(name)
+    mime = "image/svg+xml" if name.endswith(".svg") else "image/png"
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 @cache
@@ -140,7 +199,7 @@ def inline_text(key: str) -> str:
     """
     text = asset_path(key).read_text(encoding="utf-8")
     if get(key).kind == "css":
-        text = _CSS_URL.sub(lambda m: f"url({_png_data_uri(m.group(2))})", text)
+        text = _CSS_URL.sub(lambda m: f"url({_image_data_uri(key, m.group(2))})", text)
     if "</script" in text.lower() or "</style" in text.lower():
         msg = f"{asset_path(key)} contains a closing tag and cannot be inlined safely."
         raise DataDirError(msg)
@@ -183,6 +242,9 @@ def copy_assets(dest: Path, keys: tuple[str, ...] | None = None) -> dict[str, st
     img_dir.mkdir(exist_ok=True)
     for name in LEAFLET_IMAGES:
         _copy_if_changed(image_path(name), img_dir / name)
+    for key in keys or tuple(ASSETS):
+        for name in get(key).images:
+            _copy_if_changed(asset_dir(key) / "images" / name, img_dir / name)
     return out
 
 

@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.corpus.schema import kml_placemark, map_feature_properties
 from mapapp.maps.spec import (
     IN_RANGE,
     LAYER_DENSITY,
@@ -90,28 +91,8 @@ def export_features(spec: MapSpec) -> list[dict[str, object]]:
         )
     for ev in spec.events if spec.is_on(LAYER_EVENTS) else ():
         for p in ev.places:
-            feats.append(
-                _feature(
-                    _point(p.lon, p.lat),
-                    {
-                        "layer": LAYER_TITLES[LAYER_EVENTS],
-                        "layer_key": LAYER_EVENTS,
-                        "kind": "event",
-                        "event_id": ev.id,
-                        "event_type": ev.event_type,
-                        "sub_event_type": ev.sub_event_type,
-                        "date_start": ev.date.start if ev.date else None,
-                        "date_end": ev.date.end if ev.date else None,
-                        "date_status": ev.date.status if ev.date else None,
-                        "place": p.name,
-                        "actors": list(ev.actors),
-                        "sentence": ev.sentence,
-                        "source": ev.source,
-                        "planned": ev.planned,
-                        "confidence": ev.confidence,
-                    },
-                )
-            )
+            props = {"layer": LAYER_TITLES[LAYER_EVENTS], "layer_key": LAYER_EVENTS, **map_feature_properties(ev, p)}
+            feats.append(_feature(_point(p.lon, p.lat), props))
     density = spec.density if spec.is_on(LAYER_DENSITY) else ()
     classes = density_classes(c.count for c in density)
     for c in density:
@@ -217,17 +198,12 @@ def to_kml(spec: MapSpec) -> str:  # noqa: C901 (one branch per layer kind of th
     if spec.events and spec.is_on(LAYER_EVENTS):
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_EVENTS])
         for ev in spec.events:
-            when = ev.date.start if ev.date else ""
+            name, desc, span = kml_placemark(ev)
             for p in ev.places:
-                pt = folder.newpoint(
-                    name=html.escape(f"{ev.event_type} {when}".strip()),
-                    coords=[(p.lon, p.lat)],
-                    description=html.escape(ev.sentence),
-                )
+                pt = folder.newpoint(name=html.escape(name), coords=[(p.lon, p.lat)], description=html.escape(desc))
                 pt.style.iconstyle.color = _kml_color(event_color(ev.event_type))
-                if ev.date:
-                    pt.timespan.begin = ev.date.start
-                    pt.timespan.end = ev.date.end
+                if span:
+                    pt.timespan.begin, pt.timespan.end = span
     if spec.density and spec.is_on(LAYER_DENSITY):
         folder = kml.newfolder(name=LAYER_TITLES[LAYER_DENSITY])
         classes = density_classes(c.count for c in spec.density)

@@ -285,13 +285,10 @@ def event_popup(ev: Event) -> str:
     if ev.actors:
         rows.append(f'<span class="meta">Actors:</span> {esc(", ".join(ev.actors))}<br>')
     if ev.figures:
-        quals = ev.figure_qualifiers
-        figs = [
-            f"{quals[i] + ' ' if i < len(quals) and quals[i] else ''}{n:,} {label}"
-            for i, (label, n) in enumerate(ev.figures)
-        ]
-        rows.append(f'<span class="meta">Figures:</span> {esc("; ".join(figs))}<br>')
+        rows.append(f'<span class="meta">Figures:</span> {esc("; ".join(f.describe() for f in ev.figures))}<br>')
     rows.append(f"<blockquote>{esc(_clip(ev.sentence, 400))}</blockquote>")
+    if len(ev.sentences) > 1:
+        rows.append(f'<span class="meta">Reported in {len(ev.sentences)} sentences.</span><br>')
     if ev.outlets:
         rows.append(f'<span class="meta">Reported by:</span> {esc(", ".join(ev.outlets))}<br>')
     src = ev.source

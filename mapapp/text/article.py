@@ -14,7 +14,8 @@ Where the publication date comes from, first hit wins:
    ``{"published", "source", "title"}``;
 3. a ``<stem>.gold.json`` beside it with a ``"published"`` field (the annotated seeds);
 4. an HTML ``<meta property="article:published_time">`` (``.html`` files);
-5. a ``YYYY-MM-DD`` prefix of the file name (``2024-11-17-atacms.txt``) as a last resort.
+5. a ``YYYY-MM-DD`` (or ``YYYY.MM.DD``, ``YYYY_MM_DD``) date in the file name
+   (``2024-11-17-atacms.txt``) as a last resort.
 
 Front matter is removed from :attr:`Article.text`; character offsets of extracted events refer to
 the returned text. HTML is reduced to its visible text (scripts and styles dropped).
@@ -29,14 +30,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from mapapp.errors import InputError
-from mapapp.text.dates import parse_iso_date
+from mapapp.text.dates import coerce_date, date_in_name
 
 __all__ = ["ARTICLE_SUFFIXES", "Article", "read_article"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 
 _FRONT_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_NAME_DATE_RE = re.compile(r"^((?:19|20)\d{2}-\d{2}-\d{2})")
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def html_to_text(html: str) -> str:
 
 def _date_or_error(value: object, where: str) -> dt.date:
     try:
-        d = parse_iso_date(str(value))
+        d = coerce_date(value if isinstance(value, dt.date) else str(value))
     except ValueError:
         d = None
     if d is None:
@@ -252,11 +252,6 @@ def read_article(path: str | Path) -> Article:
             published = _date_or_error(meta["published"], str(gold))
             origin = gold.name
     if published is None:
-        m = _NAME_DATE_RE.match(p.name)
-        if m:
-            try:
-                published = dt.date.fromisoformat(m.group(1))
-                origin = "file name"
-            except ValueError:
-                published = None
+        published = date_in_name(p.name)
+        origin = "file name" if published is not None else origin
     return Article(text=text, published=published, source=source, title=title, path=str(p), published_from=origin)

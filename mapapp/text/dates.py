@@ -21,6 +21,9 @@ Representation (documented choices):
 * Without a publication date, relative expressions cannot be resolved and are skipped; explicit
   dates are still found.
 
+:func:`coerce_date` is the one place that turns a value into a calendar date (CLI arguments, front
+matter, CSV cells, store rows, links all go through it).
+
 Pure: stdlib only.
 """
 
@@ -31,9 +34,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from mapapp.errors import InputError
 from mapapp.model import DateValue
 
-__all__ = ["MONTHS", "RECENT_MONTHS", "DateMatch", "find_dates", "parse_iso_date", "retrospective"]
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "MONTHS",
+    "RECENT_MONTHS",
+    "DateMatch",
+    "coerce_date",
+    "date_in_name",
+    "find_dates",
+    "parse_iso_date",
+    "retrospective",
+]
 
 #: A year-less month this many months (or fewer) before publication is "inferred"; older is
 #: "uncertain".
@@ -67,6 +82,12 @@ _RETRO_RE = re.compile(
 )
 
 
+_HINT_RE = re.compile(
+    r"\d|day|night|week|month|year|ago|tomorrow|overnight|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     """One date expression: ``text[start:end]`` (offsets in the text given to :func:`find_dates`)."""
@@ -76,21 +97,69 @@ class DateMatch:
     value: DateValue
 
 
-def parse_iso_date(value: str | dt.date | None) -> dt.date | None:
-    """``"YYYY-MM-DD"`` (or a date/datetime, or None) to a :class:`datetime.date`.
+#: Earliest and latest year :func:`coerce_date` accepts (a year 0000 or 9999 is a data error).
+MIN_YEAR, MAX_YEAR = 1000, 2999
+
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]{0,30})?\s*$")
+_DMY_RE = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\s*$")
+_NAME_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-._](\d{2})[-._](\d{2})(?!\d)")
+
+
+def coerce_date(value: object, what: str = "date") -> dt.date | None:
+    """The one date coercion: ``None``/``""`` -> None; a date or datetime (or anything with
+    ``.date()``, e.g. a pandas Timestamp) -> its day; a string ``"YYYY-MM-DD"`` (optionally
+    followed by a time, ``"2024-11-17T08:00Z"``) or ACLED's ``"17 November 2024"`` -> that day.
 
     Raises
     ------
-    ValueError
-        If a string is not an ISO calendar date.
+    InputError
+        (a ``ValueError``) naming ``what`` and the value, when it is not a calendar date with a
+        year in :data:`MIN_YEAR`..:data:`MAX_YEAR`.
     """
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    day: dt.date | None = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value).strip()[:10])
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif not isinstance(value, str) and callable(getattr(value, "date", None)):
+        try:
+            got = value.date()  # type: ignore[attr-defined]
+        except (TypeError, ValueError):
+            got = None
+        day = got if isinstance(got, dt.date) else None
+    elif isinstance(value, str):
+        day = _parse_date_text(value)
+    if day is None or not MIN_YEAR <= day.year <= MAX_YEAR:
+        shown = value if isinstance(value, str | dt.date) else str(value)
+        msg = f"{what}={shown!r} is not a date; expected YYYY-MM-DD (years {MIN_YEAR}-{MAX_YEAR}), e.g. 2024-11-17."
+        raise InputError(msg)
+    return day
+
+
+def _parse_date_text(text: str) -> dt.date | None:
+    m = _ISO_RE.match(text)
+    if m:
+        return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _DMY_RE.match(text)
+    if m and m.group(2).lower().rstrip(".") in MONTHS:
+        return _safe_date(int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
+    return None
+
+
+def parse_iso_date(value: str | dt.date | None) -> dt.date | None:
+    """Alias of :func:`coerce_date` (kept for callers of the old name)."""
+    return coerce_date(value)
+
+
+def date_in_name(name: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` (or ``YYYY.MM.DD``, ``YYYY_MM_DD``) date written in a file name, or None."""
+    for m in _NAME_DATE_RE.finditer(name):
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d is not None:
+            return d
+    return None
 
 
 def retrospective(text: str) -> str:
@@ -245,6 +314,8 @@ def find_dates(
     -------
     list of DateMatch, in text order, spans non-overlapping.
     """
+    if not _HINT_RE.search(text):
+        return []  # no digit, month, weekday or relative-time word: nothing to find
     ctx = text if context is None else context
     if back_reference:
         ctx = f"{ctx} ({back_reference})"

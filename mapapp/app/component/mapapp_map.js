@@ -18,7 +18,8 @@
      min_zoom, max_zoom
 
    value (to Python, debounced): {view: {center: [lat, lon], zoom, bounds: [w, s, e, n],
-     size: [w, h], id}, visible: [keys shown], visible_seq, click: {lat, lng, seq} | null, instance}
+     size: [w, h], id}, visible: [keys shown], visible_seq, click: {lat, lng, seq} | null, instance,
+     drawings: [GeoJSON features drawn with the toolbar] | null}
    `visible_seq` grows only when the person toggles a layer in the map's own control; it and the
    click's `seq` count from 0 in each frame (`instance`), e.g. after a page reload.
 */
@@ -132,6 +133,7 @@
       visible_seq: S.visibleSeq,
       click: S.click,
       instance: S.instance,
+      drawings: window.__mapappDrawings ? window.__mapappDrawings() : null,  // the drawing toolbar's shapes
     };
     var text = JSON.stringify(value);
     if (text !== S.sent) {
@@ -265,6 +267,7 @@
       legend();
       reportSoon(60);
     });
+    map.on("draw:created draw:edited draw:deleted", function () { reportSoon(60); });
     map.on("click", function (e) {
       S.clickSeq += 1;
       S.click = {lat: e.latlng.lat, lng: e.latlng.lng, seq: S.clickSeq};

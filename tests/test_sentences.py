@@ -1,0 +1,51 @@
+"""The one sentence splitter: spans, abbreviations, initials, line breaks, headlines."""
+
+from __future__ import annotations
+
+from mapapp.text.sentences import abbreviation_dot, sentence_at, split_sentences
+
+
+def texts(text: str) -> list[str]:
+    sents = split_sentences(text)
+    assert all(text[s.start : s.end] == s.text for s in sents)
+    return [s.text for s in sents]
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence() -> None:
+    text = "Gen. Smith met Sen. J. Doe in Washington, D.C. on Monday. The U.S. Army said No. 5 was hit. Kyiv was calm!"
+    assert texts(text) == [
+        "Gen. Smith met Sen. J. Doe in Washington, D.C. on Monday.",
+        "The U.S. Army said No. 5 was hit.",
+        "Kyiv was calm!",
+    ]
+
+
+def test_a_sentence_ending_in_no_still_ends() -> None:
+    assert texts("He said no. Then he left.") == ["He said no.", "Then he left."]
+
+
+def test_line_breaks_end_headlines_but_not_hard_wrapped_sentences() -> None:
+    text = "Blast Kills Three in Kabul\nA bomb exploded near a market,\nkilling three people.\n\nPolice said."
+    assert texts(text) == [
+        "Blast Kills Three in Kabul",
+        "A bomb exploded near a market,\nkilling three people.",
+        "Police said.",
+    ]
+
+
+def test_quotes_and_dashes_after_a_full_stop() -> None:
+    text = 'He said it was over." The army disagreed. — Reporting by A. Writer.'
+    assert texts(text) == ['He said it was over."', "The army disagreed.", "— Reporting by A. Writer."]
+
+
+def test_abbreviation_dot_and_sentence_lookup() -> None:
+    text = "Mr. Brown left. It rained."
+    assert abbreviation_dot(text, 2) and not abbreviation_dot(text, text.index("left.") + 4)
+    sents = split_sentences(text)
+    found = sentence_at(sents, text.index("rained"))
+    assert found is not None and found.text == "It rained."
+    assert sentence_at(sents, len(text) + 5) is None
+
+
+def test_blank_and_punctuation_only_input_has_no_sentences() -> None:
+    assert texts("") == [] and texts("   \n\n  ") == [] and texts("... !!! ???") == []
