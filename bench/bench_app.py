@@ -40,7 +40,7 @@ ARGS = [
     "--disable-sync",
 ]
 IFRAME = "iframe[title='mapapp.app.mapcomponent.mapapp_map']"
-TOGGLE = "ATACMS (300 km) footprint"
+TOGGLE = "ATACMS 300 km from the UKR–RUS border"
 HAS_FOOTPRINT = """() => { let f = false; window.__mapappMap.eachLayer(l => {
     if (l.options && l.options.color && l.options.color.toLowerCase() === "#cc6677" && l.getLatLngs) f = true; });
     return f; }"""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,8 +31,6 @@ STATIC_PREFIX = "/app/static/mapapp"
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "mapapp"
 #: Height of the map in the page (CSS px); the width is the column's.
 MAP_HEIGHT_PX = 700
-#: Pixel size the initial zoom is computed for (when no browser has reported a size yet).
-MAP_WIDTH_PX = 900
 #: How many ``basemap-<hash>.json`` files (one per article view) the static directory keeps.
 BASEMAP_FILES_KEPT = 32
 #: How many ``layer-<digest>.js`` files the static directory keeps.
@@ -76,22 +73,6 @@ class MapLayer:
             "css": list(self.css),
             "code": self.code,
         }
-
-
-def fit_zoom(
-    view: tuple[float, float, float, float], width_px: int = MAP_WIDTH_PX, height_px: int = MAP_HEIGHT_PX
-) -> int:
-    """The largest Web-Mercator zoom at which ``view`` (west, south, east, north) fits the pixels."""
-    w, s, e, n = view
-
-    def merc_y(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    span_x = max(e - w, 1e-6) / 360.0
-    span_y = max(merc_y(n) - merc_y(s), 1e-9) / (2 * math.pi)
-    z = min(math.log2(width_px / 256.0 / span_x), math.log2(height_px / 256.0 / span_y))
-    return max(2, min(maplayers.MAX_ZOOM, math.floor(z)))
 
 
 def _programs(

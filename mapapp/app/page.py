@@ -202,8 +202,8 @@ def main() -> None:
     st.set_page_config(page_title="mapapp — conflict map", page_icon="🗺️", layout="wide")
     caches.static_assets()
     session.init()
-    if settings.get(WARM_ENV) != "0" and chromium_available():
-        caches.browser()  # start the snapshot browser now, in the background
+    if st.session_state.get("screen") is not None and settings.get(WARM_ENV) != "0" and chromium_available():
+        caches.browser()  # once a map is drawn, start the snapshot browser (in the background, once)
     area = st.container()  # messages: always the first thing in the page, so the map never moves down
     st.sidebar.title("mapapp")
     store_dir = st.sidebar.text_input(

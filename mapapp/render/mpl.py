@@ -81,9 +81,9 @@ def _nice_km(max_km: float) -> float:
 def _title_text(spec: MapSpec, width: int) -> tuple[str, str]:
     """The title wrapped to the figure's width (3 lines at most, "…" if cut) and the subtitle."""
     title = textwrap.shorten(spec.title, 150, placeholder="…")
-    lines = textwrap.wrap(title, max(30, int(width / 11.5)))
+    lines = textwrap.wrap(title, max(30, int(width / 12.5)))
     if len(lines) > 3:
-        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), max(30, int(width / 11.5)), placeholder="…")]
+        lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), max(30, int(width / 12.5)), placeholder="…")]
     return "\n".join(lines), spec.subtitle
 
 
