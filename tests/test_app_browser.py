@@ -360,10 +360,21 @@ def test_layer_and_basemap_toggles_keep_centre_and_zoom_and_both_controls_agree(
 
 def choose(page: Page, label: str, option: str) -> None:
     """Pick ``option`` in the Streamlit select box labelled ``label``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.get_by_role("combobox", name=label, exact=True).first
-    box.click()
-    box.fill(option)  # filters the list (long lists are not all in the page)
-    page.get_by_role("option", name=option, exact=True).first.click()
+    for _ in range(3):
+        box.click()
+        box.fill(option)  # filters the list (long lists are not all in the page)
+        item = page.get_by_role("option", name=option, exact=True).first
+        try:
+            item.wait_for(timeout=10_000)
+        except PlaywrightTimeout:  # a rerun of the page closed the list under the pointer: open it again
+            page.keyboard.press("Escape")
+            continue
+        item.click()
+        return
+    raise AssertionError(f"the {label!r} list never offered {option!r}")
 
 
 def paste_article(person: Person, text: str) -> None:
