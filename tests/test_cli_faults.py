@@ -249,3 +249,11 @@ def test_json_depth_counts_structure_not_brackets_in_strings() -> None:
     over = "[" * (MAX_DEPTH + 1) + json.dumps("]" * 40 + '\\"') + "]" * (MAX_DEPTH + 1)
     with pytest.raises(JSONInputError, match="nested deeper"):
         loads(over, "over.json")
+
+
+def test_snapshot_refuses_a_data_file_as_an_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "events.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["snapshot", str(data), "--out", str(tmp_path / "m.html")]) == 1
+    err = capsys.readouterr().err
+    assert "not an article" in err and "Traceback" not in err and not (tmp_path / "m.html").exists()

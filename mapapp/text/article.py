@@ -35,6 +35,8 @@ from mapapp.text.dates import coerce_date, date_in_name
 __all__ = ["ARTICLE_SUFFIXES", "Article", "read_article"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: Data files that are never an article (read as one, they would be geoparsed as prose).
+DATA_SUFFIXES = (".csv", ".tsv", ".geojson", ".json", ".jsonl", ".kml", ".kmz", ".parquet", ".xlsx", ".pdf", ".png")
 
 _FRONT_RE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -206,6 +208,12 @@ def read_article(path: str | Path) -> Article:
         If the file cannot be read, or a date field holds something that is not a date.
     """
     p = Path(path)
+    if p.suffix.lower() in DATA_SUFFIXES:
+        msg = (
+            f"{str(p)!r} is a {p.suffix.lower()} data file, not an article; give a .txt, .md or .html article "
+            "(event files are read by `mapapp events FILE`)."
+        )
+        raise InputError(msg)
     try:
         raw = p.read_text(encoding="utf-8")
     except FileNotFoundError as err:
