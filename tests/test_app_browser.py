@@ -359,20 +359,22 @@ def test_layer_and_basemap_toggles_keep_centre_and_zoom_and_both_controls_agree(
 
 
 def choose(page: Page, label: str, option: str) -> None:
-    """Pick ``option`` in the Streamlit select box labelled ``label``."""
+    """Pick ``option`` in the Streamlit select box labelled ``label`` (as a person does: open the
+    list, type to filter it, click the entry; a rerun that closes or redraws the list under the
+    pointer is met by opening it again)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     box = page.get_by_role("combobox", name=label, exact=True).first
-    for _ in range(3):
+    for _ in range(5):
         box.click()
         box.fill(option)  # filters the list (long lists are not all in the page)
         item = page.get_by_role("option", name=option, exact=True).first
         try:
             item.wait_for(timeout=10_000)
-        except PlaywrightTimeout:  # a rerun of the page closed the list under the pointer: open it again
+            item.click(timeout=5_000)
+        except PlaywrightTimeout:  # the list was closed or redrawn by a rerun: open it again
             page.keyboard.press("Escape")
             continue
-        item.click()
         return
     raise AssertionError(f"the {label!r} list never offered {option!r}")
 
