@@ -47,6 +47,9 @@ def test_store_view_with_date_slider(store: Path) -> None:
     assert not at.exception, [e.message for e in at.exception]
     args = _events_in_map(at)
     assert "Kharkiv" in args and "Tuapse" in args
+    # the view controls speak of what is shown: the store, not an article
+    assert at.button(key="fit_map").label == "Fit the map to the event store"
+    assert at.toggle(key="keep_view").label == "Keep my view when the event store changes"
     first = at.slider(key="store_dates").value[0]
     at.slider(key="store_dates").set_value((first, dt.date(2024, 4, 30))).run()
     assert not at.exception

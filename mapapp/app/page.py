@@ -75,14 +75,15 @@ def draw_map(spec: MapSpec, subject: str) -> dict[str, str]:
         ss["basemap_view"] = tuple(fit)
         if (first and ss.get("view_cmd") is None) or (not first and not ss.get("keep_view")):
             session.set_view({"bounds": fit})
+    what = "event store" if subject.startswith("store:") else "article"
     c1, c2 = st.columns([3, 2])
     c1.toggle(
-        "Keep my view when the article changes",
+        f"Keep my view when the {what} changes",
         key="keep_view",
         on_change=messages.new_action,
-        help="Off: a new article moves the map to its places and events.",
+        help=f"Off: a new {what} moves the map to its places and events.",
     )
-    c2.button("Fit the map to the article", on_click=_fit, args=(fit,), key="fit_map")
+    c2.button(f"Fit the map to the {what}", on_click=_fit, args=(fit,), key="fit_map")
     try:
         layers = caches.map_layers(
             mapview.without_visibility(spec), ss["basemap_view"], (subject, mapview.spec_digest(spec))
