@@ -79,3 +79,26 @@ def test_not_a_store_is_a_message(tmp_path: Path) -> None:
     assert any("not an event store" in e.value for e in at.error)
     at.run()  # the message stays until the person does something
     assert any("not an event store" in e.value for e in at.error)
+
+
+def test_a_link_to_a_missing_store_still_shows_the_article(tmp_path: Path) -> None:
+    """A link whose store is not on this computer says so and shows the article, not a blank page."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["store"] = str(tmp_path / "nowhere")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("not an event store" in e.value or "nowhere" in e.value for e in at.error)
+    assert at.sidebar.selectbox(key="article_choice").value  # the article chooser is there
+    assert "Kursk" in _events_in_map(at)  # and the seed article's map
+
+
+def test_a_store_link_keeps_the_chosen_article(store: Path) -> None:
+    """Opening a store and closing it again brings back the article, and the store's link does
+    not turn the article into an empty paste box."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.sidebar.text_input(key="store_dir").input(str(store)).run()
+    assert not at.exception
+    assert str(at.query_params.get("article", "")) != "paste"
+    at.sidebar.text_input(key="store_dir").input("").run()
+    assert "Kursk" in _events_in_map(at)

@@ -39,7 +39,7 @@ from mapapp.app import (
 from mapapp.errors import MapAppError
 from mapapp.maps import model as appmodel
 from mapapp.maps.spec import MapSpec, article_bounds
-from mapapp.maps.viewstate import md
+from mapapp.maps.viewstate import ViewState, md
 from mapapp.model import LonLat
 from mapapp.render.layers import esc, format_latlon
 from mapapp.render.snapshot import chromium_available
@@ -184,19 +184,24 @@ def article_page() -> None:
                 tables.events(analysis.events)
             with tab_places:
                 tables.places(analysis, overrides)
-    session.write_url(session.link_state(articles.article_ref(doc), launch, overrides))
+    st.session_state["last_article_ref"] = articles.article_ref(doc)
+    session.write_url(session.link_state(st.session_state["last_article_ref"], launch, overrides))
 
 
-def store_page(store_dir: str) -> None:
-    """An event store over time (the sidebar's "Event store"): a timeline that can play."""
+def store_page(store_dir: str) -> bool:
+    """An event store over time (the sidebar's "Event store"): a timeline that can play. False
+    when the store cannot be read (the error is said; the caller shows the article)."""
 
     def draw(spec: MapSpec) -> None:
         spec = replace(spec, hidden=frozenset(st.session_state.get("hidden", set())))
         titles = draw_map(spec, f"store:{store_dir}")
         snapshots.panel(spec, titles)
 
-    storepage.timeline(store_dir, draw)
-    session.write_url(session.link_state(articles.article_ref(None), [], {}))
+    if not storepage.timeline(store_dir, draw):
+        return False
+    # the link keeps the article the person had chosen (the default when none was)
+    session.write_url(session.link_state(st.session_state.get("last_article_ref", ViewState().article), [], {}))
+    return True
 
 
 def main() -> None:
@@ -215,9 +220,7 @@ def main() -> None:
         on_change=messages.new_action,
     )
     articles.restore_from_link()
-    if store_dir.strip():
-        store_page(store_dir.strip())
-    else:
+    if not (store_dir.strip() and store_page(store_dir.strip())):
         article_page()
     messages.show(area)
 

@@ -82,7 +82,7 @@ def _read(store_dir: str) -> tuple[Timeline, dict[str, int]] | None:
         stamp = (Path(store_dir).expanduser() / MANIFEST).stat().st_mtime
         return _timeline(str(Path(store_dir).expanduser().resolve()), stamp), store.counts()
     except (MapAppError, OSError) as err:
-        messages.say("error", str(err))
+        messages.say("error", f"{err} The article is shown meanwhile; clear the Event store box to hide this.")
         return None
 
 
@@ -133,8 +133,9 @@ def _window(tl: Timeline) -> tuple[dt.date | None, dt.date | None, Sequence[tupl
     return since, until, windows
 
 
-def timeline(store_dir: str, draw: Callable[[MapSpec], None]) -> None:
+def timeline(store_dir: str, draw: Callable[[MapSpec], None]) -> bool:
     """The store page: header, timeline controls, counts, the map (``draw``) and the event types.
+    False (and an error message) when ``store_dir`` cannot be read: the caller shows the article.
 
     While playing, the script sleeps :data:`PLAY_INTERVAL_S` and runs again for the next step.
     """
@@ -144,7 +145,7 @@ def timeline(store_dir: str, draw: Callable[[MapSpec], None]) -> None:
     read = _read(store_dir)
     if read is None:
         ss["t_playing"] = False
-        return
+        return False
     tl, c = read
     st.markdown(f"#### Event store: {md(store_dir)}")
     st.caption(f"{c['articles']:,} articles · {c['events']:,} events · {c['batches']:,} batches")
@@ -162,6 +163,7 @@ def timeline(store_dir: str, draw: Callable[[MapSpec], None]) -> None:
     if ss.get("t_playing"):
         time.sleep(PLAY_INTERVAL_S)
         st.rerun()
+    return True
 
 
 __all__ = ["PLAY_INTERVAL_S", "timeline"]
