@@ -280,6 +280,13 @@ def test_bad_link_values_are_reported_not_fatal(zoom: str) -> None:
     assert "bounds" in _map_args(at)["view"]  # type: ignore[operator]  (fitted to the article instead)
 
 
+def test_a_link_with_a_bad_zoom_keeps_its_centre() -> None:
+    at = _app(zoom="25", center="30.52,50.45")
+    assert any("zoom" in w.value for w in at.warning)
+    view = _map_args(at)["view"]
+    assert isinstance(view, dict) and view["center"] == [50.45, 30.52] and 0 < view["zoom"] <= 19
+
+
 def test_two_sessions_do_not_share_state() -> None:
     first, second = _app(), _app()
     first.sidebar.checkbox(key=FOOTPRINT).uncheck().run()

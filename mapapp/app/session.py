@@ -37,6 +37,10 @@ MAP_KEY = "mapapp-map"
 ARTICLE_ENV = "MAPAPP_ARTICLE"
 
 
+#: The zoom of a link that gives a centre but no usable zoom (a country or a region on screen).
+LINK_ZOOM = 6
+
+
 def init() -> None:
     """First run of a browser session: read the URL (the link), set widget defaults."""
     ss = st.session_state
@@ -78,8 +82,9 @@ def init() -> None:
     ss["view_seq"] = 0
     ss["screen"] = None
     ss["shown_doc"] = None
-    if state.center is not None and state.zoom is not None:
-        set_view({"center": [state.center.lat, state.center.lon], "zoom": state.zoom})
+    if state.center is not None:  # a centre without a (usable) zoom still centres the map
+        zoom = state.zoom if state.zoom is not None else LINK_ZOOM
+        set_view({"center": [state.center.lat, state.center.lon], "zoom": zoom})
     else:
         ss["view_cmd"] = None  # fitted to the article once it is read
 
