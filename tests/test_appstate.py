@@ -82,6 +82,13 @@ def test_mangled_link_keeps_defaults_and_says_why() -> None:
     assert any("passwd" in w for w in warnings)
 
 
+@pytest.mark.parametrize("bad", ["2024-13-45", "2024-02-30", "0000-01-01", "2024-1-1x"])
+def test_an_impossible_date_in_a_link_is_ignored_with_a_reason(bad: str) -> None:
+    state, warnings = from_query({"from": bad, "to": "2024-03-01"}, SEEDS)
+    assert state.date_from == "" and state.date_to == "2024-03-01"
+    assert len(warnings) == 1 and bad in warnings[0]
+
+
 def test_no_weapons_is_kept_distinct_from_default() -> None:
     state = ViewState(weapons=())
     back, _ = from_query(state.to_query(), SEEDS)

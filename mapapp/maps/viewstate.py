@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 from mapapp.errors import InputError
 from mapapp.model import LonLat
 from mapapp.text.article import html_to_text
+from mapapp.text.dates import coerce_date
 
 #: Largest upload accepted (bytes); matches ``server.maxUploadSize = 50`` (MB) in .streamlit/config.toml.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -336,8 +337,12 @@ def from_query(params: _Params, seeds: Iterable[str] | None = None) -> tuple[Vie
     for key in ("from", "to"):
         v = _one(params, key)
         if v:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
-                dates[key] = v
+            try:
+                day = coerce_date(v, key)
+            except InputError:
+                day = None
+            if day is not None:
+                dates[key] = day.isoformat()
             else:
                 warnings.append(f"Ignored {key}={v[:40]!r} in the link (expected a date YYYY-MM-DD).")
     if dates:
