@@ -26,3 +26,18 @@ def test_popup_sentence_not_cut_at_abbreviation() -> None:
 def test_unknown_border_key_goes_into_the_default_country() -> None:
     assert border_pair("UKR") == ("UKR", "RUS")
     assert border_pair("BLR") == ("BLR", "RUS")
+
+
+def test_a_city_the_article_names_is_one_row_of_the_reach_table() -> None:
+    """The article's Kursk (the city) and the list of big cities' Kursk are the same place: one row."""
+    from mapapp.data.weapons import get_weapon
+    from mapapp.maps.model import doc_from_text, range_layers, reach_table
+
+    doc = doc_from_text("Drones struck Kursk and Belgorod overnight, officials said.", "pasted")
+    marks = place_marks(analyse(doc), {})
+    assert {pm.place.kind for pm in marks if pm.place.name in ("Kursk", "Belgorod")} == {"city"}
+    layers = range_layers([get_weapon("atacms-m57")], [], "UKR")
+    rows = reach_table(layers, marks, "UKR")
+    names = [(r.place, r.kind) for r in rows]
+    assert names.count(("Kursk", "city")) == 1 and names.count(("Belgorod", "city")) == 1
+    assert ("Voronezh", "city") in names  # the big cities are still listed

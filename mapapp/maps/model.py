@@ -336,8 +336,8 @@ def reach_table(
             cands[pm.place.id] = (pm.place.name, pm.place.kind, pm.place.lon, pm.place.lat, pm.place.country_code)
     bounds = _union_bounds(layers)
     if bounds is not None and min_pop > 0:
-        for name, lon, lat, cc in _big_cities(min_pop, bounds):
-            cands.setdefault(f"city:{name}:{lon:.2f}", (name, "city", lon, lat, cc))
+        for pid, name, lon, lat, cc in _big_cities(min_pop, bounds):
+            cands.setdefault(pid, (name, "city", lon, lat, cc))  # one row per place, named or not
     from mapapp.data.countries import countries
 
     into_cc = countries().iso2(border_pair(border)[1])
@@ -389,7 +389,8 @@ def _union_bounds(layers: Sequence[RangeLayer]) -> tuple[float, float, float, fl
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def _big_cities(min_pop: int, bounds: tuple[float, float, float, float]) -> list[tuple[str, float, float, str]]:
+def _big_cities(min_pop: int, bounds: tuple[float, float, float, float]) -> list[tuple[str, str, float, float, str]]:
+    """(place id, name, lon, lat, country code) of the gazetteer's cities of ``min_pop`` or more in ``bounds``."""
     from mapapp.data.gazetteer import get_gazetteer
 
     df = get_gazetteer().cities(min_pop)
@@ -399,7 +400,13 @@ def _big_cities(min_pop: int, bounds: tuple[float, float, float, float]) -> list
     sel = df[(df[lon_col] >= w) & (df[lon_col] <= e) & (df[lat_col] >= s) & (df[lat_col] <= n)]
     cc_col = "country_code" if "country_code" in sel.columns else None
     return [
-        (str(r["name"]), float(r[lon_col]), float(r[lat_col]), str(r[cc_col]) if cc_col else "")
+        (
+            str(r["id"]) if "id" in sel.columns else f"city:{r['name']}:{float(r[lon_col]):.2f}",
+            str(r["name"]),
+            float(r[lon_col]),
+            float(r[lat_col]),
+            str(r[cc_col]) if cc_col else "",
+        )
         for _, r in sel.iterrows()
     ]
 
