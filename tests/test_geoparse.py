@@ -430,3 +430,17 @@ def test_cli_geoparse_takes_places_and_mapapp_places(tmp_path: Path) -> None:
     assert t["resolved"] and abs(t["lat"] - 48.53) < 0.01
     bad = run_cli("--places", str(tmp_path / "nope.csv"), "-", stdin=b"Kyiv.")
     assert bad.returncode == 1 and "does not exist" in bad.stderr.decode() and "Traceback" not in bad.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("Explosions were heard in the Курськ region overnight.", "Курськ"),
+        ("Shelling hit villages in Харків oblast on Monday.", "Харків"),
+        ("Drones were downed over the Belgorod region.", "Belgorod"),
+    ],
+)
+def test_a_city_name_before_region_is_the_region_named_after_it(text: str, surface: str) -> None:
+    """ "X region" is the region named after the city X, however X is written."""
+    (m,) = [m for m in geoparse(text) if m.surface == surface]
+    assert m.place is not None and m.place.kind == "admin1"

@@ -617,6 +617,8 @@ class Geoparser:
         if any(nt == "user" for _, nt in places):
             weak = False  # the analyst's own list: no support needed
         prefer_admin = nxt is not None and not nxt.cap and nxt.text.lower() in GENERIC_ADMIN_WORDS
+        if prefer_admin and not any(p.kind == "admin1" for p, _ in places):
+            places = [*places, *self._regions_named_for(places)]
         start = first.start
         if first.text == "The" and k - i >= 2 and all(p.kind == "landmark" for p, _ in places):
             # "The Kremlin", "the Pentagon": the name starts after the article when it stands alone too
@@ -635,6 +637,19 @@ class Geoparser:
             surface = text[start : last.end]
         key = normalize(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
+
+    def _regions_named_for(self, places: list[tuple[Place, str]]) -> list[tuple[Place, str]]:
+        """The regions named after a city of ``places`` ("Курськ region": Kursk Oblast, whose
+        name the text did not spell as the gazetteer has it): the admin-1 of a city of 50,000+
+        whose name is (nearly) the city's."""
+        out: list[tuple[Place, str]] = []
+        for p, _ in places:
+            if p.kind != "city" or p.population < 50_000:
+                continue
+            region = self.gaz.admin1_of(p)
+            if region is not None and difflib.SequenceMatcher(None, _norm(region.name), _norm(p.name)).ratio() >= 0.8:
+                out.append((region, "alternate"))
+        return out
 
     def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool]:
         """(largest population, any admin-level place, any admin-level place by its own name) of a
