@@ -257,3 +257,17 @@ def test_snapshot_refuses_a_data_file_as_an_article(tmp_path: Path, capsys: pyte
     assert main(["snapshot", str(data), "--out", str(tmp_path / "m.html")]) == 1
     err = capsys.readouterr().err
     assert "not an article" in err and "Traceback" not in err and not (tmp_path / "m.html").exists()
+
+
+def test_a_mistyped_option_names_the_command_and_the_option_meant(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["reach", "--weapn", "atacms", "--from", "Sumy"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: mapapp reach" in err and "--weapn (did you mean --weapon?)" in err
+
+
+def test_reach_takes_at_as_ring_and_snapshot_do(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reach", "--at", "Sumy", "--km", "50", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "Sumy" in json.dumps(out)

@@ -9,6 +9,7 @@ command runs (``--help`` stays fast). This is the one place that turns a
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import re
 import sys
@@ -120,6 +121,16 @@ def attach_negative_values(parser: argparse.ArgumentParser, argv: Sequence[str])
     return out
 
 
+def _unrecognized(parser: argparse.ArgumentParser, unknown: list[str]) -> None:
+    """Exit with the command's own usage, naming the words it does not know and the closest option."""
+    options = [o for a in parser._actions for o in a.option_strings]  # no public list (see above)
+    hints = []
+    for word in unknown:
+        close = difflib.get_close_matches(word.split("=")[0], options, 1) if word.startswith("-") else []
+        hints.append(f"{word} (did you mean {close[0]}?)" if close else word)
+    parser.error(f"unrecognized arguments: {' '.join(hints)}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mapapp`` script; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -128,7 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, subs = _build(only if only in names else "")
     if only in subs:
         args_list = attach_negative_values(subs[only], args_list)
-    args = parser.parse_args(args_list)
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown:
+        _unrecognized(subs.get(str(getattr(args, "command", "") or "")) or parser, unknown)
     if not getattr(args, "_module", None):
         parser.print_help()
         return 0 if not args_list else 2

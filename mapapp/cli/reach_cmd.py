@@ -23,6 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     launch.add_argument(
         "--from",
+        "--at",  # as in `ring` and `snapshot`
         dest="from_",
         metavar="PLACE",
         action="append",
