@@ -356,6 +356,25 @@ def test_loaded_front_line_footprint_matches_the_cli(visit: object, tmp_path: Pa
     assert v.offline() == []
 
 
+LABELS_JS = """() => [...document.querySelectorAll('.mapapp-label, .mapapp-ring-label')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden'
+                 && getComputedStyle(e.parentElement).visibility !== 'hidden' && e.offsetParent !== null)
+    .map(e => { const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom]; })"""
+
+
+def assert_labels_readable(frame: object, names: set[str]) -> None:
+    """Every name in ``names`` is shown exactly once, and no two shown labels overlap."""
+    shown = frame.evaluate(LABELS_JS)  # type: ignore[attr-defined]
+    texts = [t for t, *_ in shown]
+    for name in names:
+        assert texts.count(name) == 1, (name, texts)
+    for i, (ta, *a) in enumerate(shown):
+        for tb, *b in shown[i + 1 :]:
+            overlap_w = min(a[2], b[2]) - max(a[0], b[0])
+            overlap_h = min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap_w <= 2 or overlap_h <= 2, f"labels {ta!r} and {tb!r} overlap"
+
+
 def test_two_rings_two_colours_two_labels(visit: object) -> None:
     v = visit("?border=none&launch=Sumy@34.7981,50.9216|Kharkiv@36.2304,49.9935")  # type: ignore[operator]
     frame = v.map_frame()
@@ -373,6 +392,8 @@ def test_two_rings_two_colours_two_labels(visit: object) -> None:
     assert len({c for _t, c in labels}) == 2  # each label in its ring's colour
     v.page.get_by_text("From Sumy").first.wait_for(timeout=30_000)
     v.page.get_by_text("From Kharkiv").first.wait_for(timeout=30_000)
+    v.page.wait_for_timeout(1000)  # labels are placed after the layers are drawn
+    assert_labels_readable(frame, {"Sumy", "Kharkiv", sumy, kharkiv})
     v.shot("tools-two-rings")
     narrow = visit("?border=none&launch=Sumy@34.7981,50.9216|Kharkiv@36.2304,49.9935", width=400, height=860)  # type: ignore[operator]
     f2 = narrow.map_frame()
@@ -386,6 +407,8 @@ def test_two_rings_two_colours_two_labels(visit: object) -> None:
     assert frac < 0.1
     # ... and so does the layer control (its icon; the sidebar has the same switches)
     assert f2.evaluate("() => document.querySelector('.leaflet-control-layers-expanded') === null")  # type: ignore[attr-defined]
+    narrow.page.wait_for_timeout(1000)
+    assert_labels_readable(f2, {"Sumy", "Kharkiv"})
     narrow.shot("tools-two-rings-400px")
     assert v.offline() == [] and narrow.offline() == []
 

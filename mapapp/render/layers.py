@@ -111,6 +111,11 @@ CSS = f"""
 """
 
 
+#: Label priorities above every place (:func:`mapapp.maps.spec.label_priority`): a launch point's
+#: name, then a ring's "ATACMS 300 km from Sumy", win a collision with a place or target label.
+LAUNCH_LABEL_PRIORITY = 4e12
+RING_LABEL_PRIORITY = 3.5e12
+
 #: Label placement (JavaScript, defined once per page): every permanent label registers itself in
 #: ``map.__mapappLabels`` as {layer, prio, r, kind}; after each zoom or layer change the labels are
 #: placed in priority order, each on the first side of its point (right, left, above, below) where
@@ -123,7 +128,7 @@ if (!window.__mapappDeclutter) {
         var c = map.getContainer().getBoundingClientRect();
         var items = (map.__mapappLabels || []).filter(function (it) { return map.hasLayer(it.layer); });
         items.sort(function (a, b) { return b.prio - a.prio; });
-        var taken = [];
+        var taken = [], placed = [];
         map.getContainer().querySelectorAll(".mapapp-box").forEach(function (el) {
             var r = el.getBoundingClientRect();
             if (r.width > 0) { taken.push([r.left - c.left, r.top - c.top, r.right - c.left, r.bottom - c.top, null]); }
@@ -131,12 +136,13 @@ if (!window.__mapappDeclutter) {
         items.forEach(function (it) {
             if (it.r > 0) {
                 var p = map.latLngToContainerPoint(it.layer.getLatLng());
-                taken.push([p.x - it.r, p.y - it.r, p.x + it.r, p.y + it.r, it]);
+                taken.push([p.x - it.r, p.y - it.r, p.x + it.r, p.y + it.r, it, true]);
             }
         });
         function free(b, self) {
             for (var i = 0; i < taken.length; i++) {
                 var t = taken[i];
+                if (self.overPoints && t[5]) { continue; }
                 if (t[4] !== self && b[0] < t[2] && b[2] > t[0] && b[1] < t[3] && b[3] > t[1]) { return false; }
             }
             return b[0] >= 0 && b[1] >= 0 && b[2] <= c.width && b[3] <= c.height;
@@ -151,7 +157,7 @@ if (!window.__mapappDeclutter) {
                 el = it.layer.getElement();
                 if (!el) { return; }
                 el.style.visibility = "";
-                b = boxOf(el);
+                b = boxOf(it.child ? el.firstElementChild || el : el);
                 var ok = free(b, it);
                 el.style.visibility = ok ? "" : "hidden";
                 if (ok) { taken.push([b[0], b[1], b[2], b[3], it]); }
@@ -160,13 +166,23 @@ if (!window.__mapappDeclutter) {
             var tt = it.layer.getTooltip();
             el = tt && tt.getElement();
             if (!el) { return; }
+            var here = map.latLngToContainerPoint(it.layer.getLatLng());
+            var twin = it.name && placed.some(function (o) {
+                return o.name === it.name && here.distanceTo(map.latLngToContainerPoint(o.layer.getLatLng())) < 24;
+            });
+            if (twin) { el.style.visibility = "hidden"; return; }  // the same place, already named
             for (k = 0; k < sides.length; k++) {
                 var s = sides[k], gap = it.r + 2;
                 tt.options.direction = s[0];
                 tt.options.offset = [s[1] * gap, s[2] * gap];
                 tt.update();
                 b = boxOf(el);
-                if (free(b, it)) { taken.push([b[0], b[1], b[2], b[3], it]); return; }
+                if (free(b, it)) {
+                    taken.push([b[0], b[1], b[2], b[3], it]);
+                    placed.push(it);
+                    el.style.visibility = "";
+                    return;
+                }
             }
             tt.options.direction = "right";
             tt.options.offset = [it.r + 2, 0];
@@ -487,20 +503,28 @@ def _range_program(spec: MapSpec, layer: RangeLayer) -> LayerProgram:
         g.bindTooltip({js_json(esc(layer.title))}, {{sticky: true}});
         g.bindPopup({js_json(range_popup(layer))});
         g.addTo(parent);
+        map.__mapappLabels = map.__mapappLabels || [];
         {js_json(origins)}.forEach(function (d) {{
-            L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 5, color: "#fff", weight: 2,
+            var mk = L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 5, color: "#fff", weight: 2,
                 fillColor: {js_json(color)}, fillOpacity: 1}})
              .bindTooltip(d[3] ? d[2] : "Launch point: " + d[2], d[3] ? {{permanent: true, direction: "right",
                           offset: [7, 0], className: "mapapp-label"}} : {{}})
              .addTo(parent);
+            if (d[3]) {{
+                map.__mapappLabels.push({{layer: mk, prio: {LAUNCH_LABEL_PRIORITY}, r: 6, kind: "tooltip",
+                                          name: d[2]}});
+            }}
         }});
         var lab = {js_json(label)};
         if (lab.length) {{
-            L.marker([lab[0], lab[1]], {{pane: "mapapp-points", interactive: false, keyboard: false,
+            var rl = L.marker([lab[0], lab[1]], {{pane: "mapapp-points", interactive: false, keyboard: false,
                 icon: L.divIcon({{className: "", iconSize: null, iconAnchor: [0, 0],
                     html: '<span class="mapapp-ring-label" style="color:' + lab[3] + '">' + lab[2] + '</span>'}})}})
              .addTo(parent);
+            map.__mapappLabels.push({{layer: rl, prio: {RING_LABEL_PRIORITY}, r: 0, kind: "fixed", child: true,
+                                      overPoints: true}});
         }}
+        window.__mapappDeclutterSoon(map);
         """
     return LayerProgram(layer.key, layer.title, code, spec.is_on(layer.key), _range_legend(spec, layer))
 
@@ -556,7 +580,7 @@ def _places_program(spec: MapSpec) -> LayerProgram:
             if (d[4]) {{
                 mk.bindTooltip(d[2], {{permanent: true, direction: "right", offset: [d[5] + 2, 0],
                                        className: "mapapp-label"}});
-                map.__mapappLabels.push({{layer: mk, prio: d[7], r: d[5] + 1, kind: "tooltip"}});
+                map.__mapappLabels.push({{layer: mk, prio: d[7], r: d[5] + 1, kind: "tooltip", name: d[2]}});
             }} else {{
                 mk.bindTooltip(d[2]);
             }}
@@ -651,7 +675,9 @@ def _targets_program(spec: MapSpec) -> LayerProgram:
                           inr && label ? {{permanent: true, direction: "right", offset: [9, 0],
                                            className: "mapapp-label mapapp-tlabel"}} : {{}})
              .addTo(parent);
-            if (inr && label) {{ map.__mapappLabels.push({{layer: mk, prio: d[6], r: 7, kind: "tooltip"}}); }}
+            if (inr && label) {{
+                map.__mapappLabels.push({{layer: mk, prio: d[6], r: 7, kind: "tooltip", name: d[2]}});
+            }}
         }});
         window.__mapappDeclutterSoon(map);
         """
