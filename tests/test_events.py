@@ -411,6 +411,11 @@ def test_sports_markets_films_weather_metaphors_are_not_violence(text: str) -> N
         ("Russian drones attacked the port before dawn.", "Air/drone strike"),
         ("Russian artillery shelled the town on Monday.", "Shelling/artillery/missile attack"),
         ("Rebels fired mortars at the airport.", "Shelling/artillery/missile attack"),
+        # a state's strike with no weapon named is a remote strike, not a clash
+        (
+            "Israel struck targets in the southern suburbs of Beirut on Thursday, killing a Hezbollah commander.",
+            "Air/drone strike",
+        ),
     ],
 )
 def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> None:
@@ -430,6 +435,8 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ),
         ("Troops clashed with insurgents near the border.", "Battles", "Armed clash"),
         ("Gunmen ambushed a police patrol, killing two officers.", "Battles", "Armed clash"),
+        # an armed group "striking" a checkpoint fights on the ground
+        ("Militants struck a police checkpoint, killing three officers.", "Battles", "Armed clash"),
     ],
 )
 def test_shootings_clashes_and_abductions(text: str, event_type: str, sub_type: str) -> None:

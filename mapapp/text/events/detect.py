@@ -268,8 +268,8 @@ _HAPPENED_AFTER_RE = re.compile(
     re.I,
 )
 _CRIME_FAMILIES = frozenset(
-    {"explosion", "suicide", "airstrike", "shelling", "shooting", "attack", "killing", "clash", "abduction", "sexual",
-     "stabbing"}
+    {"explosion", "suicide", "airstrike", "shelling", "shooting", "attack", "strike", "killing", "clash", "abduction",
+     "sexual", "stabbing"}
 )  # fmt: skip
 _CASUALTY_NOUNS = frozenset(
     words("death deaths victims victim bodies survivors injuries casualties fatalities wounds corpses death toll")

@@ -7,8 +7,8 @@ triggers of a clause and the weapons it names:
 * a suicide bomber, vest or "blew himself up" -> Explosions/Remote violence, Suicide bomb;
 * an IED, a roadside or car bomb, a landmine, a bomb or an explosion nobody dropped from the air
   -> Remote explosive/landmine/IED;
-* air strikes, drones, warplanes -> Air/drone strike; shelling, artillery, rockets, missiles ->
-  Shelling/artillery/missile attack; grenades -> Grenade;
+* air strikes, drones, warplanes, and a state's "strike" with no weapon named -> Air/drone strike;
+  shelling, artillery, rockets, missiles -> Shelling/artillery/missile attack; grenades -> Grenade;
 * fighting, clashes, gun battles, and shootings or attacks whose victims are armed (soldiers,
   police, militants) -> Battles, Armed clash; a town seized by a non-state group -> Non-state
   actor overtakes territory; recaptured -> Government regains territory;
@@ -61,6 +61,8 @@ _SPECIFIC_IED = frozenset(
      "booby-trap", "booby-trapped", "booby traps", "parcel bomb", "pipe bomb", "sticky bomb", "magnetic bomb"}
 )  # fmt: skip
 _EXPLOSIVE = "Explosions/Remote violence"
+#: Families that say the fighting was on the ground (a "strike" among them is no remote strike).
+_GROUND = frozenset({"shooting", "stabbing", "clash", "territory", "regain"})
 
 
 def _remote(classes: list[tuple[str, str]]) -> str:
@@ -131,11 +133,13 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
         return "Battles", "Armed clash"
     if remote_kinds and not (kinds & {"firearm", "blade"} and fams & {"shooting", "stabbing"}):
         return _EXPLOSIVE, _remote([c for c in classes if c[0] in remote_kinds])
+    if "strike" in fams and not non_state_agent and not kinds & {"firearm", "blade"} and not fams & _GROUND:
+        return _EXPLOSIVE, "Air/drone strike"  # "Israel struck targets in Beirut": no weapon named
     if armed_victims and not civilian_victims:
         return "Battles", "Armed clash"
     if fams & {"shooting", "stabbing", "killing"} or civilian_victims:
         return "Violence against civilians", "Attack"
-    if "attack" in fams:
+    if fams & {"attack", "strike"}:
         return "Battles", "Armed clash"
     return "Violence against civilians", "Attack"
 

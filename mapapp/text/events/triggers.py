@@ -38,7 +38,7 @@ class Trigger:
 #: civilians).
 VIOLENT_FAMILIES = frozenset(
     {
-        "explosion", "suicide", "airstrike", "shelling", "shooting", "attack", "killing", "casualty",
+        "explosion", "suicide", "airstrike", "shelling", "shooting", "attack", "strike", "killing", "casualty",
         "clash", "abduction", "sexual", "damage", "territory", "regain", "weapon_use", "stabbing",
     }
 )  # fmt: skip
@@ -107,11 +107,13 @@ _add("damage", 1, ["destroyed", "destroying", "destroys", "destruction", "damage
                    "burnt down", "gutted", "ravaged", "wrecked"])
 # --- attacks and fighting ---------------------------------------------------------------------
 _add("attack", 1, [*_verb("attack"), *_verb("assault"), "assaults", *_verb("raid"),
-                   "ambush", "ambushed", "ambushes", "ambushing", "strike", "strikes", "struck", "striking", "targeted",
+                   "ambush", "ambushed", "ambushes", "ambushing", "targeted",
                    "hit", "hits", "hitting", "targeting", "targetting", "stormed", "storming", "rampage", "onslaught",
                    "offensive", "counteroffensive", "counter-offensive", "incursion", "incursions", "sieged",
                    "besieged", "siege", "overran", "overrun", "rammed", "ramming", "terror attack",
                    "terrorist attack", "terrorist attacks", "terror attacks", "insurgent attack"], noun=False)
+# a "strike" by a state is remote violence (air, drone, missile) unless the clause says otherwise
+_add("strike", 1, ["strike", "strikes", "struck", "striking"])
 _add("clash", 1, ["clash", "clashes", "clashed", "clashing", "fighting", "fought", "fight", "fights",
                   "battle", "battles", "battled", "battling", "skirmish", "skirmishes", "combat",
                   "exchanged fire", "exchange of fire", "repelled", "repel", "repelling", "repulsed",
