@@ -502,6 +502,19 @@ def test_a_population_is_not_a_toll() -> None:
     assert figs(e) == {("killed", 4)}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A drone strike hit a car near Idlib, killing a senior commander.", {("killed", 1)}),
+        ("The blast wounded a police officer and killed two civilians.", {("injured", 1), ("killed", 2)}),
+        ("Gunmen stormed the village and kidnapped a priest.", {("abducted", 1)}),
+    ],
+)
+def test_one_person_named_with_an_article_is_a_toll_of_one(text: str, expected: set[tuple[str, int]]) -> None:
+    (e,) = violent(text)
+    assert figs(e) == expected
+
+
 def test_one_incident_keeps_every_sentence_and_the_range_of_its_figures() -> None:
     text = (
         "A car bomb exploded in a crowded market on Saturday, killing at least 100 people. "

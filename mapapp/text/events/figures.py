@@ -101,13 +101,22 @@ _FIG_C = re.compile(
     re.I,
 )
 # "a soldier was killed", "one policeman was wounded", "a lieutenant general was killed"
+_ONE_PERSON = (
+    r"soldier|civilian|man|woman|child|boy|girl|officer|policeman|police\s+officer|general|commander|guard|"
+    r"journalist|worker|resident|villager|student|militant|fighter|passenger|pedestrian|person|member|marine|"
+    r"contractor|official|teenager|baby|infant|bystander|tourist|priest|imam|doctor|nurse|driver|pilot|sailor|"
+    r"servicemember|serviceman"
+)
 _FIG_ONE = re.compile(
-    r"\b(?P<num>an?|one)\s+(?:[\w’'-]{1,20}\s+){0,3}?(?:soldier|civilian|man|woman|child|boy|girl|officer|"
-    r"policeman|police\s+officer|general|commander|guard|journalist|worker|resident|villager|student|"
-    r"militant|fighter|passenger|pedestrian|person|member|marine|contractor|official|teenager|baby|"
-    r"infant|bystander|tourist|priest|imam|doctor|nurse|driver|pilot|sailor|servicemember|serviceman)\b"
+    r"\b(?P<num>an?|one)\s+(?:[\w’'-]{1,20}\s+){0,3}?(?:" + _ONE_PERSON + r")\b"
     r"(?:\s+\w+){0,2}?\s+(?:was|has\s+been|had\s+been|is|were)\s+(?:also\s+|reportedly\s+|later\s+)*"
     r"(?P<verb>killed|wounded|injured|hurt|shot\s+dead|abducted|kidnapped|slain|murdered|executed|beheaded)\b",
+    re.I,
+)
+# "killing a Hezbollah commander", "wounded a police officer": an active casualty verb and one person
+_FIG_ONE_B = re.compile(
+    r"\b(?P<verb>killed|killing|kills|injured|injuring|wounded|wounding|kidnapped|kidnapping|abducted|abducting)"
+    r"\s+(?P<num>an?|one)\s+(?:[\w’'-]{1,20}\s+){0,3}?(?:" + _ONE_PERSON + r")\b",
     re.I,
 )
 # "no one was killed", "no casualties", "no injuries were reported"
@@ -125,7 +134,9 @@ _NUMBERISH_RE = re.compile(
 )
 # "a soldier was killed": an article and a casualty verb
 _SINGLE_RE = re.compile(
-    r"\b(?:killed|wounded|injured|hurt|shot|abducted|kidnapped|slain|murdered|executed|beheaded)\b", re.I
+    r"\b(?:killed|killing|wounded|wounding|injured|injuring|hurt|shot|abducted|abducting|kidnapped|kidnapping|"
+    r"slain|murdered|executed|beheaded)\b",
+    re.I,
 )
 _CLAIM_RE = re.compile(r"\b(?:claim(?:s|ed|ing)?|according\s+to\s+(?:the\s+)?(?:group|militants|insurgents))\b", re.I)
 _LABEL = {
@@ -215,8 +226,8 @@ def find_figures(sentence: str) -> list[Found]:
         lab = _label(m)
         insort(taken, m.span())
         out.append(Found(m.start(), m.end(), Figure(lab, 0, "", text=m.group(0))))
-    for rx in (_FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_A) if counted else (_FIG_ONE,):
-        if rx is _FIG_ONE and not single:
+    for rx in (_FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_ONE_B, _FIG_A) if counted else (_FIG_ONE, _FIG_ONE_B):
+        if rx in (_FIG_ONE, _FIG_ONE_B) and not single:
             continue
         for m in rx.finditer(sentence):
             if _overlaps(taken, m.start(), m.end()):
