@@ -496,6 +496,19 @@ def test_country_level_event_keeps_the_country_with_precision_3() -> None:
     assert names(e) == {"Ukraine"} and e.geo_precision == 3
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        ("Thousands of protesters marched peacefully through Tbilisi on Sunday.", "Peaceful protest"),
+        ("Police used water cannon to disperse protesters in Tbilisi on Monday.", "Protest with intervention"),
+        ("Riot police fired tear gas at protesters outside parliament.", "Protest with intervention"),
+    ],
+)
+def test_a_protest_the_police_broke_up_is_a_protest_with_intervention(text: str, sub_type: str) -> None:
+    protests = [e for e in extract_events(text, dt.date(2024, 5, 10)) if e.event_type == "Protests"]
+    assert [e.sub_event_type for e in protests] == [sub_type]
+
+
 def test_a_population_is_not_a_toll() -> None:
     text = "A missile hit Kramatorsk, a city where 150,000 people live, killing four civilians."
     (e,) = violent(text)

@@ -101,6 +101,12 @@ _CAPTION_RE = re.compile(
 _LIST_RE = re.compile(r"(?:^|\s)[*•]\s|\s[*•]$")
 _HEADING_RE = re.compile(r"={2,4}[^=\n]{0,80}={2,4}")
 _PROTESTERS_RE = re.compile(r"\b(?:protesters|protestors|demonstrators|rioters|crowds? of protesters)\b", re.I)
+_INTERVENTION_RE = re.compile(
+    r"\b(?:tear\s*gas|teargas|water\s+cannons?|rubber\s+bullets|pepper\s+spray|stun\s+grenades?|batons?|"
+    r"dispersed?|dispersing|broke\s+up|break\s+up|cracked\s+down|crackdown|fired\s+(?:live\s+rounds|shots|on)|"
+    r"opened\s+fire|detained|arrested)\b",
+    re.I,
+)
 _CONTEXT_SENTENCES = 4  # how far back a referring sentence may reach for its incident
 
 
@@ -586,8 +592,15 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
     non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
     families = [h.family for h in d.hits]
     protesters = bool(_PROTESTERS_RE.search(s, ca, cb))
+    intervention = "protest" in families and bool(_INTERVENTION_RE.search(s))
     return classify(
-        families, classes, armed_victims=armed, civilian_victims=civil, non_state_agent=non_state, protesters=protesters
+        families,
+        classes,
+        armed_victims=armed,
+        civilian_victims=civil,
+        non_state_agent=non_state,
+        protesters=protesters,
+        intervention=intervention,
     )
 
 

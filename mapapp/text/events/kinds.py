@@ -13,7 +13,9 @@ triggers of a clause and the weapons it names:
   police, militants) -> Battles, Armed clash; a town seized by a non-state group -> Non-state
   actor overtakes territory; recaptured -> Government regains territory;
 * shootings, stabbings, killings and attacks on civilians -> Violence against civilians, Attack;
-  kidnappings -> Abduction/forced disappearance; rape -> Sexual violence.
+  kidnappings -> Abduction/forced disappearance; rape -> Sexual violence;
+* a protest the police broke up (tear gas, water cannon, rubber bullets, dispersed) -> Protests,
+  Protest with intervention; else Peaceful protest.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ TAXONOMY: dict[str, tuple[str, ...]] = {
         "Grenade",
     ),
     "Violence against civilians": ("Attack", "Abduction/forced disappearance", "Sexual violence"),
-    "Protests": ("Peaceful protest",),
+    "Protests": ("Peaceful protest", "Protest with intervention"),
     "Riots": ("Violent demonstration", "Mob violence"),
     "Strategic developments": (
         "Agreement", "Headquarters or base established", "Non-violent transfer of territory",
@@ -88,6 +90,7 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     civilian_victims: bool,
     non_state_agent: bool,
     protesters: bool = False,
+    intervention: bool = False,
 ) -> tuple[str, str]:
     """(event type, sub-event type) of a report.
 
@@ -104,9 +107,14 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
         Whether the agent is an armed group (not a state).
     protesters
         Whether protesters, demonstrators or rioters take part (a clash is then a riot).
+    intervention
+        Whether the police or the army broke up or fired at the gathering (tear gas, water
+        cannon, rubber bullets, dispersed, detained): a protest is then a protest with intervention.
     """
     fams = set(families)
     for fam in families:
+        if fam == "protest" and intervention:
+            return "Protests", "Protest with intervention"
         if fam in _NON_VIOLENT:
             return _NON_VIOLENT[fam]
     kinds = {c for c, _ in classes}
