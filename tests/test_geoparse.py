@@ -444,3 +444,22 @@ def test_a_city_name_before_region_is_the_region_named_after_it(text: str, surfa
     """ "X region" is the region named after the city X, however X is written."""
     (m,) = [m for m in geoparse(text) if m.surface == surface]
     assert m.place is not None and m.place.kind == "admin1"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "lonlat"),
+    [
+        ("Shelling hit Zaporizhzhia on Monday, officials said.", "Zaporizhzhia", (35.14, 47.84)),
+        ("Drones attacked Mykolaiv overnight.", "Mykolaiv", (31.99, 46.97)),
+        ("A missile struck Kherson and Dnipro.", "Kherson", (32.62, 46.64)),
+    ],
+)
+def test_a_bare_regional_centre_is_the_city_however_the_gazetteer_spells_it(
+    text: str, surface: str, lonlat: tuple[float, float]
+) -> None:
+    """A name shared by a city and its region is the city in running text, also when the gazetteer
+    spells the city differently ("Zaporizhzhya") and the region exactly as written."""
+    (m,) = [m for m in geoparse(text) if m.surface == surface]
+    assert m.place is not None and m.place.kind == "city"
+    _, _, d = Geod(ellps="WGS84").inv(lonlat[0], lonlat[1], m.place.lon, m.place.lat)
+    assert d < 25_000

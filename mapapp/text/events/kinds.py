@@ -124,8 +124,9 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
         return "Violence against civilians", "Abduction/forced disappearance"
     if "sexual" in fams:
         return "Violence against civilians", "Sexual violence"
-    if "airstrike" in fams:
-        return _EXPLOSIVE, "Air/drone strike"
+    if "airstrike" in fams:  # "a missile strike" is a missile attack, unless aircraft are named too
+        ranged = kinds & {"air", "artillery"}
+        return _EXPLOSIVE, "Shelling/artillery/missile attack" if ranged == {"artillery"} else "Air/drone strike"
     if "shelling" in fams:
         return _EXPLOSIVE, "Shelling/artillery/missile attack"
     if "regain" in fams:

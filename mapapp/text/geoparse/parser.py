@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
 from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, normalize
-from mapapp.data.resolver import KIND_PRIOR, prior
+from mapapp.data.resolver import KIND_PRIOR, NAME_TYPE_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
 from mapapp.text.geoparse.context import Pick as _Pick
@@ -224,6 +224,11 @@ def _mark_headlines(text: str, toks: list[_Tok], lower_long: list[int]) -> None:
 
 
 _norm = lru_cache(maxsize=100_000)(normalize)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two spellings of one name ("zaporizhzhya", "zaporizhzhia"), not one name inside another."""
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
@@ -756,6 +761,9 @@ class Geoparser:
         }
         # a city of 50,000+ inside the region of the same name ("Kherson" in Kherson Oblast)
         towns = {(p.country_code, p.admin1_code) for p, _ in c.places if p.kind == "city" and p.population >= 50_000}
+        named_regions = {
+            (p.country_code, p.admin1_code): _norm(p.name) for p, nt in c.places if p.kind == "admin1" and nt == "name"
+        }
         best: dict[str, tuple[float, Place, bool]] = {}
         # "Mexico" names the country before Mexico City, whatever the article says around it
         country_named = any(p.kind == "country" and nt in ("name", "abbrev") for p, nt in c.places)
@@ -772,6 +780,17 @@ class Geoparser:
                 sc -= KIND_PRIOR["admin1"] + 0.5
             if c.prefer_admin and p.kind == "admin1":
                 sc += 3.0
+            if (
+                p.kind == "city"
+                and nt == "alternate"
+                and not c.prefer_admin
+                and p.population >= 50_000
+                and (p.country_code, p.admin1_code) in named_regions
+                and _same_name(_norm(p.name), named_regions[(p.country_code, p.admin1_code)])
+            ):
+                # the region's centre spelled another way ("Zaporizhzhia" for Zaporizhzhya): as good a name
+                # (not a city whose name only starts like its region's: "New York City", "Oklahoma City")
+                sc += NAME_TYPE_PRIOR["name"] - NAME_TYPE_PRIOR["alternate"]
             q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
             if q:
                 sc += 6.0
