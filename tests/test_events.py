@@ -411,6 +411,7 @@ def test_sports_markets_films_weather_metaphors_are_not_violence(text: str) -> N
         ("Russian drones attacked the port before dawn.", "Air/drone strike"),
         ("Russian artillery shelled the town on Monday.", "Shelling/artillery/missile attack"),
         ("Rebels fired mortars at the airport.", "Shelling/artillery/missile attack"),
+        ("A missile strike on an apartment block killed four people.", "Shelling/artillery/missile attack"),
         # a state's strike with no weapon named is a remote strike, not a clash
         (
             "Israel struck targets in the southern suburbs of Beirut on Thursday, killing a Hezbollah commander.",
