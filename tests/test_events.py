@@ -568,6 +568,14 @@ def test_old_events_get_their_own_date_and_undated_news_the_publication_week() -
     (news,) = violent("Gunmen killed three villagers in the north.")
     assert news.date is not None and (news.date.start, news.date.end) == ("2024-06-04", "2024-06-10")
     assert news.date.status == "uncertain" and "publication" in news.date.note
+    (first,) = violent("In 2016, a truck attack on a crowd killed 86 people.")  # a year that opens the sentence
+    assert first.date is not None and first.date.start == "2016-01-01"
+    # the year that names the incident, not the day of the hearing about it
+    (named,) = violent(
+        "A court heard evidence on Wednesday about the 2014 downing of a passenger jet, "
+        "in which 298 people were killed by a missile."
+    )
+    assert named.date is not None and (named.date.start, named.date.precision) == ("2014-01-01", "year")
     (trial,) = violent("He was convicted for the bombing that killed 3 people, recalled at the trial.")
     assert trial.date is None and "undated" in trial.notes
 

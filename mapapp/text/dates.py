@@ -272,15 +272,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            r"\b(?P<prep>in|since|during|by|until|through|from|of|last|this|next|early|mid|"
-            r"late|and|to|between)\s+(?:(?:early|mid|late)[\s-])?" + _MONTH_RE.format(g="mon") + r"(?![\w])"
+            r"\b(?P<prep>(?i:in|since|during|by|until|through|from|of|last|this|next|early|mid|"
+            r"late|and|to|between))\s+(?:(?:early|mid|late)[\s-])?" + _MONTH_RE.format(g="mon") + r"(?![\w])"
         ),
     ),
     (
         "year",
         re.compile(
-            r"\b(?P<prep>in|since|during|by|until|through|of|early|late)\s+"
+            r"\b(?P<prep>(?i:in|since|during|by|until|through|of|early|late))\s+"
             r"(?P<y>(?:19|20)\d{2})\b(?!\s*(?:km|miles|troops|people))"
+        ),
+    ),
+    (
+        # a year naming an event: "the 2014 downing of MH17", "the 2016 attack"
+        "year",
+        re.compile(
+            r"\b(?P<prep>(?i:the|a|an|its|their|his|her))\s+(?P<y>(?:19|20)\d{2})(?=\s+"
+            r"(?!(?:km|kilometres|kilometers|miles|troops|people|soldiers|civilians|residents|men|women|children|"
+            r"metres|meters|feet|tons|tonnes|votes|members|students|workers)\b)[a-z])"
         ),
     ),
 ]
