@@ -489,6 +489,17 @@ def test_place_is_not_a_court_or_a_speakers_city() -> None:
     ]
     (e2,) = violent(text2, ms2)
     assert names(e2) == {"Herat"}
+    # a national institution's seat is who speaks; local officials speak from where it happened
+    text3 = "The ministry in Moscow claimed its forces had destroyed two tanks near Bakhmut on Friday."
+    ms3 = [
+        _mention(text3, "Moscow", "city", 37.62, 55.75, "RU"),
+        _mention(text3, "Bakhmut", "city", 38.0, 48.6, "UA"),
+    ]
+    (e3,) = violent(text3, ms3)
+    assert names(e3) == {"Bakhmut"}
+    text4 = "Officials in Kharkiv said a missile hit a school, killing two people."
+    (e4,) = violent(text4, [_mention(text4, "Kharkiv", "city", 36.23, 49.99, "UA")])
+    assert names(e4) == {"Kharkiv"}
 
 
 def test_country_level_event_keeps_the_country_with_precision_3() -> None:

@@ -7,7 +7,8 @@ trigger's clause, else elsewhere in its sentence. Never:
 * a **dateline** ("BEIRUT (Reuters) -", "KYIV, Ukraine —" at the start of a line) or a **byline**
   ("By Jane Doe in London", "Reporting by ..."): :func:`article_layout` finds them;
 * a **court** ("a federal court in Boston", "the trial in Texas", "sentenced in Kabul");
-* a **speaker's** place ("told reporters in Washington", "said in a statement from Moscow");
+* a **speaker's** place ("told reporters in Washington", "said in a statement from Moscow",
+  "the ministry in Moscow claimed");
 * an **embassy** or consulate named only as a speaker or an address ("the embassy in Kabul
   said") unless the incident's own clause names it as the target.
 
@@ -67,12 +68,25 @@ _SPEAKER_RE = re.compile(
     r"(?:\s+[\w’'-]+){0,3}?\s+(?:in|at|from)\s+(?:the\s+)?$",
     re.I,
 )
+# "the ministry in Moscow claimed", "the government in Damascus denied": a national institution's
+# seat, named as who speaks (local "officials in Kharkiv said" speak from where it happened)
+_SEAT_BEFORE_RE = re.compile(
+    r"\b(?:ministry|ministries|government|kremlin|president|presidency|headquarters|high\s+command|"
+    r"general\s+staff|diplomats?)\s+(?:[\w’'-]+\s+)?(?:in|at)\s+(?:the\s+)?$",
+    re.I,
+)
+_SEAT_AFTER_RE = re.compile(
+    r"^(?:\s*,[^,]{1,60},)?\s+(?:also\s+|later\s+)?(?:said|says|claimed|claims|denied|denies|announced|"
+    r"announces|reported|reports|stated|insisted|accused|told|confirmed|confirms|warned|called|condemned)\b",
+    re.I,
+)
 #: Stems one of which every court, speaker or embassy context contains (a cheap first test).
 _CONTEXT_STEMS = (
     "court", "trial", "tribunal", "jury", "judge", "convict", "sentenc", "testi", "hearing", "indict", "arraign",
     "prosecut", "acquit", "extradit", "appeal", "tried", "said", "say", "told", "tell", "speak", "spoke", "announc",
     "brief", "conference", "statement", "interview", "address", "remark", "declar", "wrote", "tweet", "post",
-    "report", "journalist", "embass", "consul", "ambassador", "envoy", "mission", "delegation",
+    "report", "journalist", "embass", "consul", "ambassador", "envoy", "mission", "delegation", "claim", "denie",
+    "confirm", "insist", "accus", "warn", "condemn", "call",
 )  # fmt: skip
 _NEAR_RE = re.compile(
     r"\b(?:near|outside|close\s+to|outskirts\s+of|vicinity\s+of|(?:north|south|east|west|northeast|northwest|"
@@ -130,7 +144,7 @@ def excluded_context(s: str, a: int, b: int, *, trigger_clause: bool) -> str:
         return ""
     if _COURT_BEFORE_RE.search(before) or _COURT_AFTER_RE.match(after):
         return "court"
-    if _SPEAKER_RE.search(before):
+    if _SPEAKER_RE.search(before) or (_SEAT_BEFORE_RE.search(before) and _SEAT_AFTER_RE.match(after)):
         return "speaker"
     if not trigger_clause and (_EMBASSY_RE.search(before) or _EMBASSY_AFTER_RE.match(after)):
         return "embassy"
