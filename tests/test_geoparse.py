@@ -463,3 +463,11 @@ def test_a_bare_regional_centre_is_the_city_however_the_gazetteer_spells_it(
     assert m.place is not None and m.place.kind == "city"
     _, _, d = Geod(ellps="WGS84").inv(lonlat[0], lonlat[1], m.place.lon, m.place.lat)
     assert d < 25_000
+
+
+def test_a_city_named_like_a_common_word_after_in_is_the_city() -> None:
+    """ "a truck attack in Nice": a capitalised city name after a locative word in running text is
+    the city, though "nice" is a common word; the same word elsewhere is not a place."""
+    (m,) = [m for m in geoparse("In 2016, a truck attack in Nice killed 86 people.") if m.surface == "Nice"]
+    assert m.place is not None and m.place.country_code == "FR"
+    assert not [m for m in geoparse("The weather was Nice and warm.") if m.surface == "Nice"]

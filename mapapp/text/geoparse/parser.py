@@ -70,6 +70,7 @@ _TOKEN_RE = re.compile(
     re.UNICODE,
 )
 
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|at|from|into|towards?)\s+$")
 _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|explained|asked|wrote|noted|stated|testified|recalled)\b")
 _SPEECH_BEFORE = re.compile(r"\b(said|says|told|according to)\s+$")
 _DISEASE_RE = re.compile(r"[- ]?(virus|fever|disease|flu|encephalitis|strain|ebolavirus)\b")
@@ -592,7 +593,16 @@ class Geoparser:
             zipf = common_word_zipf(low)
             only_alternate = all(nt == "alternate" for _, nt in places)
             # generic words ("City", "Gulf", "Union") and very common words ("More", "Man", "No")
-            if low in GENERIC_WORDS or (zipf >= 5.0 and not named_admin and big < 1_000_000):
+            # ... unless a city of 100,000+ by its own name stands capitalised after "in", "near", "at"
+            # in running text ("a truck attack in Nice")
+            locative = (
+                not first.sent_start
+                and not headline
+                and big >= 100_000
+                and any(nt == "name" and p.kind == "city" for p, nt in places)
+                and _LOCATIVE_BEFORE.search(text, max(0, first.start - 12), first.start) is not None
+            )
+            if low in GENERIC_WORDS or (zipf >= 5.0 and not named_admin and big < 1_000_000 and not locative):
                 return None, k
             # a word that is only some place's alternate spelling ("Lions" -> Lyons, "Hamas" -> Hamm)
             if only_alternate and zipf >= 3.5 and not admin_level:
