@@ -436,6 +436,8 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ),
         ("Troops clashed with insurgents near the border.", "Battles", "Armed clash"),
         ("Gunmen ambushed a police patrol, killing two officers.", "Battles", "Armed clash"),
+        # destroying military equipment is fighting, not violence against civilians
+        ("Ukrainian forces destroyed three Russian tanks near Avdiivka.", "Battles", "Armed clash"),
         # an armed group "striking" a checkpoint fights on the ground
         ("Militants struck a police checkpoint, killing three officers.", "Battles", "Armed clash"),
     ],

@@ -101,6 +101,13 @@ _CAPTION_RE = re.compile(
 _LIST_RE = re.compile(r"(?:^|\s)[*•]\s|\s[*•]$")
 _HEADING_RE = re.compile(r"={2,4}[^=\n]{0,80}={2,4}")
 _PROTESTERS_RE = re.compile(r"\b(?:protesters|protestors|demonstrators|rioters|crowds? of protesters)\b", re.I)
+# what the military fights over: a report of its destruction is a battle, not violence against civilians
+_MILITARY_TARGET_RE = re.compile(
+    r"\b(?:tanks?|howitzers?|armou?red\s+(?:vehicles?|personnel\s+carriers?)|APCs?|artillery\s+(?:pieces?|systems?)|"
+    r"air[\s-]defen[cs]e\s+(?:systems?|batter(?:y|ies))|radars?|warships?|(?:military|army|enemy)\s+positions|"
+    r"checkpoints?|command\s+posts?|ammunition\s+depots?|(?:military|army)\s+(?:bases?|vehicles?|convoys?))\b",
+    re.I,
+)
 _INTERVENTION_RE = re.compile(
     r"\b(?:tear\s*gas|teargas|water\s+cannons?|rubber\s+bullets|pepper\s+spray|stun\s+grenades?|batons?|"
     r"dispersed?|dispersing|broke\s+up|break\s+up|cracked\s+down|crackdown|fired\s+(?:live\s+rounds|shots|on)|"
@@ -591,7 +598,9 @@ def _figures_for(d: _Draft, f: _SentenceFacts, event_type: str) -> tuple[Figure,
 def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[str]) -> tuple[str, str]:
     ca, cb = d.clause
     classes = [(c, w) for _o, c, w in f.classes_in(ca, cb)]
-    armed = bool(cx.count("armed", d.start, cb) or cx.count("police", d.start, cb))
+    armed = bool(
+        cx.count("armed", d.start, cb) or cx.count("police", d.start, cb) or _MILITARY_TARGET_RE.search(s, d.start, cb)
+    )
     civil = bool(cx.count("victim", ca, cb))
     non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
     families = [h.family for h in d.hits]
