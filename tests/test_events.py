@@ -535,6 +535,8 @@ def test_a_population_is_not_a_toll() -> None:
         ("A drone strike hit a car near Idlib, killing a senior commander.", {("killed", 1)}),
         ("The blast wounded a police officer and killed two civilians.", {("injured", 1), ("killed", 2)}),
         ("Gunmen stormed the village and kidnapped a priest.", {("abducted", 1)}),
+        # the whole, not the part it includes
+        ("A missile hit the hospital; 16 people including seven children were injured.", {("injured", 16)}),
     ],
 )
 def test_one_person_named_with_an_article_is_a_toll_of_one(text: str, expected: set[tuple[str, int]]) -> None:

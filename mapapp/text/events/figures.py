@@ -76,6 +76,8 @@ _CASUALTY = (
 # "five people were killed", "12 soldiers wounded", "more than 10,000 troops"
 _FIG_A = re.compile(
     rf"(?i:\b{_QUAL}){_NUM}\s+(?:[\w’'-]{{1,20}}\s+){{0,3}}?(?:(?P<person>{_PERSON})|{_FORCES})\b"
+    # "16 people, including seven children, were injured": the count is the whole, not the part
+    rf"(?:,?\s+(?:including|among\s+them)\s+(?:[\w’'-]+\s+){{0,3}}?[\w’'-]+,?(?=\s+(?:\w+\s+)?(?:were|was|have|had)\b))?"
     rf"(?:\s+(?:\w+\s+)?(?:were|was|have\s+been|had\s+been|are|is|have|had|been|reportedly|also|later)?"
     rf"(?:\s+(?:also|reportedly|later|been))?\s*{_CASUALTY}\b)?",
     re.I,
