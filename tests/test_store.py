@@ -571,6 +571,34 @@ def test_a_newer_store_format_is_refused_and_left_alone(store_dir: Path, capsys:
     assert json.loads(man.read_text())["format"] == 99 and not (store_dir / "quarantine").exists()
 
 
+def test_a_store_of_the_previous_format_is_read_not_called_damaged(
+    store_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store written before events gained date_note/geo_precision/status/weapons/sentences
+    (format 1) is checked as sound and its events load with those fields' defaults."""
+    import json
+
+    from mapapp.cli.main import main
+    from mapapp.corpus.store import ADDED_COLUMNS
+
+    for batch in ("b1", "b2"):
+        _rewrite(_part(store_dir, batch=batch), lambda t: t.drop_columns(sorted(ADDED_COLUMNS["events"])))
+    man = store_dir / "manifest.json"
+    data = json.loads(man.read_text())
+    data["format"] = 1
+    man.write_text(json.dumps(data))
+    assert main(["store", "check", str(store_dir)]) == 0, capsys.readouterr().err
+    frame = open_store(store_dir).events()
+    assert len(frame) == len(POINTS)
+    events = [row_event(r) for r in frame.drop(columns="geometry").to_dict("records")]
+    assert {e.status for e in events} <= {"occurred", "planned"} and all(e.sentences for e in events)
+    # ... while a part that lacks a column every format has is still a damaged part
+    _rewrite(_part(store_dir), lambda t: t.drop_columns(["lat"]))
+    assert main(["store", "check", str(store_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "foreign schema (missing columns" in out and "lat" in out
+
+
 def test_a_lost_manifest_is_rebuilt_from_the_parts(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from mapapp.cli.main import main
 

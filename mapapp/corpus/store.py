@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "ADDED_COLUMNS",
     "DATASETS",
     "EventStore",
     "StoreCorrupt",
@@ -90,7 +91,9 @@ __all__ = [
 ]
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+#: 2 (2026-11-29): events gained date_note, geo_precision, status, weapons and sentences. Format-1
+#: parts are read with those columns null (each field's default); see :data:`ADDED_COLUMNS`.
+FORMAT_VERSION = 2
 DATASETS = ("articles", "events", "mentions")
 TMP_DIR = ".tmp"
 LOCK_FILE = ".lock"
@@ -177,6 +180,14 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 _WS_RE = re.compile(r"\s+")
+
+
+#: Columns each dataset gained since format 1 (a format-1 part lacks them and is still read).
+ADDED_COLUMNS: dict[str, frozenset[str]] = {
+    "articles": frozenset(),
+    "events": frozenset({"date_note", "geo_precision", "status", "weapons", "sentences"}),
+    "mentions": frozenset(),
+}
 
 
 def content_hash(text: str) -> str:
@@ -527,15 +538,18 @@ class EventStore:
     def _check_batch(self, b: Batch, level: str, seen: dict[str, str]) -> None:
         rows = {"articles": b.articles, "events": b.events, "mentions": b.mentions}
         for ds in DATASETS:
-            check_structure(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root)
+            check_structure(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root, ADDED_COLUMNS[ds])
         if level == "structure":
             return
         if level != "full":
             for ds in DATASETS:
                 cols = value_columns(SCHEMAS[ds])
-                read_part(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root, columns=cols)
+                read_part(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root, columns=cols, added=ADDED_COLUMNS[ds])
             return
-        t = {ds: read_part(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root) for ds in DATASETS}
+        t = {
+            ds: read_part(self._part(ds, b.id), SCHEMAS[ds], rows[ds], self.root, added=ADDED_COLUMNS[ds])
+            for ds in DATASETS
+        }
         arts = t["articles"]
         ids = arts.column("article_id").to_pylist()
         where = f"Batch {b.id!r} of store {str(self.root)!r}"
@@ -661,9 +675,14 @@ class EventStore:
         if not parts:
             t = schema.empty_table()
             return t.select(list(columns)) if columns else t
-        for path, rows in parts:
-            check_structure(path, schema, rows, self.root)
+        added = ADDED_COLUMNS[dataset]
+        older = [check_structure(path, schema, rows, self.root, added) for path, rows in parts]
         cols = list(columns) if columns else None
+        if any(older):  # parts of an earlier format: read one by one, the newer columns added as nulls
+            return pa.concat_tables(
+                read_part(path, schema, rows, self.root, filters=filters, columns=cols, added=added)
+                for path, rows in parts
+            )
         try:  # fast path: one multi-threaded read, one vectorised check
             t = pq.ParquetDataset([str(p) for p, _ in parts], filters=filters or None).read(columns=cols)
             check_values(t, self.root, self.root)
@@ -672,7 +691,7 @@ class EventStore:
             first = err
         # something is off: read part by part to name the file (and the row) at fault
         for path, rows in parts:
-            read_part(path, schema, rows, self.root, filters=filters, columns=cols)
+            read_part(path, schema, rows, self.root, filters=filters, columns=cols, added=added)
         raise StoreCorrupt(f"{str(first).splitlines()[0]}; {repair_hint(self.root)}.") from first
 
     def frame(self, dataset: str, filters: list[tuple[str, str, object]] | None = None) -> gpd.GeoDataFrame:

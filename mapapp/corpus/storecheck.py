@@ -38,6 +38,7 @@ __all__ = [
     "manifest_entries",
     "read_part",
     "repair_hint",
+    "upgrade",
     "value_columns",
 ]
 
@@ -123,11 +124,27 @@ def manifest_entries(data: object, path: Path, root: Path, version: int) -> list
     return out
 
 
-_STRUCTURE_OK: dict[tuple[str, int, int, int], None] = {}
+_STRUCTURE_OK: dict[tuple[str, int, int, int], bool] = {}
 
 
-def check_structure(path: Path, schema: pa.Schema, rows: int, root: Path) -> None:
-    """``path`` exists, is Parquet, has exactly ``schema`` (names and types) and ``rows`` rows.
+def _older_layout(got: pa.Schema, schema: pa.Schema, added: frozenset[str]) -> bool:
+    """Is ``got`` ``schema`` as an earlier format wrote it: the same columns and types in the same
+    order, less some of the columns added since (``added``)?"""
+    keep = [f for f in schema if f.name in got.names or f.name not in added]
+    return bool(added) and len(keep) < len(schema) and pa.schema(keep).equals(got)
+
+
+def upgrade(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` (an earlier format's part) with ``schema``'s missing columns added as nulls, in
+    ``schema``'s order (readers give null fields their defaults)."""
+    cols = [table.column(f.name) if f.name in table.column_names else pa.nulls(len(table), type=f.type) for f in schema]
+    return pa.table(cols, schema=pa.schema(list(schema)))
+
+
+def check_structure(path: Path, schema: pa.Schema, rows: int, root: Path, added: frozenset[str] = frozenset()) -> bool:
+    """``path`` exists, is Parquet, has ``schema`` (names and types) and ``rows`` rows. Returns
+    True when the part has an earlier format's layout of ``schema`` (the columns ``added`` since
+    then missing; read it with :func:`read_part`, which adds them), False when it is current.
 
     Only the footer is read; a file that passed is not read again until its size or mtime changes.
 
@@ -146,7 +163,7 @@ def check_structure(path: Path, schema: pa.Schema, rows: int, root: Path) -> Non
         raise StoreCorrupt(msg) from None
     key = (str(path), st.st_size, st.st_mtime_ns, rows)
     if key in _STRUCTURE_OK:
-        return
+        return _STRUCTURE_OK[key]
     if st.st_size == 0:
         msg = f"Store part {str(path)!r} is empty (0 bytes); {repair_hint(root)}."
         raise StoreCorrupt(msg)
@@ -157,7 +174,8 @@ def check_structure(path: Path, schema: pa.Schema, rows: int, root: Path) -> Non
         why = f"cut short or damaged: {err}"
         msg = f"Store part {str(path)!r} is not a readable Parquet file ({why}); {repair_hint(root)}."
         raise StoreCorrupt(msg.replace("\n", " ")) from None
-    if not got.remove_metadata().equals(schema.remove_metadata()):
+    older = _older_layout(got.remove_metadata(), schema.remove_metadata(), added)
+    if not older and not got.remove_metadata().equals(schema.remove_metadata()):
         want = {f.name: str(f.type) for f in schema}
         have = {f.name: str(f.type) for f in got}
         missing = [n for n in want if n not in have]
@@ -181,7 +199,8 @@ def check_structure(path: Path, schema: pa.Schema, rows: int, root: Path) -> Non
             f"(a file of another batch?); {repair_hint(root)}."
         )
         raise StoreCorrupt(msg)
-    _STRUCTURE_OK[key] = None
+    _STRUCTURE_OK[key] = older
+    return older
 
 
 def _float_column(table: pa.Table, name: str) -> np.ndarray | None:
@@ -280,13 +299,22 @@ def read_part(
     *,
     filters: list[tuple[str, str, object]] | None = None,
     columns: Sequence[str] | None = None,
+    added: frozenset[str] = frozenset(),
 ) -> pa.Table:
-    """One part file, checked (:func:`check_structure`, then :func:`check_values` on what was read)."""
-    check_structure(path, schema, rows, root)
+    """One part file, checked (:func:`check_structure`, then :func:`check_values` on what was read);
+    an earlier format's part comes with the columns ``added`` since as nulls."""
+    older = check_structure(path, schema, rows, root, added)
+    want = list(columns) if columns else None
+    if older and want:
+        have = set(pq.read_schema(path).names)
+        want = [c for c in want if c in have]
     try:
-        t = pq.read_table(path, filters=filters or None, columns=list(columns) if columns else None)
+        t = pq.read_table(path, filters=filters or None, columns=want)
     except (pa.ArrowException, OSError) as err:
         msg = f"Store part {str(path)!r} cannot be read (damaged data pages: {err}); {repair_hint(root)}."
         raise StoreCorrupt(msg.replace("\n", " ")) from None
     check_values(t, path, root)
+    if older:
+        target = pa.schema([schema.field(c) for c in columns]) if columns else schema
+        t = upgrade(t, target)
     return t
