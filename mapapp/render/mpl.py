@@ -384,6 +384,10 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
     return fig
 
 
+#: Characters per line of a legend entry (about the Leaflet legend's 300 px at its font size).
+LEGEND_WRAP_CHARS = 48
+
+
 def _legend(ax: Axes, handles: list[Artist], loc: str, anchor: tuple[float, float]) -> Legend:
     """The map's legend at ``loc``; its entries (weapon names, sources, event types) are plain
     text, never mathtext."""
@@ -400,6 +404,8 @@ def _legend(ax: Axes, handles: list[Artist], loc: str, anchor: tuple[float, floa
     )
     for t in [*leg.get_texts(), leg.get_title()]:
         t.set_parse_math(False)
+    for t in leg.get_texts():  # long entries (a weapon and its source) wrap: the legend keeps to a corner
+        t.set_text(textwrap.fill(t.get_text(), LEGEND_WRAP_CHARS, break_long_words=False))
     return leg
 
 
