@@ -410,7 +410,7 @@ def test_matplotlib_keeps_dollars_in_article_text(title: str) -> None:
     assert legend is not None
     entries = {t.get_text(): t for t in legend.get_texts()}
     gun = next(k for k in entries if k.startswith("Gun $x$ 2"))
-    assert "$5 \\frac{" in gun and not entries[gun].get_parse_math()
+    assert "$5 \\frac{" in " ".join(gun.split()) and not entries[gun].get_parse_math()  # wrapped, as written
     labels = [t for t in ax.texts if t.get_text() == "$Town$"]
     assert labels and not any(t.get_parse_math() for t in labels)
 
