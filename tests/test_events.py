@@ -436,6 +436,13 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ),
         ("Troops clashed with insurgents near the border.", "Battles", "Armed clash"),
         ("Gunmen ambushed a police patrol, killing two officers.", "Battles", "Armed clash"),
+        # "claimed to have hit": reported as done, not a purpose
+        ("The army claimed to have hit three gunmen near the border.", "Battles", "Armed clash"),
+        (
+            "Leaders deplored the slaughter and maiming of men, women and children.",
+            "Violence against civilians",
+            "Attack",
+        ),
         # destroying military equipment is fighting, not violence against civilians
         ("Ukrainian forces destroyed three Russian tanks near Avdiivka.", "Battles", "Armed clash"),
         # an armed group "striking" a checkpoint fights on the ground

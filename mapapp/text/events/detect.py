@@ -177,6 +177,11 @@ _TO_VERB_RE = re.compile(
     re.I,
 )
 _TO_RE = re.compile(r"\bto\s+(?:\S+\s+)?$", re.I)
+_PERFECT_TO_RE = re.compile(
+    r"\b(?:claim(?:s|ed)?|said|says|reported(?:ly)?|believed|thought|alleged(?:ly)?|appears?|appeared|seems?|"
+    r"seemed|known|understood|confirmed|estimated)\s+to\s+have\s+(?:been\s+)?$",
+    re.I,
+)
 _FACTUAL_TO_RE = re.compile(
     r"\b(?:began|begun|begin|begins|started|start|starts|continued|continues|continue|managed|compelled|"
     r"forced|decided|moved|voted|went\s+on|proceeded|used|resumed|returned)\s+to\s+(?:\S+\s+)?$",
@@ -372,6 +377,8 @@ def _status(before: str, surface: str) -> str:
     low = surface.lower()
     if _PURPOSE_RE.search(last(3)) and not low.endswith(("ed", "s")):
         return "hypothetical"
+    if _PERFECT_TO_RE.search(last(4)):
+        return "occurred"  # "claimed to have hit", "said to have been shot": reported as past
     base_form = not low.endswith(("ed", "ing", "s", "ion", "ings"))  # "to attack", not "to the attacks"
     if base_form and _TO_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last(4)):
         return "hypothetical"

@@ -95,11 +95,11 @@ _add("killing", 3, ["massacre", "massacres", "massacred", "murdered", "murdering
                     "lynched", "lynching", "slain", "burned alive", "burnt alive", "summarily executed",
                     "extrajudicial killing", "extrajudicial killings", "homicide", "homicides"])
 _add("killing", 2, ["killed", "kills", "killing", "killings", "kill", "murder", "murders", "executed",
-                    "execution", "executions", "tortured", "torture"])
+                    "execution", "executions", "tortured", "torture", "slaughter"])
 # --- casualties and damage (Life.Die, Life.Injure, damage) ------------------------------------
 _add("casualty", 2, ["wounded", "wounding", "injured", "injuring", "injuries", "casualties", "fatalities",
                      "death toll", "dead", "died", "dies", "die", "dying", "deaths", "death", "wounds",
-                     "maimed"])
+                     "maimed", "maiming"])
 _add("casualty", 1, ["bodies", "victims", "victim", "survivors", "corpses", "hurt", "lost their lives",
                      "lost his life", "lost her life", "perished"])
 _add("damage", 1, ["destroyed", "destroying", "destroys", "destruction", "damaged", "damaging", "damage",
