@@ -392,6 +392,7 @@ def violent(text: str, mentions: list[Mention] | None = None, **kw: object) -> l
         "A fire that killed four children gutted the house.",
         "Police executed a search warrant at the house.",
         "The crew blasted off to the space station.",
+        "Shooting broke out on the film set as the director arrived.",
     ],
 )
 def test_sports_markets_films_weather_metaphors_are_not_violence(text: str) -> None:
@@ -443,6 +444,7 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
             "Violence against civilians",
             "Attack",
         ),
+        ("At 3pm a wave of shooting broke out in the main Catholic areas.", "Violence against civilians", "Attack"),
         # destroying military equipment is fighting, not violence against civilians
         ("Ukrainian forces destroyed three Russian tanks near Avdiivka.", "Battles", "Armed clash"),
         # an armed group "striking" a checkpoint fights on the ground

@@ -177,6 +177,8 @@ _TO_VERB_RE = re.compile(
     re.I,
 )
 _TO_RE = re.compile(r"\bto\s+(?:\S+\s+)?$", re.I)
+#: Verbs that say a shooting or an explosion happened, right after the noun.
+_ERUPTED_RE = re.compile(r"\s+(?:broke\s+out|erupted|rang\s+out|went\s+off|rocked|shook)\b", re.I)
 _PERFECT_TO_RE = re.compile(
     r"\b(?:claim(?:s|ed)?|said|says|reported(?:ly)?|believed|thought|alleged(?:ly)?|appears?|appeared|seems?|"
     r"seemed|known|understood|confirmed|estimated)\s+to\s+have\s+(?:been\s+)?$",
@@ -537,6 +539,8 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             weapon_after = bool(_WEAPON_AFTER_RE.match(s[b : b + 60]))
             weapon_near = _any_in(weapon_starts, a - 40, b + 40, -1)
             casualty_verb = _any_in(violent_pos, ca, cb, a)
+            if trig.family in ("shooting", "explosion") and _ERUPTED_RE.match(s, b, min(len(s), b + 30)):
+                casualty_in_clause = True  # "a wave of shooting broke out", "an explosion rang out"
             kept, needs_context = _violence_supported(
                 trig,
                 surface,
