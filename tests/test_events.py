@@ -532,6 +532,16 @@ def test_a_protest_the_police_broke_up_is_a_protest_with_intervention(text: str,
     assert [e.sub_event_type for e in protests] == [sub_type]
 
 
+def test_crimes_named_in_a_charge_are_not_incidents_but_the_report_beside_them_is() -> None:
+    assert violent("The former mayor was charged with crimes of treason, terrorism, conspiracy and homicide.") == []
+    text = (
+        "Police said the two men, both from Woodbridge, abducted Barbara Smith from a mall in September "
+        "and drove her to a gas station."
+    )
+    (e,) = violent(text)
+    assert e.sub_event_type == "Abduction/forced disappearance"
+
+
 def test_a_population_is_not_a_toll() -> None:
     text = "A missile hit Kramatorsk, a city where 150,000 people live, killing four civilians."
     (e,) = violent(text)

@@ -262,6 +262,13 @@ _LEGAL_BEFORE_RE = re.compile(
     r"(?:was|were|is|are)\s+(?:to\s+)?(?:be\s+)?(?:tried|prosecuted)\s+for|falsely)\s+(?:[\w-]+,?\s+){0,6}?$",
     re.I,
 )
+# a legal frame whose list of crimes runs over commas up to the noun ("charged with crimes of
+# treason, terrorism and homicide"): no verb of its own between them
+_LEGAL_LIST_RE = re.compile(
+    r"\b(?:charged\s+with|charges?\s+of|convicted\s+of|accused\s+of|guilty\s+of|crimes?\s+of|"
+    r"on\s+trial\s+(?:for|on))\s+(?:[\w’'-]+,?\s+){0,14}?(?:and\s+|or\s+)?$",
+    re.I,
+)
 _ADJ_BEFORE_RE = re.compile(r"(?:\b(?:a|an|the|his|her|their|its|our|my|two|three|four)|,)\s+$", re.I)
 _NOUN_AFTER_RE = re.compile(
     r"^\s+(?!(?:by|in|at|on|with|during|when|after|before|last|yesterday|and|or|while|near|outside|"
@@ -618,14 +625,25 @@ def _names_only(s: str, a: int, b: int, ca: int) -> bool:
     return not _HAPPENED_AFTER_RE.match(s[b : b + 50])
 
 
+def _crime_noun(surface: str) -> bool:
+    """Is the trigger written as a noun of a crime ("homicide", "murder", "assassination")?"""
+    return surface.lower().endswith(("cide", "murder", "murders", "tion", "ing", "ings")) and " " not in surface
+
+
 def _legal_or_adjectival(s: str, a: int, b: int, ca: int) -> bool:
     """A crime named by the law or as an adjective, not reported: "accused of murdering her",
     "pleaded guilty to the killing", "the slain politician", "a murdered policeman"."""
     if _LEGAL_BEFORE_RE.search(s[max(ca, a - 50) : a]):
         return True
+    if _crime_noun(s[a:b]) and _LEGAL_LIST_RE.search(s, max(0, a - 160), a):
+        return True  # "charged with crimes of treason, terrorism, association ... and homicide"
     low = s[a:b].lower()
-    if low.endswith(("ed", "slain")) and _ADJ_BEFORE_RE.search(s[max(0, a - 12) : a]):
-        return bool(_NOUN_AFTER_RE.match(s[b : b + 30]))
+    adj = _ADJ_BEFORE_RE.search(s[max(0, a - 12) : a]) if low.endswith(("ed", "slain")) else None
+    if adj is not None:
+        noun = _NOUN_AFTER_RE.match(s[b : b + 30])
+        if noun is not None and adj.group(0).strip() == "," and noun.group(0).strip()[:1].isupper():
+            return False  # ", abducted Bosworth from the mall": a verb and its object after an aside
+        return noun is not None
     return False
 
 
