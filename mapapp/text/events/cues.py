@@ -117,7 +117,8 @@ _W = {
         derailed derailment capsized drowned drowning plunged overturned rolled-over hit-and-run
         traffic DUI drunk-driving motorist motorists driver drivers car cars truck trucks vehicle
         vehicles SUV pickup motorcycle motorcyclist bicycle bicyclist cyclist train trains tractor
-        house-fire blaze firefighters fire-department caught-fire electrocuted carbon-monoxide
+        house-fire blaze firefighters fire-department caught-fire electrocuted electrocution short-circuited
+        short-circuit workplace-accident industrial-accident carbon-monoxide
         gas-leak gas-explosion wreck wreckage skidded swerved intersection highway interstate stampede
         by-a-car by-a-truck by-a-vehicle by-a-train by-a-bus house-fire basement-fire apartment-fire home-fire
         in-a-fire in-the-fire in-fire backing-up negligent-homicide vehicular-homicide manslaughter
