@@ -460,3 +460,23 @@ def test_article_text_is_never_run_as_a_template() -> None:
     assert render.esc(f"Headline {jinja}") in html  # the title band, as written
     assert "{{ 7*7 }}" in render.js_json(render.place_popup(spec.places[0]))  # the popup data, as written
     assert render.js_json(render.place_popup(spec.places[0])) in html
+
+
+def test_a_country_level_event_is_listed_aside_not_drawn_at_the_countrys_centre() -> None:
+    """An event placed only at a country (ACLED geo_precision 3) is not a point in the middle of the
+    country: the map draws the settled events and its legend says what was left aside."""
+    from mapapp.render import mpl as render_mpl
+
+    base = make_spec(n_events=1)
+    ukraine = Place("gn:690791", "Ukraine", "country", 32.0, 49.0, "UA")
+    coarse = replace(base.events[0], id="e-country", places=(ukraine,), geo_precision=3)
+    spec = replace(base, events=(*base.events, coarse))
+    html = render.to_html(spec)
+    assert "located only at country level (Ukraine): not drawn as points" in html
+    assert "[49.0,32.0," not in html.replace(" ", "")  # no marker at the country's centre
+    fig = render_mpl.figure(spec, width=1000, height=700)
+    ax = fig.axes[0]
+    drawn = [tuple(xy) for c in ax.collections if c.get_offsets() is not None for xy in c.get_offsets().tolist()]
+    assert (32.0, 49.0) not in {(round(x, 3), round(y, 3)) for x, y in drawn}
+    legend = ax.get_legend()
+    assert legend is not None and any("country level (Ukraine)" in t.get_text() for t in legend.get_texts())

@@ -70,6 +70,29 @@ def event_types(events: Iterable[Event]) -> list[str]:
     return known + (["Other"] if present - set(EVENT_TYPE_COLORS) else [])
 
 
+#: Place kinds too coarse to draw as a point (a country's centroid is not where anything happened).
+COARSE_KINDS = ("country", "continent")
+
+
+def point_places(ev: Event) -> tuple[Place, ...]:
+    """The places of ``ev`` a map may draw as points: not a country or a continent, and none at
+    all for an event ACLED would give geo_precision 3 (located only at a country)."""
+    if ev.geo_precision == 3:
+        return ()
+    return tuple(p for p in ev.places if p.kind not in COARSE_KINDS)
+
+
+def coarse_note(events: Iterable[Event]) -> str:
+    """``"2 events located only at a country level (Ukraine, Syria) are not drawn as points"``, or ""."""
+    coarse = [ev for ev in events if not point_places(ev)]
+    if not coarse:
+        return ""
+    names = list(dict.fromkeys(p.name for ev in coarse for p in ev.places))
+    where = f" ({', '.join(names[:4])}{', …' if len(names) > 4 else ''})" if names else ""
+    n = len(coarse)
+    return f"{n} event{'s' if n != 1 else ''} located only at country level{where}: not drawn as points"
+
+
 IN_RANGE = "#b91c1c"
 OUT_OF_RANGE = "#6b7280"
 
@@ -360,7 +383,7 @@ def _padded_box(pts: Sequence[tuple[float, float]], pad: float) -> tuple[float, 
 
 def _main_cluster(spec: MapSpec) -> list[tuple[float, float]]:
     marks = [pm for pm in spec.places if pm.place.kind != "country"] or list(spec.places)
-    ev_pts = [(p.lon, p.lat) for ev in spec.events for p in ev.places if p.kind != "country"]
+    ev_pts = [(p.lon, p.lat) for ev in spec.events for p in point_places(ev)]
     weighted = [((pm.place.lon, pm.place.lat), max(pm.count, 1)) for pm in marks]
     weighted += [(p, 1) for p in ev_pts]
     if not weighted:

@@ -27,12 +27,11 @@ import pandas as pd
 
 from mapapp.corpus.store import EventStore, date_overlap, event_days, open_store
 from mapapp.errors import InputError
+from mapapp.maps.spec import COARSE_KINDS
 from mapapp.maps.storeview import StoreView, default_cell_km, frame_view
 
 Step = Literal["day", "week", "month"]
 STEPS: tuple[Step, ...] = ("day", "week", "month")
-#: Place kinds too coarse to draw as a point (a country's centroid is not where anything happened).
-COARSE_KINDS = ("country", "continent")
 #: Most windows a play run steps through (a 30-year corpus by day would be 11,000 steps).
 MAX_STEPS = 400
 

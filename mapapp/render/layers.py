@@ -52,6 +52,7 @@ from mapapp.maps.spec import (
     PlaceMark,
     RangeLayer,
     ReachTarget,
+    coarse_note,
     density_classes,
     density_color,
     density_legend_title,
@@ -59,6 +60,7 @@ from mapapp.maps.spec import (
     event_types,
     format_km,
     label_priority,
+    point_places,
 )
 from mapapp.model import Event
 
@@ -601,10 +603,11 @@ def _places_program(spec: MapSpec) -> LayerProgram:
 
 def _events_program(spec: MapSpec) -> LayerProgram:
     rows = []
-    for ev in spec.events:
+    drawn = [ev for ev in spec.events if point_places(ev)]  # country-level events are listed aside
+    for ev in drawn:
         popup = event_popup(ev)
         tip = esc(ev.event_type + (f" · {ev.date.start}" if ev.date else ""))
-        for p in ev.places:
+        for p in point_places(ev):
             rows.append([*_latlon(p.lonlat), popup, tip, event_color(ev.event_type)])
     code = f"""
         var icons = {{}};
@@ -625,7 +628,7 @@ def _events_program(spec: MapSpec) -> LayerProgram:
         grp.addTo(parent);
         """
     legend = []
-    for kind in event_types(spec.events):
+    for kind in event_types(drawn):
         color = OTHER_EVENT_COLOR if kind == "Other" else event_color(kind)
         legend.append(
             (
@@ -635,6 +638,9 @@ def _events_program(spec: MapSpec) -> LayerProgram:
                 f'background:{color}"></span></span><span>Event: {esc(kind)}</span></div>',
             )
         )
+    note = coarse_note(spec.events)
+    if note:
+        legend.append(("coarse:events", f'<div class="src">{esc(note)}.</div>'))
     # an interactive hint: static snapshots hide ``.mapapp-hint`` (see snapshot.SNAPSHOT_CSS)
     legend.append(
         (

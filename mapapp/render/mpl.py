@@ -39,6 +39,7 @@ from mapapp.maps.spec import (
     PLACE_COLOR,
     SEA,
     MapSpec,
+    coarse_note,
     density_classes,
     density_color,
     density_legend_title,
@@ -46,6 +47,7 @@ from mapapp.maps.spec import (
     event_types,
     format_km,
     label_priority,
+    point_places,
 )
 
 _GEOD = Geod(ellps="WGS84")
@@ -261,9 +263,10 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
 
     if spec.events and spec.is_on("events"):
         legend_keys.append("events")
-        xs = [p.lon for ev in spec.events for p in ev.places]
-        ys = [p.lat for ev in spec.events for p in ev.places]
-        colors = [event_color(ev.event_type) for ev in spec.events for _ in ev.places]
+        drawn = [ev for ev in spec.events if point_places(ev)]  # country-level events are listed aside
+        xs = [p.lon for ev in drawn for p in point_places(ev)]
+        ys = [p.lat for ev in drawn for p in point_places(ev)]
+        colors = [event_color(ev.event_type) for ev in drawn for _ in point_places(ev)]
         many = len(xs) >= 500
         # above the places (an event is usually at a place the article names), smaller than them
         ax.scatter(
@@ -277,11 +280,14 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
             zorder=7.5,
             alpha=0.5 if many else 1.0,
         )
-        for kind in event_types(spec.events):
+        for kind in event_types(drawn):
             color = OTHER_EVENT_COLOR if kind == "Other" else event_color(kind)
             handles.append(
                 Line2D([], [], marker="D", linestyle="", color=color, markeredgecolor="white", label=f"Event: {kind}")
             )
+        note = coarse_note(spec.events)
+        if note:
+            handles.append(Line2D([], [], linestyle="", label=note))
 
     if spec.targets and spec.is_on("targets"):
         legend_keys.append("targets")
@@ -326,7 +332,7 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
         pts = ax.transData.transform(
             np.array(
                 [(lb.lon, lb.lat) for lb in labels if not lb.fixed]
-                + [(p.lon, p.lat) for ev in spec.events for p in ev.places]
+                + [(p.lon, p.lat) for ev in spec.events for p in point_places(ev)]
                 + [(t.lon, t.lat) for t in spec.targets]
                 + [(c.lon, c.lat) for c in spec.density]
                 + [(ll.lon, ll.lat) for r in spec.ranges for _, ll in r.origins]
