@@ -88,6 +88,7 @@ _CONTEXT_STEMS = (
     "report", "journalist", "embass", "consul", "ambassador", "envoy", "mission", "delegation", "claim", "denie",
     "confirm", "insist", "accus", "warn", "condemn", "call",
 )  # fmt: skip
+_CONTEXT_STEMS_RE = re.compile("|".join(_CONTEXT_STEMS))
 _NEAR_RE = re.compile(
     r"\b(?:near|outside|close\s+to|outskirts\s+of|vicinity\s+of|(?:north|south|east|west|northeast|northwest|"
     r"southeast|southwest)\s+of|(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:from|of)|around)\s+"
@@ -140,7 +141,7 @@ def excluded_context(s: str, a: int, b: int, *, trigger_clause: bool) -> str:
     before = s[max(0, a - 70) : a]
     after = s[b : b + 40]
     low = (before + after).lower()
-    if not any(stem in low for stem in _CONTEXT_STEMS):
+    if not _CONTEXT_STEMS_RE.search(low):
         return ""
     if _COURT_BEFORE_RE.search(before) or _COURT_AFTER_RE.match(after):
         return "court"
