@@ -17,7 +17,7 @@ import difflib
 import functools
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -60,12 +60,27 @@ _PLACE_COLUMNS = [
 _NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
 
 
-def _codes(arr: pa.Array) -> tuple[npt.NDArray[np.int32], list[str | None]]:
+def _codes(arr: pa.Array) -> tuple[list[int], list[str | None]]:
     """(codes, values) of a string column: ``values[codes[i]]`` is row i's value (None for null)."""
     enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
     values: list[str | None] = [*enc.dictionary.to_pylist(), None]
     codes = enc.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int32)
-    return codes, values
+    return codes.tolist(), values
+
+
+class _PlaceColumns(NamedTuple):
+    """The columns a :class:`Place` is built from, as Python lists (row i -> value)."""
+
+    ids: list[str]
+    names: list[str]
+    kind: tuple[list[int], list[str | None]]
+    cc: tuple[list[int], list[str | None]]
+    a1: tuple[list[int], list[str | None]]
+    fcode: tuple[list[int], list[str | None]]
+    lon: list[float]
+    lat: list[float]
+    pop: list[int]
+    gid: list[int]
 
 
 def _read(path: Path, name: str, columns: list[str]) -> pa.Table:
@@ -92,11 +107,25 @@ class Gazetteer:
         self._a1: pa.Array = places.column("admin1_code").combine_chunks()
         self._fcode: pa.Array = places.column("feature_code").combine_chunks()
         # few distinct values: codes + a Python list each, so building a Place reads no Arrow scalar
-        self._small = [_codes(a) for a in (self._kind, self._cc, self._a1, self._fcode)]
+        kind, cc, a1, fcode = (_codes(a) for a in (self._kind, self._cc, self._a1, self._fcode))
         self._lat = places.column("lat").to_numpy()
         self._lon = places.column("lon").to_numpy()
         self._pop = places.column("population").to_numpy()
         self._gid = places.column("geonameid").fill_null(-1).to_numpy()
+        # the same as Python lists (a few ms each): a Place is built without Arrow or numpy scalars
+        self._id_list: list[str] = self._ids.to_pylist()
+        self._rows_py = _PlaceColumns(
+            self._id_list,
+            self._pname.to_pylist(),
+            kind,
+            cc,
+            a1,
+            fcode,
+            self._lon.tolist(),
+            self._lat.tolist(),
+            self._pop.tolist(),
+            self._gid.tolist(),
+        )
         keys = names.column("key").combine_chunks()
         self._keys: list[str] = keys.to_pylist()
         ntype = names.column("name_type").combine_chunks()
@@ -157,19 +186,19 @@ class Gazetteer:
             return self._user_places[i - self._n_base]
         p = self._cache.get(i)
         if p is None:
-            gid = int(self._gid[i])
-            (kc, kv), (cc, cv), (ac, av), (fc, fv) = self._small
+            c = self._rows_py
+            gid = c.gid[i]
             p = Place(
-                id=self._ids[i].as_py(),
-                name=self._pname[i].as_py(),
-                kind=cast(PlaceKind, kv[kc[i]]),
-                lon=float(self._lon[i]),
-                lat=float(self._lat[i]),
-                country_code=cv[cc[i]] or "",
-                admin1_code=av[ac[i]] or "",
+                id=c.ids[i],
+                name=c.names[i],
+                kind=cast(PlaceKind, c.kind[1][c.kind[0][i]]),
+                lon=c.lon[i],
+                lat=c.lat[i],
+                country_code=c.cc[1][c.cc[0][i]] or "",
+                admin1_code=c.a1[1][c.a1[0][i]] or "",
                 geonameid=gid if gid >= 0 else None,
-                population=int(self._pop[i]),
-                feature_code=fv[fc[i]] or "",
+                population=c.pop[i],
+                feature_code=c.fcode[1][c.fcode[0][i]] or "",
             )
             self._cache[i] = p
         return p
@@ -193,6 +222,19 @@ class Gazetteer:
         """True if some normalized name starts with ``norm + " "`` (a longer n-gram may match)."""
         probe = norm + " "
         return self._starts(self._keys, probe) or (bool(self._user_keys) and self._starts(self._user_keys, probe))
+
+    def probe(self, norm: str) -> tuple[bool, bool]:
+        """(:meth:`has_name`, :meth:`has_prefix`) of an already-normalized name, searched together."""
+        keys = self._keys
+        i = bisect_left(keys, norm)
+        has = i < len(keys) and keys[i] == norm
+        longer = norm + " "
+        j = bisect_left(keys, longer, i)
+        more = j < len(keys) and keys[j].startswith(longer)
+        if self._user_keys:
+            has = has or self._has(self._user_keys, norm)
+            more = more or self._starts(self._user_keys, longer)
+        return has, more
 
     def _by_key(self, key: str) -> list[tuple[Place, str]]:
         out: list[tuple[Place, str]] = []
@@ -307,12 +349,12 @@ class Gazetteer:
     # ------------------------------------------------------------------ by id
     @functools.cached_property
     def _id_index(self) -> dict[str, int]:
-        return {pid: i for i, pid in enumerate(self._ids.to_pylist())}
+        return {pid: i for i, pid in enumerate(self._id_list)}
 
     def _row_of(self, place_id: str) -> int:
         i = self._id_index.get(place_id)
         if i is None:
-            ids = self._ids.to_pylist()
+            ids = self._id_list
             pos = bisect_left(ids, place_id)
             window = ids[max(0, pos - 300) : pos + 300]
             close = difflib.get_close_matches(place_id, window, n=5, cutoff=0.6)

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -149,61 +149,94 @@ _ALIEN_ALT_RATIO = 0.45
 AIRFIELD_NEAR_KM = 30.0
 
 
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` (longest first)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+_LETTER = r"[^\W\d_]"
+#: Every character ``str.isupper`` accepts lies in this class (it also holds other characters).
+_MAYBE_UPPER = r"[A-Z\u00c0-\u1fff\u2070-\U0010ffff]"
+# Where a token of _TOKEN_RE may start after a non-letter (not after "x-" or "x'": "pro-Russian" is
+# one word): a kept lower-case word (group "low"), or a character that may be a capital. The
+# pattern starts with a character class, so `re` skips the letters between in C.
+_KEPT_AT = rf"(?:{_alternation(w for w in _KEEP_LOWER if not w[0].isupper())})(?!{_LETTER}|[-'’]{_LETTER})"
+_SCAN_RE = re.compile(rf"[\W\d_](?<!{_LETTER}[-'’])(?:(?P<low>{_KEPT_AT})|(?={_MAYBE_UPPER}))")
+_WORD_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
+
+
 def _tokenize(text: str) -> list[_Tok]:
     """Capitalised words (and the few lower-case words that matter), with sentence-start flags.
 
     Other lower-case words are not kept: two kept tokens with such a word between them are not
-    adjacent (:func:`_gap_ok`), which is all the recogniser needs to know of them.
+    adjacent (:func:`_gap_ok`), which is all the recogniser needs to know of them. The tokens
+    are those of ``_TOKEN_RE.finditer``, found without visiting every word: only the places
+    :data:`_SCAN_RE` points to are matched with ``_TOKEN_RE``.
     """
     toks: list[_Tok] = []
-    lower_long: list[int] = []  # starts of lower-case words longer than 3 letters (headline test)
-    for m in _TOKEN_RE.finditer(text):
-        w = m.group()
-        if not w[0].isupper():
-            if len(w) > 3:
-                lower_long.append(m.start())
-            if w in _KEEP_LOWER:
-                toks.append(_Tok(m.start(), m.end(), w, False, False))
+    end = 0  # end of the last capitalised token: what starts before it is part of it ("N.C.")
+    first = _TOKEN_RE.match(text)  # a token at the very start has no character before it
+    starts = [] if first is None else [(0, None if text[0].isupper() else first.group())]
+    for s, low in chain(starts, ((m.start() + 1, m.group("low")) for m in _SCAN_RE.finditer(text))):
+        if s < end:
             continue
-        s, e = m.start(), m.end()
-        # possessive 's is not part of a name
-        if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
-            e -= 2
-            w = w[:-2]
-        elif w[-1] in "'’":
-            e -= 1
-            w = w[:-1]
-        if not w:
+        if low is not None:
+            if low in _KEEP_LOWER:
+                toks.append(_Tok(s, s + len(low), low, False, False))
             continue
-        if "-" in w:
-            # "Sydney-based", "Kremlin-backed": the name is the capitalised part
-            parts = w.split("-")
-            if all(p.islower() for p in parts[1:]):
-                w = parts[0]
-                e = s + len(w)
-        # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
-        j = s - 1
-        while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
-            j -= 1
-        sent = j < 0 or text[j] in ".!?\n\r:;"
-        if sent and j >= 0 and text[j] == ".":
-            # "Sen. Vance", "J. Smith", "U.S. troops": an abbreviation's dot does not end a sentence
-            k = j - 1
-            while k >= 0 and text[k].isalpha():
-                k -= 1
-            word = text[k + 1 : j].lower()
-            if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
-                sent = False
-        toks.append(_Tok(s, e, w, True, sent))
-    _mark_headlines(text, toks, lower_long)
+        if not text[s].isupper():
+            continue
+        m = _TOKEN_RE.match(text, s)
+        if m is None:
+            continue
+        end = m.end()
+        tok = _cap_token(text, s, m.group())
+        if tok is not None:
+            toks.append(tok)
+    _mark_headlines(text, toks)
     return toks
 
 
-def _mark_headlines(text: str, toks: list[_Tok], lower_long: list[int]) -> None:
+def _cap_token(text: str, s: int, w: str) -> _Tok | None:
+    """The token of a capitalised match ``w`` at ``s``: the name part, with its sentence-start flag."""
+    e = s + len(w)
+    # possessive 's is not part of a name
+    if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
+        e -= 2
+        w = w[:-2]
+    elif w[-1] in "'’":
+        e -= 1
+        w = w[:-1]
+    if not w:
+        return None
+    if "-" in w:
+        # "Sydney-based", "Kremlin-backed": the name is the capitalised part
+        parts = w.split("-")
+        if all(p.islower() for p in parts[1:]):
+            w = parts[0]
+            e = s + len(w)
+    # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
+    j = s - 1
+    while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
+        j -= 1
+    sent = j < 0 or text[j] in ".!?\n\r:;"
+    if sent and j >= 0 and text[j] == ".":
+        # "Sen. Vance", "J. Smith", "U.S. troops": an abbreviation's dot does not end a sentence
+        k = j - 1
+        while k >= 0 and text[k].isalpha():
+            k -= 1
+        word = text[k + 1 : j].lower()
+        if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
+            sent = False
+    return _Tok(s, e, w, True, sent)
+
+
+def _mark_headlines(text: str, toks: list[_Tok]) -> None:
     """Flag tokens on Title Case lines, where capitals say nothing about names.
 
     A line is Title Case when at least 4 of its words longer than 3 letters are capitalised and
-    they make at least three quarters of such words (``lower_long``: starts of the lower-case ones).
+    they make at least three quarters of such words. The lower-case words of a line are counted
+    only when it has 4 such capitalised words, and only until there are too many.
     """
     i = 0
     n = len(toks)
@@ -216,8 +249,17 @@ def _mark_headlines(text: str, toks: list[_Tok], lower_long: list[int]) -> None:
         while j < n and toks[j].start < line_end:
             j += 1
         caps = sum(1 for t in toks[i:j] if t.cap and len(t.text) > 3)
-        lows = bisect_left(lower_long, line_end) - bisect_left(lower_long, line_start)
-        if caps >= 4 and caps >= 0.75 * (caps + lows):
+        title = caps >= 4
+        if title:
+            lows = 0
+            for m in _WORD_RE.finditer(text, line_start, line_end):
+                w = m.group()
+                if len(w) > 3 and not w[0].isupper():
+                    lows += 1
+                    if caps < 0.75 * (caps + lows):
+                        title = False
+                        break
+        if title:
             for t in toks[i:j]:
                 t.headline = True
         i = max(j, i + 1)
@@ -239,6 +281,7 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
+        self._probe_cache: dict[str, tuple[bool, bool]] = {}
         self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
         # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
@@ -259,12 +302,33 @@ class Geoparser:
         return True
 
     # ------------------------------------------------------------------ recognition
-    def _lookup(self, key: str) -> list[tuple[Place, str]]:
-        """Candidates of a normalised name (cached: the same names recur across articles)."""
+    def _check_version(self) -> None:
+        """Forget cached look-ups when user places were merged since (look-ups may have changed)."""
         if self._gaz_version != getattr(self.gaz, "version", 0):
-            self._cache.clear()  # user places were merged since: look-ups may have changed
+            self._cache.clear()
+            self._probe_cache.clear()
             self._gaz_version = getattr(self.gaz, "version", 0)
             self.max_n = max(self.max_n, min(8, getattr(self.gaz, "max_name_tokens", 5)))
+
+    def _probe(self, key: str) -> tuple[bool, bool]:
+        """(some place has the normalised name ``key``, some longer name starts with it), cached."""
+        self._check_version()
+        got = self._probe_cache.get(key)
+        if got is None:
+            if len(self._probe_cache) > 200_000:
+                self._probe_cache.clear()
+            probe = getattr(self.gaz, "probe", None)
+            got = probe(key) if probe is not None else (self.gaz.has_name(key), self.gaz.has_prefix(key))
+            self._probe_cache[key] = got
+        return got
+
+    def _has_name(self, key: str) -> bool:
+        """True if some place has the normalised name ``key`` (cached)."""
+        return self._probe(key)[0]
+
+    def _lookup(self, key: str) -> list[tuple[Place, str]]:
+        """Candidates of a normalised name (cached: the same names recur across articles)."""
+        self._check_version()
         got = self._cache.get(key)
         if got is None:
             if len(self._cache) > 200_000:
@@ -335,11 +399,12 @@ class Geoparser:
             k = i + 1
             while True:
                 last_ok = toks[k - 1].cap or (k - 1 > i and toks[k - 1].text.lower() in AIRFIELD_WORDS)
-                if last_ok and self.gaz.has_name(key):
+                has_name, has_longer = self._probe(key)
+                if last_ok and has_name:
                     places = self._lookup(key)
                     if places:
                         hit = (k, places)
-                if k < j and self.gaz.has_prefix(key):
+                if k < j and has_longer:
                     key = f"{key} {_norm(toks[k].text)}"
                     k += 1
                 else:
@@ -424,7 +489,7 @@ class Geoparser:
         """The longest name of a place (not an airfield) that toks[i:k] starts with, if any."""
         for kk in range(k - 1, i, -1):
             key = " ".join(_norm(t.text) for t in toks[i:kk])
-            if toks[kk - 1].cap and self.gaz.has_name(key):
+            if toks[kk - 1].cap and self._has_name(key):
                 places = [(p, nt) for p, nt in self._lookup(key) if p.kind != "airfield"]
                 if places:
                     return kk, places
@@ -579,7 +644,7 @@ class Geoparser:
             and prev.text.lower() == "the"
             and all(p.kind == "city" for p, _ in places)
             and _INSTITUTION_AFTER.match(text, last.end)
-            and not self.gaz.has_name(f"the {low}")
+            and not self._has_name(f"the {low}")
         ):
             return None, k
         weak = False
@@ -660,7 +725,7 @@ class Geoparser:
         nl = nxt.text.lower()
         if nl in PLACE_HEAD_WORDS or nl in AIRFIELD_WORDS or nl in _COMPASS:
             return False
-        others = self._lookup(_norm(nxt.text)) if self.gaz.has_name(_norm(nxt.text)) else []
+        others = self._lookup(_norm(nxt.text)) if self._has_name(_norm(nxt.text)) else []
         if any(p.kind != "city" or p.population >= 100_000 for p, _ in others):
             return False  # "Kobe Osaka": the next word is a place of note itself
         if big >= 100_000 and nl not in SURNAMES:
