@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import functools
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -60,27 +61,31 @@ _PLACE_COLUMNS = [
 _NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
 
 
-def _codes(arr: pa.Array) -> tuple[list[int], list[str | None]]:
+def _codes(arr: pa.Array) -> tuple[tuple[int, ...], list[str | None]]:
     """(codes, values) of a string column: ``values[codes[i]]`` is row i's value (None for null)."""
     enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
     values: list[str | None] = [*enc.dictionary.to_pylist(), None]
     codes = enc.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int32)
-    return codes.tolist(), values
+    return tuple(codes.tolist()), values
 
 
 class _PlaceColumns(NamedTuple):
-    """The columns a :class:`Place` is built from, as Python lists (row i -> value)."""
+    """The columns a :class:`Place` is built from, as tuples (row i -> value).
 
-    ids: list[str]
-    names: list[str]
-    kind: tuple[list[int], list[str | None]]
-    cc: tuple[list[int], list[str | None]]
-    a1: tuple[list[int], list[str | None]]
-    fcode: tuple[list[int], list[str | None]]
-    lon: list[float]
-    lat: list[float]
-    pop: list[int]
-    gid: list[int]
+    Tuples, not lists: a tuple of strings and numbers drops out of the garbage collector's
+    bookkeeping, so a full collection does not walk these millions of items.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    kind: tuple[tuple[int, ...], list[str | None]]
+    cc: tuple[tuple[int, ...], list[str | None]]
+    a1: tuple[tuple[int, ...], list[str | None]]
+    fcode: tuple[tuple[int, ...], list[str | None]]
+    lon: tuple[float, ...]
+    lat: tuple[float, ...]
+    pop: tuple[int, ...]
+    gid: tuple[int, ...]
 
 
 def _read(path: Path, name: str, columns: list[str]) -> pa.Table:
@@ -112,22 +117,23 @@ class Gazetteer:
         self._lon = places.column("lon").to_numpy()
         self._pop = places.column("population").to_numpy()
         self._gid = places.column("geonameid").fill_null(-1).to_numpy()
-        # the same as Python lists (a few ms each): a Place is built without Arrow or numpy scalars
-        self._id_list: list[str] = self._ids.to_pylist()
+        # the same as Python tuples (a few ms each): a Place is built without Arrow or numpy scalars
+        self._id_list: tuple[str, ...] = tuple(self._ids.to_pylist())
         self._rows_py = _PlaceColumns(
             self._id_list,
-            self._pname.to_pylist(),
+            tuple(self._pname.to_pylist()),
             kind,
             cc,
             a1,
             fcode,
-            self._lon.tolist(),
-            self._lat.tolist(),
-            self._pop.tolist(),
-            self._gid.tolist(),
+            tuple(self._lon.tolist()),
+            tuple(self._lat.tolist()),
+            tuple(self._pop.tolist()),
+            tuple(self._gid.tolist()),
         )
         keys = names.column("key").combine_chunks()
-        self._keys: list[str] = keys.to_pylist()
+        # a tuple, not a list: not walked by every full garbage collection (see _PlaceColumns)
+        self._keys: tuple[str, ...] = tuple(keys.to_pylist())
         ntype = names.column("name_type").combine_chunks()
         if not pa.types.is_dictionary(ntype.type):
             ntype = ntype.dictionary_encode()
@@ -205,12 +211,12 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ name look-up
     @staticmethod
-    def _has(keys: list[str], norm: str) -> bool:
+    def _has(keys: Sequence[str], norm: str) -> bool:
         i = bisect_left(keys, norm)
         return i < len(keys) and keys[i] == norm
 
     @staticmethod
-    def _starts(keys: list[str], probe: str) -> bool:
+    def _starts(keys: Sequence[str], probe: str) -> bool:
         i = bisect_left(keys, probe)
         return i < len(keys) and keys[i].startswith(probe)
 

@@ -78,7 +78,12 @@ def normalize(name: str) -> str:
     tell the country "US" from the pronoun "us" looks at the surface text it passed in.
     Cyrillic and Arabic letters are kept (folded the same way: "Київ" -> "киів").
     """
-    key = fold(name).casefold().translate(_FOLD)
+    if name.isascii():  # nothing to fold (the common case: a plain word is only lower-cased)
+        if name.isalnum():
+            return name.lower()
+        key = name.lower()
+    else:
+        key = fold(name).casefold().translate(_FOLD)
     key = _DROP.sub("", key)
     return _SEP.sub(" ", key).strip()
 

@@ -698,7 +698,7 @@ class Geoparser:
             # "East Africa", "Western Europe", "North Dallas": one name, resolved to its base place
             start = prev.start
             surface = text[start : last.end]
-        key = normalize(surface)
+        key = _norm(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
     def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool]:
