@@ -229,19 +229,6 @@ class Gazetteer:
         probe = norm + " "
         return self._starts(self._keys, probe) or (bool(self._user_keys) and self._starts(self._user_keys, probe))
 
-    def probe(self, norm: str) -> tuple[bool, bool]:
-        """(:meth:`has_name`, :meth:`has_prefix`) of an already-normalized name, searched together."""
-        keys = self._keys
-        i = bisect_left(keys, norm)
-        has = i < len(keys) and keys[i] == norm
-        longer = norm + " "
-        j = bisect_left(keys, longer, i)
-        more = j < len(keys) and keys[j].startswith(longer)
-        if self._user_keys:
-            has = has or self._has(self._user_keys, norm)
-            more = more or self._starts(self._user_keys, longer)
-        return has, more
-
     def _by_key(self, key: str) -> list[tuple[Place, str]]:
         out: list[tuple[Place, str]] = []
         if self._user_keys:

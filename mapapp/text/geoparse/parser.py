@@ -157,11 +157,15 @@ def _alternation(words: Iterable[str]) -> str:
 _LETTER = r"[^\W\d_]"
 #: Every character ``str.isupper`` accepts lies in this class (it also holds other characters).
 _MAYBE_UPPER = r"[A-Z\u00c0-\u1fff\u2070-\U0010ffff]"
-# Where a token of _TOKEN_RE may start after a non-letter (not after "x-" or "x'": "pro-Russian" is
-# one word): a kept lower-case word (group "low"), or a character that may be a capital. The
-# pattern starts with a character class, so `re` skips the letters between in C.
+# The tokens of _TOKEN_RE that matter, found without visiting every word: after a non-letter (not
+# after "x-" or "x'": "pro-Russian" is one word), a kept lower-case word (group "low") or a token
+# that may be capitalised (group "cap"). The pattern starts with a character class, so `re` skips
+# the letters in between in C. A capitalised token is only looked at (it may end with a dot that
+# the next one starts after: "U.S.-Russia"), so the scan finds its inner starts too ("N.C.").
 _KEPT_AT = rf"(?:{_alternation(w for w in _KEEP_LOWER if not w[0].isupper())})(?!{_LETTER}|[-'’]{_LETTER})"
-_SCAN_RE = re.compile(rf"[\W\d_](?<!{_LETTER}[-'’])(?:(?P<low>{_KEPT_AT})|(?={_MAYBE_UPPER}))")
+_SCAN_RE = re.compile(
+    rf"[\W\d_](?<!{_LETTER}[-'’])(?:(?P<low>{_KEPT_AT})|(?=(?P<cap>(?={_MAYBE_UPPER})(?:{_TOKEN_RE.pattern}))))"
+)
 _WORD_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
 
 
@@ -170,29 +174,26 @@ def _tokenize(text: str) -> list[_Tok]:
 
     Other lower-case words are not kept: two kept tokens with such a word between them are not
     adjacent (:func:`_gap_ok`), which is all the recogniser needs to know of them. The tokens
-    are those of ``_TOKEN_RE.finditer``, found without visiting every word: only the places
-    :data:`_SCAN_RE` points to are matched with ``_TOKEN_RE``.
+    are those of ``_TOKEN_RE.finditer`` (found by :data:`_SCAN_RE`, which skips the others).
     """
     toks: list[_Tok] = []
-    end = 0  # end of the last capitalised token: what starts before it is part of it ("N.C.")
+    found: list[tuple[int, str | None, str | None]] = []  # (start, kept lower-case word, other token)
     first = _TOKEN_RE.match(text)  # a token at the very start has no character before it
-    starts = [] if first is None else [(0, None if text[0].isupper() else first.group())]
-    for s, low in chain(starts, ((m.start() + 1, m.group("low")) for m in _SCAN_RE.finditer(text))):
+    if first is not None:
+        found.append((0, first.group(), None) if not text[0].isupper() else (0, None, first.group()))
+    end = 0  # end of the last token: what starts before it is part of it ("C" in "N.C.")
+    for s, low, w in chain(found, ((m.start() + 1, m.group("low"), m.group("cap")) for m in _SCAN_RE.finditer(text))):
         if s < end:
             continue
         if low is not None:
             if low in _KEEP_LOWER:
                 toks.append(_Tok(s, s + len(low), low, False, False))
-            continue
-        if not text[s].isupper():
-            continue
-        m = _TOKEN_RE.match(text, s)
-        if m is None:
-            continue
-        end = m.end()
-        tok = _cap_token(text, s, m.group())
-        if tok is not None:
-            toks.append(tok)
+        elif w is not None:
+            end = s + len(w)
+            if w[0].isupper():
+                tok = _cap_token(text, s, w)
+                if tok is not None:
+                    toks.append(tok)
     _mark_headlines(text, toks)
     return toks
 
@@ -281,7 +282,8 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
-        self._probe_cache: dict[str, tuple[bool, bool]] = {}
+        self._name_cache: dict[str, bool] = {}
+        self._longer_cache: dict[str, bool] = {}
         self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
         # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
@@ -306,25 +308,30 @@ class Geoparser:
         """Forget cached look-ups when user places were merged since (look-ups may have changed)."""
         if self._gaz_version != getattr(self.gaz, "version", 0):
             self._cache.clear()
-            self._probe_cache.clear()
+            self._name_cache.clear()
+            self._longer_cache.clear()
             self._gaz_version = getattr(self.gaz, "version", 0)
             self.max_n = max(self.max_n, min(8, getattr(self.gaz, "max_name_tokens", 5)))
 
-    def _probe(self, key: str) -> tuple[bool, bool]:
-        """(some place has the normalised name ``key``, some longer name starts with it), cached."""
-        self._check_version()
-        got = self._probe_cache.get(key)
-        if got is None:
-            if len(self._probe_cache) > 200_000:
-                self._probe_cache.clear()
-            probe = getattr(self.gaz, "probe", None)
-            got = probe(key) if probe is not None else (self.gaz.has_name(key), self.gaz.has_prefix(key))
-            self._probe_cache[key] = got
-        return got
-
     def _has_name(self, key: str) -> bool:
         """True if some place has the normalised name ``key`` (cached)."""
-        return self._probe(key)[0]
+        self._check_version()
+        got = self._name_cache.get(key)
+        if got is None:
+            if len(self._name_cache) > 200_000:
+                self._name_cache.clear()
+            got = self._name_cache[key] = self.gaz.has_name(key)
+        return got
+
+    def _has_longer(self, key: str) -> bool:
+        """True if some normalised name starts with ``key`` and a space (cached)."""
+        self._check_version()
+        got = self._longer_cache.get(key)
+        if got is None:
+            if len(self._longer_cache) > 200_000:
+                self._longer_cache.clear()
+            got = self._longer_cache[key] = self.gaz.has_prefix(key)
+        return got
 
     def _lookup(self, key: str) -> list[tuple[Place, str]]:
         """Candidates of a normalised name (cached: the same names recur across articles)."""
@@ -399,12 +406,11 @@ class Geoparser:
             k = i + 1
             while True:
                 last_ok = toks[k - 1].cap or (k - 1 > i and toks[k - 1].text.lower() in AIRFIELD_WORDS)
-                has_name, has_longer = self._probe(key)
-                if last_ok and has_name:
+                if last_ok and self._has_name(key):
                     places = self._lookup(key)
                     if places:
                         hit = (k, places)
-                if k < j and has_longer:
+                if k < j and self._has_longer(key):
                     key = f"{key} {_norm(toks[k].text)}"
                     k += 1
                 else:
