@@ -553,7 +553,7 @@ def _english_frequencies() -> dict[str, float] | None:
         from wordfreq import get_frequency_dict
     except ModuleNotFoundError:
         return None
-    return get_frequency_dict("en")
+    return get_frequency_dict("en", "best")  # the cache key wordfreq itself uses
 
 
 def _zipf_of_listed(freq: float | None) -> float:

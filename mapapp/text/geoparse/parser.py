@@ -886,46 +886,42 @@ class Geoparser:
             prob = _softmax_by(score, own, n_keys)
 
         chosen: dict[str, _Pick | None] = {}
-        starts = np.searchsorted(own, np.arange(n_keys + 1))
-        pop = np.asarray([p.population for p in plist], dtype=np.float64)
+        starts = np.searchsorted(own, np.arange(n_keys + 1)).tolist()
+        # per-candidate values as Python numbers: the loop below reads them one at a time
+        sup_cc, sup_state, sup_near = support_cc.tolist(), support_state.tolist(), support_near.tolist()
         for ki, key in enumerate(keys):
-            idx = np.arange(starts[ki], starts[ki + 1])
+            lo, hi = starts[ki], starts[ki + 1]
             # what matters is where: candidates within 50 km of each other (a city, its region, the
             # strip it names) pool their probability; the best-scored member of the best pool wins
-            if len(idx) == 1:
-                mass, within = prob[idx], np.ones((1, 1), dtype=bool)
+            if hi - lo == 1:
+                centre, mass, order = 0, [float(prob[lo])], [lo]
             else:
-                mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
-            centre = int(np.lexsort((np.arange(len(idx)), -score[idx], -np.round(mass, 6)))[0])
-            pool_first = np.where(within[centre], 1, 0)
-            order = idx[np.lexsort((np.arange(len(idx)), -score[idx], -pool_first))]
-            b = int(order[0])
-            local_support = max(float(support_state[b]), float(support_near[b]))
+                pooled, within = _pooled_mass(lon[lo:hi], lat[lo:hi], prob[lo:hi], _POOL_KM)
+                pos, neg_score = np.arange(hi - lo), -score[lo:hi]
+                centre = int(np.lexsort((pos, neg_score, -np.round(pooled, 6)))[0])
+                pool_first = np.where(within[centre], 1, 0)
+                mass, order = pooled.tolist(), (lo + np.lexsort((pos, neg_score, -pool_first))).tolist()
+            b = order[0]
+            local_support = max(sup_state[b], sup_near[b])
             c = first[key]
-            if (
-                not qual[b]
-                and max(local_support, float(support_cc[b])) < 0.5
-                and plist[b].kind == "city"
-                and not c.prefer_admin
-            ):
+            if not qual[b] and max(local_support, sup_cc[b]) < 0.5 and plist[b].kind == "city" and not c.prefer_admin:
                 # a well-known city beats a village namesake unless the text points to the village
-                big = [int(j) for j in order if plist[int(j)].kind == "city" and pop[j] >= max(300_000, 30 * pop[b])]
+                floor = max(300_000, 30 * plist[b].population)
+                big = [j for j in order if plist[j].kind == "city" and plist[j].population >= floor]
                 if big:
                     b = big[0]
-                    order = np.asarray([b, *[j for j in order if int(j) != b]])
-                    centre = int(np.flatnonzero(idx == b)[0])
+                    order = [b, *[j for j in order if j != b]]
+                    centre = b - lo
             # a spelling variant of one word needs a neighbour; of several words, its country named
-            country_ok = c.variant and " " in c.key and support_cc[b] >= 0.5
-            supported = bool(qual[b] or local_support >= 0.5 or country_ok)
+            country_ok = c.variant and " " in c.key and sup_cc[b] >= 0.5
+            supported = qual[b] or local_support >= 0.5 or country_ok
             if (c.weak or c.variant) and not supported:
                 chosen[key] = None
                 continue
-            alts = tuple(plist[int(j)] for j in order[1:4])
-            conf = min(1.0, float(mass[centre])) * _evidence_factor(
-                plist[b], bool(qual[b]), local_support, support_cc[b]
-            )
-            support = max(local_support, float(support_cc[b]))
-            chosen[key] = _Pick(plist[b], conf, alts, bool(qual[b]), support)
+            alts = tuple(plist[j] for j in order[1:4])
+            conf = min(1.0, mass[centre]) * _evidence_factor(plist[b], qual[b], local_support, sup_cc[b])
+            support = max(local_support, sup_cc[b])
+            chosen[key] = _Pick(plist[b], conf, alts, qual[b], support)
         return chosen
 
     @staticmethod
