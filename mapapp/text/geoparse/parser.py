@@ -169,6 +169,16 @@ _SCAN_RE = re.compile(
 _WORD_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
 
 
+def _words_re(starts: list[tuple[str, str]]) -> re.Pattern[str]:
+    """A pattern for words that begin with a letter and go on as a regex: ``[("A", "sh-[A-Z]")]``
+    is ``\\bAsh-[A-Z]``. Each branch starts with its literal letter (the word boundary is
+    checked after it), so ``re`` skips in C to the places where one of the letters stands."""
+    branches: dict[str, list[str]] = defaultdict(list)
+    for letter, rest in starts:
+        branches[letter].append(rest)
+    return re.compile("|".join(rf"{re.escape(c)}(?<!\w.)(?:{'|'.join(rest)})" for c, rest in branches.items()))
+
+
 def _tokenize(text: str) -> list[_Tok]:
     """Capitalised words (and the few lower-case words that matter), with sentence-start flags.
 
@@ -283,14 +293,17 @@ class Geoparser:
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
         self._name_cache: dict[str, bool] = {}
+        self._rows_cache: dict[tuple[bool, tuple[tuple[str, str], ...]], list[tuple[float, Place, bool]]] = {}
         self._longer_cache: dict[str, bool] = {}
-        self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool]]] = {}
+        self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
         # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
-        countries = sorted({re.escape(self.gaz.country(cc).name) for cc in ARABIC_COUNTRIES if self._has_country(cc)})
-        self._arabic_hint = re.compile(
-            r"\b(?:[Aa][lrsdzn]|[Ee][lzsdr]|[Aa]sh)-[A-Z]|\b(?:al|el|ar|ad|az|ez|ash)\s+[A-Z]"
-            + (rf"|\b(?:{'|'.join(countries)})" if countries else "")
+        countries = sorted({self.gaz.country(cc).name for cc in ARABIC_COUNTRIES if self._has_country(cc)})
+        self._arabic_hint = _words_re(
+            [(a, "(?:[lrsdzn]|sh)-[A-Z]") for a in "Aa"]
+            + [(e, "[lzsdr]-[A-Z]") for e in "Ee"]
+            + [(w[0], rf"{w[1:]}\s+[A-Z]") for w in ("al", "el", "ar", "ad", "az", "ez", "ash")]
+            + [(name[0], re.escape(name[1:])) for name in countries if name]
         )
         # load now what the first article would otherwise pay for: word frequencies, the id index
         common_word_zipf("the")
@@ -309,23 +322,24 @@ class Geoparser:
         if self._gaz_version != getattr(self.gaz, "version", 0):
             self._cache.clear()
             self._name_cache.clear()
+            self._rows_cache.clear()
             self._longer_cache.clear()
             self._gaz_version = getattr(self.gaz, "version", 0)
             self.max_n = max(self.max_n, min(8, getattr(self.gaz, "max_name_tokens", 5)))
 
     def _has_name(self, key: str) -> bool:
-        """True if some place has the normalised name ``key`` (cached)."""
-        self._check_version()
+        """True if some place has the normalised name ``key`` (cached; :meth:`_recognise` checks
+        the gazetteer's version first)."""
         got = self._name_cache.get(key)
         if got is None:
             if len(self._name_cache) > 200_000:
                 self._name_cache.clear()
+            self._rows_cache.clear()
             got = self._name_cache[key] = self.gaz.has_name(key)
         return got
 
     def _has_longer(self, key: str) -> bool:
-        """True if some normalised name starts with ``key`` and a space (cached)."""
-        self._check_version()
+        """True if some normalised name starts with ``key`` and a space (cached, as :meth:`_has_name`)."""
         got = self._longer_cache.get(key)
         if got is None:
             if len(self._longer_cache) > 200_000:
@@ -359,6 +373,7 @@ class Geoparser:
 
     def _recognise(self, text: str) -> tuple[list[_Cand], list[_Tok], set[int]]:  # noqa: C901 (the recognition scan: one branch per token case)
         """Candidates, the tokens, and the start offsets of every gazetteer hit (also rejected ones)."""
+        self._check_version()
         toks = _tokenize(text)
         n = len(toks)
         cands: list[_Cand] = []
@@ -567,7 +582,7 @@ class Geoparser:
         surface = text[first.start : last.end]
         single = k - i == 1
         low = surface.lower()
-        demonym_only = all(nt == "demonym" for _, nt in places)
+        big, admin_level, named_admin, demonym_only = self._facts(places)
         if low in NON_NATIONAL_ADJECTIVES:
             return None, k
         prev = toks[i - 1] if i > 0 and _gap_ok(text, toks[i - 1], first) else None
@@ -603,7 +618,6 @@ class Geoparser:
                 j += 1
         if demonym_only and prev is not None and prev.cap and prev.text.lower() in ("native", "first"):
             return None, k  # "Native American", "First Nations": peoples, not the country
-        big, admin_level, named_admin = self._facts(places)
         major = admin_level or big >= 100_000
         # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
         # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
@@ -707,9 +721,10 @@ class Geoparser:
         key = _norm(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
-    def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool]:
-        """(largest population, any admin-level place, any admin-level place by its own name) of a
-        candidate list (cached by the list's identity: look-ups return the same list per name)."""
+    def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool, bool]:
+        """(largest population, any admin-level place, any admin-level place by its own name, only
+        demonyms) of a candidate list (cached by the list's identity: look-ups return the same list
+        per name)."""
         got = self._facts_cache.get(id(places))
         if got is None or got[0] is not places:
             big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
@@ -717,9 +732,10 @@ class Geoparser:
             named = any(
                 p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
             )
+            demonyms = all(nt == "demonym" for _, nt in places)
             if len(self._facts_cache) > 100_000:
                 self._facts_cache.clear()
-            got = self._facts_cache[id(places)] = (places, (big, admin, named))
+            got = self._facts_cache[id(places)] = (places, (big, admin, named, demonyms))
         return got[1]
 
     def _name_goes_on(self, text: str, first: _Tok, nxt: _Tok | None, big: int) -> bool:
@@ -803,7 +819,23 @@ class Geoparser:
     def _candidate_rows(
         self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]
     ) -> list[tuple[float, Place, bool]]:
-        """The best-scored candidates of one name: (prior score, place, qualified), best first."""
+        """The best-scored candidates of one name: (prior score, place, qualified), best first.
+
+        Without qualifiers they depend only on the candidates and ``prefer_admin`` (cached).
+        """
+        if qualifiers.get(key):
+            return self._scored_rows(c, qualifiers[key])
+        self._check_version()
+        ck = (c.prefer_admin, tuple([(p.id, nt) for p, nt in c.places]))
+        got = self._rows_cache.get(ck)
+        if got is None:
+            if len(self._rows_cache) > 100_000:
+                self._rows_cache.clear()
+            got = self._rows_cache[ck] = self._scored_rows(c, [])
+        return got
+
+    def _scored_rows(self, c: _Cand, quals: list[list[tuple[Place, str]]]) -> list[tuple[float, Place, bool]]:
+        """:meth:`_candidate_rows` of a name with the candidate lists of its qualifiers."""
         admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
         seats = {
             p.country_code
@@ -828,7 +860,7 @@ class Geoparser:
                 sc -= KIND_PRIOR["admin1"] + 0.5
             if c.prefer_admin and p.kind == "admin1":
                 sc += 3.0
-            q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
+            q = any(self._qualifies(p, qp) for qp in quals)
             if q:
                 sc += 6.0
             if p.id not in best or best[p.id][0] < sc:
