@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -921,14 +921,19 @@ class Geoparser:
         starts = np.searchsorted(own, np.arange(n_keys + 1)).tolist()
         # per-candidate values as Python numbers: the loop below reads them one at a time
         sup_cc, sup_state, sup_near = support_cc.tolist(), support_state.tolist(), support_near.tolist()
+        spans = list(pairwise(starts))
+        # candidates within 50 km of each other, for every name with several
+        multi = [ki for ki, (lo, hi) in enumerate(spans) if hi - lo > 1]
+        pools = dict(zip(multi, _pools(lon, lat, [spans[ki] for ki in multi], _POOL_KM), strict=True))
         for ki, key in enumerate(keys):
-            lo, hi = starts[ki], starts[ki + 1]
+            lo, hi = spans[ki]
             # what matters is where: candidates within 50 km of each other (a city, its region, the
             # strip it names) pool their probability; the best-scored member of the best pool wins
             if hi - lo == 1:
                 centre, mass, order = 0, [float(prob[lo])], [lo]
             else:
-                pooled, within = _pooled_mass(lon[lo:hi], lat[lo:hi], prob[lo:hi], _POOL_KM)
+                within = pools[ki]
+                pooled = within.astype(float) @ prob[lo:hi]
                 pos, neg_score = np.arange(hi - lo), -score[lo:hi]
                 centre = int(np.lexsort((pos, neg_score, -np.round(pooled, 6)))[0])
                 pool_first = np.where(within[centre], 1, 0)
@@ -1063,6 +1068,17 @@ def _others_mass(
     return np.asarray(total[code] - mine[inv])
 
 
+def _km(
+    lon1: npt.NDArray[np.float64],
+    lat1: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Great-circle distances (km) between points 1 and points 2 (radians), element by element."""
+    h = np.sin((lat1 - lat2) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
+    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
 def _haversine_km(
     lon1: npt.NDArray[np.float64],
     lat1: npt.NDArray[np.float64],
@@ -1070,19 +1086,24 @@ def _haversine_km(
     lat2: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """Great-circle distances (km) between every row point 1 and every column point 2 (radians)."""
-    dlat = lat1[:, None] - lat2[None, :]
-    dlon = lon1[:, None] - lon2[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat1)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2
-    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    return _km(lon1[:, None], lat1[:, None], lon2[None, :], lat2[None, :])
 
 
-def _pooled_mass(
-    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], prob: npt.NDArray[np.float64], km: float
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """For each candidate: the probability of all candidates of the same name within ``km`` of it,
-    and the (n, n) matrix of which candidates lie within ``km`` of which (n <= 15: one name)."""
-    within = _haversine_km(lon, lat, lon, lat) < km
-    return np.asarray(within.astype(float) @ prob), within
+def _pools(
+    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], spans: list[tuple[int, int]], km: float
+) -> list[npt.NDArray[np.bool_]]:
+    """For each span ``lo:hi`` of candidates (one name, at most 15): the (n, n) matrix of which of
+    them lie within ``km`` of which. All spans' pairs are measured in one go."""
+    if not spans:
+        return []
+    lo = np.asarray([a for a, _ in spans], dtype=np.int64)
+    n = np.asarray([b - a for a, b in spans], dtype=np.int64)
+    ends = np.cumsum(n * n)
+    group = np.repeat(np.arange(len(spans)), n * n)
+    cell = np.arange(int(ends[-1])) - (ends - n * n)[group]  # row-major cell of the span's matrix
+    i, j = lo[group] + cell // n[group], lo[group] + cell % n[group]
+    close = _km(lon[i], lat[i], lon[j], lat[j]) < km
+    return [m.reshape(k, k) for m, k in zip(np.split(close, ends[:-1].tolist()), n.tolist(), strict=True)]
 
 
 #: Rows of the nearness computation done at once (memory: rows x local candidates floats).
