@@ -305,15 +305,15 @@ def unknown_placed(
         if tok[3] and tok[2].lower() in FIRST_NAMES and j - i > 1:
             i = j  # "John Smith near ...": a person
             continue
+        # a rare word (a cached frequency and set look-ups) in a place context (regexes on a window)
+        if not _is_candidate_word(tok):
+            i += 1
+            continue
         before = text[max(0, s - 40) : s]
         after = text[e : e + 80]
-        # a place context first (rare, a regex on a short window), the word's frequency after
         near_m = _NEAR_AFTER.match(after)
         near_ok = near_m is not None and (near_m.group(0).strip() != "," or bool(_IN_BEFORE.search(before)))
         if not (near_ok or _cue_before(before) or _KIND_AFTER.match(after) or _CONTAINER_AFTER.match(after)):
-            i += 1
-            continue
-        if not _is_candidate_word(tok):
             i += 1
             continue
         last, following = toks[j - 1][2].lower(), toks[j][2].lower() if j < n else ""
