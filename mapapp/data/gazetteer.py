@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from mapapp.data import paths as datadir
-from mapapp.data.names import arabic_skeleton, fold, is_cyrillic, is_latin, normalize, romanizations
+from mapapp.data.names import arabic_skeleton, fold, is_cyrillic, is_latin, memoized, normalize, romanizations
 from mapapp.errors import DataDirError, PlaceNotFound
 from mapapp.model import Place, PlaceKind
 
@@ -256,7 +256,7 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ spelling variants
     @staticmethod
-    @functools.lru_cache(maxsize=65536)
+    @memoized(65536)
     def skeleton_key(norm: str) -> str:
         """The skeleton key of an already-normalized name ("" when it has too few letters)."""
         sk = arabic_skeleton(norm)

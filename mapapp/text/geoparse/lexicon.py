@@ -11,6 +11,8 @@ import math
 from functools import lru_cache
 from importlib import resources
 
+from mapapp.data.names import memoized
+
 CONNECTORS = frozenset({"of", "on", "upon", "de", "del", "la", "le", "du", "and", "the", "am", "an", "da", "al", "el"})
 
 #: Words that, capitalised right after a place name, make the whole an organisation.
@@ -570,7 +572,7 @@ def _zipf_of_listed(freq: float | None) -> float:
     return round(math.log(f, 10) + 9, 2)
 
 
-@lru_cache(maxsize=65536)
+@memoized(65536)
 def common_word_zipf(word: str) -> float:
     """Zipf frequency (0-8) of a lower-case English word; 0 when wordfreq is not installed."""
     freqs = _english_frequencies()

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
-from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, normalize
+from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, memoized, normalize
 from mapapp.data.resolver import KIND_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
@@ -276,7 +276,7 @@ def _mark_headlines(text: str, toks: list[_Tok]) -> None:
         i = max(j, i + 1)
 
 
-_norm = lru_cache(maxsize=100_000)(normalize)
+_norm = memoized(100_000)(normalize)
 
 
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
