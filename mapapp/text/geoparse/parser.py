@@ -334,7 +334,6 @@ class Geoparser:
         if got is None:
             if len(self._name_cache) > 200_000:
                 self._name_cache.clear()
-            self._rows_cache.clear()
             got = self._name_cache[key] = self.gaz.has_name(key)
         return got
 
