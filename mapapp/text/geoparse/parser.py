@@ -149,9 +149,22 @@ _ALIEN_ALT_RATIO = 0.45
 AIRFIELD_NEAR_KM = 30.0
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` (longest first)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, as a tree of shared prefixes ("a(?:ir(?:base)?|l)"):
+    ``re`` tries each branch in turn, so a few first letters are quicker than many words."""
+    rest: dict[str, list[str]] = defaultdict(list)
+    whole = False
+    for w in words:
+        if w:
+            rest[w[0]].append(w[1:])
+        else:
+            whole = True
+    branches = [re.escape(c) + _trie(tails) for c, tails in sorted(rest.items())]
+    if not branches:
+        return ""
+    if whole:
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 _LETTER = r"[^\W\d_]"
@@ -162,7 +175,7 @@ _MAYBE_UPPER = r"[A-Z\u00c0-\u1fff\u2070-\U0010ffff]"
 # that may be capitalised (group "cap"). The pattern starts with a character class, so `re` skips
 # the letters in between in C. A capitalised token is only looked at (it may end with a dot that
 # the next one starts after: "U.S.-Russia"), so the scan finds its inner starts too ("N.C.").
-_KEPT_AT = rf"(?:{_alternation(w for w in _KEEP_LOWER if not w[0].isupper())})(?!{_LETTER}|[-'’]{_LETTER})"
+_KEPT_AT = rf"{_trie(w for w in _KEEP_LOWER if not w[0].isupper())}(?!{_LETTER}|[-'’]{_LETTER})"
 _SCAN_RE = re.compile(
     rf"[\W\d_](?<!{_LETTER}[-'’])(?:(?P<low>{_KEPT_AT})|(?=(?P<cap>(?={_MAYBE_UPPER})(?:{_TOKEN_RE.pattern}))))"
 )
