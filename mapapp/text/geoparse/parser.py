@@ -937,6 +937,7 @@ class Geoparser:
         # candidates within 50 km of each other, for every name with several
         multi = [ki for ki, (lo, hi) in enumerate(spans) if hi - lo > 1]
         pools = dict(zip(multi, _pools(lon, lat, [spans[ki] for ki in multi], _POOL_KM), strict=True))
+        scores = score.tolist()
         for ki, key in enumerate(keys):
             lo, hi = spans[ki]
             # what matters is where: candidates within 50 km of each other (a city, its region, the
@@ -946,10 +947,11 @@ class Geoparser:
             else:
                 within = pools[ki]
                 pooled = within.astype(float) @ prob[lo:hi]
-                pos, neg_score = np.arange(hi - lo), -score[lo:hi]
-                centre = int(np.lexsort((pos, neg_score, -np.round(pooled, 6)))[0])
-                pool_first = np.where(within[centre], 1, 0)
-                mass, order = pooled.tolist(), (lo + np.lexsort((pos, neg_score, -pool_first))).tolist()
+                mass, rounded, sco = pooled.tolist(), np.round(pooled, 6).tolist(), scores[lo:hi]
+                # the best pool's centre: most mass (to 6 decimals), then best score, then first
+                centre = min(range(hi - lo), key=lambda i: (-rounded[i], -sco[i], i))
+                near = within[centre].tolist()
+                order = [lo + i for i in sorted(range(hi - lo), key=lambda i: (not near[i], -sco[i], i))]
             b = order[0]
             local_support = max(sup_state[b], sup_near[b])
             c = first[key]
