@@ -947,11 +947,11 @@ class Geoparser:
             else:
                 within = pools[ki]
                 pooled = within.astype(float) @ prob[lo:hi]
-                mass, rounded, sco = pooled.tolist(), np.round(pooled, 6).tolist(), scores[lo:hi]
+                mass, rounded, cand_scores = pooled.tolist(), np.round(pooled, 6).tolist(), scores[lo:hi]
                 # the best pool's centre: most mass (to 6 decimals), then best score, then first
-                centre = min(range(hi - lo), key=lambda i: (-rounded[i], -sco[i], i))
+                centre = min(range(hi - lo), key=lambda i: (-rounded[i], -cand_scores[i], i))
                 near = within[centre].tolist()
-                order = [lo + i for i in sorted(range(hi - lo), key=lambda i: (not near[i], -sco[i], i))]
+                order = [lo + i for i in sorted(range(hi - lo), key=lambda i: (not near[i], -cand_scores[i], i))]
             b = order[0]
             local_support = max(sup_state[b], sup_near[b])
             c = first[key]
