@@ -264,6 +264,12 @@ def _is_candidate_word(tok: _Tok) -> bool:
     return common_word_zipf(low) < (2.5 if sent else 3.5)
 
 
+def _inside(spans: Sequence[tuple[int, int]], starts: Sequence[int], pos: int) -> bool:
+    """True when ``pos`` lies in one of the sorted, disjoint ``spans`` (``starts``: their starts)."""
+    k = bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
 def unknown_placed(
     gaz: Gazetteer,
     text: str,
@@ -288,8 +294,7 @@ def unknown_placed(
     while i < n:
         tok = toks[i]
         s = tok[0]
-        k = bisect_right(cov_starts, s) - 1
-        if not tok[3] or s in hit_starts or (k >= 0 and covered[k][0] <= s < covered[k][1]):
+        if not tok[3] or s in hit_starts or _inside(covered, cov_starts, s):
             i += 1
             continue
         j = i + 1  # a name of up to three capitalised words ("Malaya Loknya", "Novo Hrodivka")

@@ -294,8 +294,8 @@ _norm = memoized(100_000)(normalize)
 
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
     """True when two tokens are separated by a single run of spaces (same name)."""
-    gap = text[a.end : b.start]
-    return 0 < len(gap) <= 2 and gap.strip(" ") == ""
+    width = b.start - a.end
+    return (width == 1 and text[a.end] == " ") or (width == 2 and text[a.end : b.start] == "  ")
 
 
 class Geoparser:
@@ -557,8 +557,10 @@ class Geoparser:
         out: set[str] = set()
         n = len(toks)
         for i, a in enumerate(toks):
+            if not a.cap:
+                continue
             al = a.text.lower()
-            if not a.cap or (al not in FIRST_NAMES and al not in PERSON_TITLES):
+            if al not in FIRST_NAMES and al not in PERSON_TITLES:
                 continue
             j = i + 1
             # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance" (a dot only after an initial
