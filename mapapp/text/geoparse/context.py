@@ -265,7 +265,7 @@ def _is_candidate_word(tok: _Tok) -> bool:
 
 
 def _inside(spans: Sequence[tuple[int, int]], starts: Sequence[int], pos: int) -> bool:
-    """True when ``pos`` lies in one of the sorted, disjoint ``spans`` (``starts``: their starts)."""
+    """True when the last of the sorted ``spans`` that starts at or before ``pos`` holds it."""
     k = bisect_right(starts, pos) - 1
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
