@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -200,23 +200,24 @@ def _tokenize(text: str) -> list[_Tok]:
     are those of ``_TOKEN_RE.finditer`` (found by :data:`_SCAN_RE`, which skips the others).
     """
     toks: list[_Tok] = []
-    found: list[tuple[int, str | None, str | None]] = []  # (start, kept lower-case word, other token)
+    end = 0  # end of the last token: what starts before it is part of it ("C" in "N.C.")
     first = _TOKEN_RE.match(text)  # a token at the very start has no character before it
     if first is not None:
-        found.append((0, first.group(), None) if not text[0].isupper() else (0, None, first.group()))
-    end = 0  # end of the last token: what starts before it is part of it ("C" in "N.C.")
-    for s, low, w in chain(found, ((m.start() + 1, m.group("low"), m.group("cap")) for m in _SCAN_RE.finditer(text))):
+        w, end = first.group(), first.end()
+        tok = _cap_token(text, 0, w) if w[0].isupper() else _Tok(0, end, w, False, False)
+        if tok is not None and (tok.cap or w in _KEEP_LOWER):
+            toks.append(tok)
+    for m in _SCAN_RE.finditer(text):
+        s = m.start() + 1
         if s < end:
             continue
+        low, w = m.groups()
         if low is not None:
-            if low in _KEEP_LOWER:
-                toks.append(_Tok(s, s + len(low), low, False, False))
-        elif w is not None:
+            toks.append(_Tok(s, s + len(low), low, False, False))
+        else:
             end = s + len(w)
-            if w[0].isupper():
-                tok = _cap_token(text, s, w)
-                if tok is not None:
-                    toks.append(tok)
+            if w[0].isupper() and (tok := _cap_token(text, s, w)) is not None:
+                toks.append(tok)
     _mark_headlines(text, toks)
     return toks
 
@@ -224,21 +225,22 @@ def _tokenize(text: str) -> list[_Tok]:
 def _cap_token(text: str, s: int, w: str) -> _Tok | None:
     """The token of a capitalised match ``w`` at ``s``: the name part, with its sentence-start flag."""
     e = s + len(w)
-    # possessive 's is not part of a name
-    if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
-        e -= 2
-        w = w[:-2]
-    elif w[-1] in "'’":
-        e -= 1
-        w = w[:-1]
-    if not w:
-        return None
-    if "-" in w:
-        # "Sydney-based", "Kremlin-backed": the name is the capitalised part
-        parts = w.split("-")
-        if all(p.islower() for p in parts[1:]):
-            w = parts[0]
-            e = s + len(w)
+    if not w.isalpha():
+        # possessive 's is not part of a name
+        if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
+            e -= 2
+            w = w[:-2]
+        elif w[-1] in "'’":
+            e -= 1
+            w = w[:-1]
+        if not w:
+            return None
+        if "-" in w:
+            # "Sydney-based", "Kremlin-backed": the name is the capitalised part
+            parts = w.split("-")
+            if all(p.islower() for p in parts[1:]):
+                w = parts[0]
+                e = s + len(w)
     # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
     j = s - 1
     while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
