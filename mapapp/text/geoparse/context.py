@@ -251,11 +251,11 @@ def _sentence_container(gaz: Gazetteer, text: str, s: int, e: int, mentions: Seq
     return best[1] if best[1].kind == "admin1" else gaz.admin1_of(best[1])
 
 
-_Tok = tuple[int, int, str, bool, bool]  # start, end, text, capitalised, sentence start
+_Tok = tuple[int, int, str, bool, bool, bool]  # start, end, text, capitalised, sentence start, headline
 
 
 def _is_candidate_word(tok: _Tok) -> bool:
-    _, _, text, cap, sent = tok
+    text, cap, sent = tok[2], tok[3], tok[4]
     low = text.lower()
     if not cap or len(text) < 3 or (not text.isalpha() and "-" not in text):
         return False
@@ -282,7 +282,7 @@ def unknown_placed(
     Each is located at its container (the region named after it, else the article's dominant
     region or country) with ``precision`` "admin1"/"country", or "unknown" (no place) when
     nothing in the article places it. ``toks`` are (start, end, text, capitalised, sentence
-    start) tuples; ``hit_starts`` the starts of tokens where a gazetteer name began.
+    start, headline) tuples; ``hit_starts`` the starts of tokens where a gazetteer name began.
     """
     covered = sorted((m.start, m.end) for m in mentions)
     cov_starts = [a for a, _ in covered]

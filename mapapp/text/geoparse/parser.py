@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -101,8 +102,9 @@ _SUBNATIONAL = frozenset({"admin1", "admin2", "city", "landmark"})
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A token: a tuple, so :func:`~mapapp.text.geoparse.context.unknown_placed` takes the list as is."""
+
     start: int
     end: int
     text: str
@@ -286,8 +288,7 @@ def _mark_headlines(text: str, toks: list[_Tok]) -> None:
                         title = False
                         break
         if title:
-            for t in toks[i:j]:
-                t.headline = True
+            toks[i:j] = [t._replace(headline=True) for t in toks[i:j]]
         i = max(j, i + 1)
 
 
@@ -876,7 +877,7 @@ class Geoparser:
                 sc -= KIND_PRIOR["admin1"] + 0.5
             if c.prefer_admin and p.kind == "admin1":
                 sc += 3.0
-            q = any(self._qualifies(p, qp) for qp in quals)
+            q = bool(quals) and any(self._qualifies(p, qp) for qp in quals)
             if q:
                 sc += 6.0
             if p.id not in best or best[p.id][0] < sc:
@@ -913,8 +914,9 @@ class Geoparser:
         lon = np.radians([p.lon for p in plist])
         lat = np.radians([p.lat for p in plist])
 
+        group_starts = np.searchsorted(own, np.arange(n_keys))
         score = prior.copy()
-        prob = _softmax_by(score, own, n_keys)
+        prob = _softmax_by(score, own, group_starts)
         support_cc = support_state = support_near = np.zeros_like(score)
         near = _Near(lon, lat, local, own, _NEAR_KM)
         for _ in range(2):
@@ -931,10 +933,10 @@ class Geoparser:
                 + 1.2 * np.minimum(support_near, 1.0)
                 + 0.4 * np.log1p(support_near)
             )
-            prob = _softmax_by(score, own, n_keys)
+            prob = _softmax_by(score, own, group_starts)
 
         chosen: dict[str, _Pick | None] = {}
-        starts = np.searchsorted(own, np.arange(n_keys + 1)).tolist()
+        starts = [*group_starts.tolist(), len(own)]
         # per-candidate values as Python numbers: the loop below reads them one at a time
         sup_cc, sup_state, sup_near = support_cc.tolist(), support_state.tolist(), support_near.tolist()
         spans = list(pairwise(starts))
@@ -1024,7 +1026,7 @@ class Geoparser:
         extra = unknown_placed(
             self.gaz,
             text,
-            [(t.start, t.end, t.text, t.cap, t.sent_start) for t in toks],
+            toks,
             hit_starts - {m.start for m in unresolved},
             resolved,
         )
@@ -1056,14 +1058,14 @@ def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
     return np.asarray([table.setdefault(c, len(table)) for c in codes], dtype=np.int64)
 
 
-def _softmax_by(score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.float64]:
-    """Softmax of ``score`` within each group of ``own``."""
-    mx = np.full(n, -np.inf)
-    np.maximum.at(mx, own, score)
-    e = np.exp(score - mx[own])
-    tot = np.zeros(n)
-    np.add.at(tot, own, e)
-    return np.asarray(e / tot[own])
+def _softmax_by(
+    score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], starts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Softmax of ``score`` within each group of ``own`` (sorted; group g starts at ``starts[g]``).
+
+    The sums run through the group in order (``bincount``), as ``np.add.at`` does."""
+    e = np.exp(score - np.maximum.reduceat(score, starts)[own])
+    return np.asarray(e / np.bincount(own, weights=e, minlength=len(starts))[own])
 
 
 def _others_mass(
