@@ -237,7 +237,9 @@ class Gazetteer:
             out.extend((self._user_places[self._user_rows[j]], "user") for j in range(lo, hi))
         lo = bisect_left(self._keys, key)
         hi = bisect_right(self._keys, key, lo)
-        out.extend((self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]]) for j in range(lo, hi))
+        types = self._ntype_names
+        rows, codes = self._row[lo:hi].tolist(), self._ntype_codes[lo:hi].tolist()
+        out.extend([(self._place(r), types[t]) for r, t in zip(rows, codes, strict=True)])
         return out
 
     def candidates_by_key(self, norm: str) -> list[tuple[Place, str]]:
