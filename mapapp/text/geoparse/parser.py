@@ -309,7 +309,7 @@ class Geoparser:
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
         self._name_cache: dict[str, bool] = {}
-        self._rows_cache: dict[tuple[bool, tuple[tuple[str, str], ...]], list[tuple[float, Place, bool]]] = {}
+        self._rows_cache: dict[tuple[bool, tuple[tuple[str, str], ...]], _Rows] = {}
         self._longer_cache: dict[str, bool] = {}
         self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
@@ -833,22 +833,21 @@ class Geoparser:
             )
         return out
 
-    def _candidate_rows(
-        self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]
-    ) -> list[tuple[float, Place, bool]]:
-        """The best-scored candidates of one name: (prior score, place, qualified), best first.
+    def _candidate_rows(self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]) -> _Rows:
+        """The best-scored candidates of one name: (prior scores, places, qualified), best first.
 
-        Without qualifiers they depend only on the candidates and ``prefer_admin`` (cached).
+        Without qualifiers they depend only on the candidates and ``prefer_admin`` (cached, as
+        three tuples: a tuple of numbers is no work for the garbage collector).
         """
         if qualifiers.get(key):
-            return self._scored_rows(c, qualifiers[key])
+            return _columns(self._scored_rows(c, qualifiers[key]))
         self._check_version()
         ck = (c.prefer_admin, tuple([(p.id, nt) for p, nt in c.places]))
         got = self._rows_cache.get(ck)
         if got is None:
             if len(self._rows_cache) > 100_000:
                 self._rows_cache.clear()
-            got = self._rows_cache[ck] = self._scored_rows(c, [])
+            got = self._rows_cache[ck] = _columns(self._scored_rows(c, []))
         return got
 
     def _scored_rows(self, c: _Cand, quals: list[list[tuple[Place, str]]]) -> list[tuple[float, Place, bool]]:
@@ -896,11 +895,11 @@ class Geoparser:
         base: list[float] = []
         qual: list[bool] = []
         for ki, key in enumerate(keys):
-            for sc, p, q in self._candidate_rows(key, first[key], qualifiers):
-                owner.append(ki)
-                plist.append(p)
-                base.append(sc)
-                qual.append(q)
+            scores, places, quals = self._candidate_rows(key, first[key], qualifiers)
+            owner += [ki] * len(places)
+            plist += places
+            base += scores
+            qual += quals
         own = np.asarray(owner, dtype=np.int64)
         prior = np.asarray(base, dtype=np.float64)
         n_keys = len(keys)
@@ -1035,6 +1034,15 @@ class Geoparser:
         redone = {m.start for m in extra}
         keep = [m for m in unresolved if m.start not in redone]
         return sorted([*resolved, *keep, *extra], key=lambda m: (m.start, m.end))
+
+
+#: A name's candidates as columns: prior scores, places, qualified flags.
+_Rows = tuple[tuple[float, ...], tuple[Place, ...], tuple[bool, ...]]
+
+
+def _columns(rows: list[tuple[float, Place, bool]]) -> _Rows:
+    """(score, place, qualified) rows as three columns."""
+    return tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows)
 
 
 def _evidence_factor(p: Place, qualified: bool, local: float, country: float) -> float:
