@@ -923,15 +923,11 @@ class Geoparser:
             support_state = _others_mass(prob, own, st_idx)
             support_state[no_state] = 0.0
             support_near = near.support(prob)
-            score = (
-                prior
-                + 2.4 * np.minimum(support_cc, 1.0)
-                + 0.6 * np.log1p(support_cc)
-                + 1.5 * np.minimum(support_state, 1.0)
-                + 0.5 * np.log1p(support_state)
-                + 1.2 * np.minimum(support_near, 1.0)
-                + 0.4 * np.log1p(support_near)
-            )
+            # prior + 2.4 min(cc, 1) + 0.6 log1p(cc) + 1.5 min(state, 1) + 0.5 log1p(state)
+            #       + 1.2 min(near, 1) + 0.4 log1p(near), summed in that order
+            supports = np.stack([support_cc, support_state, support_near])
+            capped, logged = _CAPPED_WEIGHTS * np.minimum(supports, 1.0), _LOG_WEIGHTS * np.log1p(supports)
+            score = prior + capped[0] + logged[0] + capped[1] + logged[1] + capped[2] + logged[2]
             prob = _softmax_by(score, own, group_starts)
 
         chosen: dict[str, _Pick | None] = {}
@@ -1064,6 +1060,11 @@ def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
     """Integer ids for string codes ("" keeps its own id)."""
     table: dict[str, int] = {}
     return np.asarray([table.setdefault(c, len(table)) for c in codes], dtype=np.int64)
+
+
+#: Weights of the country, region and vicinity support: capped at 1, and on a log scale.
+_CAPPED_WEIGHTS = np.array([[2.4], [1.5], [1.2]])
+_LOG_WEIGHTS = np.array([[0.6], [0.5], [0.4]])
 
 
 def _softmax_by(
