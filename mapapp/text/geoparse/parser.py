@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -111,6 +111,11 @@ class _Tok(NamedTuple):
     cap: bool
     sent_start: bool
     headline: bool = False
+
+
+#: ``_new_tok((start, end, text, cap, sent_start, headline))``: a token without the Python-level
+#: ``__new__`` of a named tuple (the tokenizer makes tens of thousands).
+_new_tok = partial(tuple.__new__, _Tok)
 
 
 @dataclass(slots=True)
@@ -206,7 +211,7 @@ def _tokenize(text: str) -> list[_Tok]:
     first = _TOKEN_RE.match(text)  # a token at the very start has no character before it
     if first is not None:
         w, end = first.group(), first.end()
-        tok = _cap_token(text, 0, w) if w[0].isupper() else _Tok(0, end, w, False, False)
+        tok = _cap_token(text, 0, w) if w[0].isupper() else _new_tok((0, end, w, False, False, False))
         if tok is not None and (tok.cap or w in _KEEP_LOWER):
             toks.append(tok)
     for m in _SCAN_RE.finditer(text):
@@ -215,7 +220,7 @@ def _tokenize(text: str) -> list[_Tok]:
             continue
         low, w = m.groups()
         if low is not None:
-            toks.append(_Tok(s, s + len(low), low, False, False))
+            toks.append(_new_tok((s, s + len(low), low, False, False, False)))
         else:
             end = s + len(w)
             if w[0].isupper() and (tok := _cap_token(text, s, w)) is not None:
@@ -256,7 +261,7 @@ def _cap_token(text: str, s: int, w: str) -> _Tok | None:
         word = text[k + 1 : j].lower()
         if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
             sent = False
-    return _Tok(s, e, w, True, sent)
+    return _new_tok((s, e, w, True, sent, False))
 
 
 def _mark_headlines(text: str, toks: list[_Tok]) -> None:
