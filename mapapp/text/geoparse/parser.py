@@ -922,7 +922,9 @@ class Geoparser:
         score = prior.copy()
         prob = _softmax_by(score, own, group_starts)
         support_cc = support_state = support_near = np.zeros_like(score)
-        near = _Near(lon, lat, local, own, _NEAR_KM)
+        # a small block's distances are measured once, for the vicinity and for the 50 km pools
+        dist = _haversine_km(lon, lat, lon, lat) if len(plist) <= _SHARED_DIST_MAX else None
+        near = _Near(lon, lat, local, own, _NEAR_KM, dist)
         for _ in range(2):
             support_cc = _others_mass(prob, own, cc_idx)
             support_state = _others_mass(prob, own, st_idx)
@@ -942,7 +944,10 @@ class Geoparser:
         spans = list(pairwise(starts))
         # candidates within 50 km of each other, for every name with several
         multi = [ki for ki, (lo, hi) in enumerate(spans) if hi - lo > 1]
-        pools = dict(zip(multi, _pools(lon, lat, [spans[ki] for ki in multi], _POOL_KM), strict=True))
+        if dist is not None:
+            pools = {ki: dist[spans[ki][0] : spans[ki][1], spans[ki][0] : spans[ki][1]] < _POOL_KM for ki in multi}
+        else:
+            pools = dict(zip(multi, _pools(lon, lat, [spans[ki] for ki in multi], _POOL_KM), strict=True))
         scores = score.tolist()
         for ki, key in enumerate(keys):
             lo, hi = spans[ki]
@@ -1140,6 +1145,8 @@ def _pools(
     return [m.reshape(k, k) for m, k in zip(np.split(close, ends[:-1].tolist()), n.tolist(), strict=True)]
 
 
+#: Blocks of at most this many candidates measure all their distances at once (a small matrix).
+_SHARED_DIST_MAX = 256
 #: Rows of the nearness computation done at once (memory: rows x local candidates floats).
 _NEAR_ROWS = 256
 
@@ -1160,13 +1167,18 @@ class _Near:
         local: npt.NDArray[np.bool_],
         own: npt.NDArray[np.int64],
         km: float,
+        dist: npt.NDArray[np.float64] | None = None,
     ) -> None:
+        """``dist``: the distances between all candidates, when already measured."""
         self.n = len(lon)
         self.idx = np.flatnonzero(local)
         self.lo, self.la, self.ow, self.km = lon[self.idx], lat[self.idx], own[self.idx], km
         self.dense: npt.NDArray[np.float64] | None = None
         if 2 <= len(self.idx) <= self.DENSE_MAX:
-            close = _haversine_km(self.lo, self.la, self.lo, self.la) < km
+            if dist is None:
+                close = _haversine_km(self.lo, self.la, self.lo, self.la) < km
+            else:
+                close = dist[np.ix_(self.idx, self.idx)] < km
             close &= self.ow[:, None] != self.ow[None, :]
             self.dense = close.astype(float)
 
