@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -555,6 +556,11 @@ def get_gazetteer() -> Gazetteer:
     gaz = Gazetteer.load()
     for path in filter(None, settings.get(PLACES_ENV).split(os.pathsep)):
         add_user_places(path, gaz)
+    # One full garbage collection now that the long-lived tables are in place. The last one ran
+    # early in the imports, when few objects existed; measured against that, the objects loaded
+    # since look like fast growth, and the collector would walk everything again soon, in the
+    # middle of the first articles parsed.
+    gc.collect()
     return gaz
 
 
