@@ -471,3 +471,61 @@ def test_a_city_named_like_a_common_word_after_in_is_the_city() -> None:
     (m,) = [m for m in geoparse("In 2016, a truck attack in Nice killed 86 people.") if m.surface == "Nice"]
     assert m.place is not None and m.place.country_code == "FR"
     assert not [m for m in geoparse("The weather was Nice and warm.") if m.surface == "Nice"]
+
+
+def _reference_tokens(text: str) -> list[tuple[int, int, str, bool, bool, bool]]:
+    """The tokens as defined: every match of ``_TOKEN_RE``, capitalised ones and kept lower-case ones,
+    and a line is a headline when >= 4 of its words of 4+ letters are capitalised, >= 3/4 of them."""
+    from mapapp.text.geoparse import parser as gp
+
+    kept: list[tuple[int, int, str, bool, bool]] = []
+    lower_long: list[int] = []
+    for m in gp._TOKEN_RE.finditer(text):
+        w = m.group()
+        if not w[0].isupper():
+            lower_long += [m.start()] if len(w) > 3 else []
+            if w in gp._KEEP_LOWER:
+                kept.append((m.start(), m.end(), w, False, False))
+            continue
+        tok = gp._cap_token(text, m.start(), w)
+        if tok is not None:
+            kept.append((tok.start, tok.end, tok.text, True, tok.sent_start))
+    out = []
+    for t in kept:
+        a, b = text.rfind("\n", 0, t[0]) + 1, text.find("\n", t[0])
+        b = len(text) if b < 0 else b
+        caps = sum(1 for u in kept if a <= u[0] < b and u[3] and len(u[2]) > 3)
+        lows = sum(1 for s in lower_long if a <= s < b)
+        out.append((*t, caps >= 4 and caps >= 0.75 * (caps + lows)))
+    return out
+
+
+def test_tokens_are_those_of_the_token_pattern() -> None:
+    """The scan that skips most words finds exactly the tokens a full pass over every word finds."""
+    import random
+
+    from mapapp.text.geoparse.parser import _tokenize
+
+    pieces = [*"aAbBtTeEoOfnlLdsSVW.,-'’ \n5_×ÉéКк“\"():;ǅⅫⒶ", "the", "of", "al-", "W. Va.", "Va.", "N.C.", "U.S."]
+    pieces += ["St. ", "Ste.", "Calif.", "air base", " and ", "upon", "State", "\nThe Big Red House Falls\n"]
+    pieces += ["Long Words Here", " with more words ", "pro-Russian", "Sydney-based", "Russia's", "O'Brien"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        got = [(t.start, t.end, t.text, t.cap, t.sent_start, t.headline) for t in _tokenize(text)]
+        assert got == _reference_tokens(text), text
+
+
+def test_word_frequencies_are_wordfreqs() -> None:
+    """The shortcut for plain lower-case words gives wordfreq's own Zipf values."""
+    import random
+
+    wordfreq = pytest.importorskip("wordfreq")
+    from mapapp.text.geoparse.lexicon import common_word_zipf
+
+    listed = [w for w in wordfreq.get_frequency_dict("en") if w.isascii() and w.isalpha() and w.islower()]
+    rng = random.Random(3)
+    words = rng.sample(listed, 5000) + ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=7)) for _ in range(500)]
+    words += ["the", "kyiv", "don't", "Paris", "café", "x1"]
+    for w in words:
+        assert common_word_zipf(w) == wordfreq.zipf_frequency(w, "en"), w

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from mapapp.data import paths as datadir
-from mapapp.data.names import arabic_skeleton, fold, is_cyrillic, is_latin, normalize, romanizations
+from mapapp.data.names import arabic_skeleton, fold, is_cyrillic, is_latin, memoized, normalize, romanizations
 from mapapp.errors import DataDirError, PlaceNotFound
 from mapapp.model import Place, PlaceKind
 
@@ -60,12 +62,31 @@ _PLACE_COLUMNS = [
 _NAME_COLUMNS = ["key", "name_type", "place_row", "score"]
 
 
-def _codes(arr: pa.Array) -> tuple[npt.NDArray[np.int32], list[str | None]]:
+def _codes(arr: pa.Array) -> tuple[tuple[int, ...], list[str | None]]:
     """(codes, values) of a string column: ``values[codes[i]]`` is row i's value (None for null)."""
     enc = arr.dictionary_encode() if not pa.types.is_dictionary(arr.type) else arr
     values: list[str | None] = [*enc.dictionary.to_pylist(), None]
     codes = enc.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int32)
-    return codes, values
+    return tuple(codes.tolist()), values
+
+
+class _PlaceColumns(NamedTuple):
+    """The columns a :class:`Place` is built from, as tuples (row i -> value).
+
+    Tuples, not lists: a tuple of strings and numbers drops out of the garbage collector's
+    bookkeeping, so a full collection does not walk these millions of items.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    kind: tuple[tuple[int, ...], list[str | None]]
+    cc: tuple[tuple[int, ...], list[str | None]]
+    a1: tuple[tuple[int, ...], list[str | None]]
+    fcode: tuple[tuple[int, ...], list[str | None]]
+    lon: tuple[float, ...]
+    lat: tuple[float, ...]
+    pop: tuple[int, ...]
+    gid: tuple[int, ...]
 
 
 def _read(path: Path, name: str, columns: list[str]) -> pa.Table:
@@ -92,13 +113,28 @@ class Gazetteer:
         self._a1: pa.Array = places.column("admin1_code").combine_chunks()
         self._fcode: pa.Array = places.column("feature_code").combine_chunks()
         # few distinct values: codes + a Python list each, so building a Place reads no Arrow scalar
-        self._small = [_codes(a) for a in (self._kind, self._cc, self._a1, self._fcode)]
+        kind, cc, a1, fcode = (_codes(a) for a in (self._kind, self._cc, self._a1, self._fcode))
         self._lat = places.column("lat").to_numpy()
         self._lon = places.column("lon").to_numpy()
         self._pop = places.column("population").to_numpy()
         self._gid = places.column("geonameid").fill_null(-1).to_numpy()
+        # the same as Python tuples (a few ms each): a Place is built without Arrow or numpy scalars
+        self._id_list: tuple[str, ...] = tuple(self._ids.to_pylist())
+        self._rows_py = _PlaceColumns(
+            self._id_list,
+            tuple(self._pname.to_pylist()),
+            kind,
+            cc,
+            a1,
+            fcode,
+            tuple(self._lon.tolist()),
+            tuple(self._lat.tolist()),
+            tuple(self._pop.tolist()),
+            tuple(self._gid.tolist()),
+        )
         keys = names.column("key").combine_chunks()
-        self._keys: list[str] = keys.to_pylist()
+        # a tuple, not a list: not walked by every full garbage collection (see _PlaceColumns)
+        self._keys: tuple[str, ...] = tuple(keys.to_pylist())
         ntype = names.column("name_type").combine_chunks()
         if not pa.types.is_dictionary(ntype.type):
             ntype = ntype.dictionary_encode()
@@ -157,31 +193,31 @@ class Gazetteer:
             return self._user_places[i - self._n_base]
         p = self._cache.get(i)
         if p is None:
-            gid = int(self._gid[i])
-            (kc, kv), (cc, cv), (ac, av), (fc, fv) = self._small
+            c = self._rows_py
+            gid = c.gid[i]
             p = Place(
-                id=self._ids[i].as_py(),
-                name=self._pname[i].as_py(),
-                kind=cast(PlaceKind, kv[kc[i]]),
-                lon=float(self._lon[i]),
-                lat=float(self._lat[i]),
-                country_code=cv[cc[i]] or "",
-                admin1_code=av[ac[i]] or "",
+                id=c.ids[i],
+                name=c.names[i],
+                kind=cast(PlaceKind, c.kind[1][c.kind[0][i]]),
+                lon=c.lon[i],
+                lat=c.lat[i],
+                country_code=c.cc[1][c.cc[0][i]] or "",
+                admin1_code=c.a1[1][c.a1[0][i]] or "",
                 geonameid=gid if gid >= 0 else None,
-                population=int(self._pop[i]),
-                feature_code=fv[fc[i]] or "",
+                population=c.pop[i],
+                feature_code=c.fcode[1][c.fcode[0][i]] or "",
             )
             self._cache[i] = p
         return p
 
     # ------------------------------------------------------------------ name look-up
     @staticmethod
-    def _has(keys: list[str], norm: str) -> bool:
+    def _has(keys: Sequence[str], norm: str) -> bool:
         i = bisect_left(keys, norm)
         return i < len(keys) and keys[i] == norm
 
     @staticmethod
-    def _starts(keys: list[str], probe: str) -> bool:
+    def _starts(keys: Sequence[str], probe: str) -> bool:
         i = bisect_left(keys, probe)
         return i < len(keys) and keys[i].startswith(probe)
 
@@ -202,7 +238,9 @@ class Gazetteer:
             out.extend((self._user_places[self._user_rows[j]], "user") for j in range(lo, hi))
         lo = bisect_left(self._keys, key)
         hi = bisect_right(self._keys, key, lo)
-        out.extend((self._place(int(self._row[j])), self._ntype_names[self._ntype_codes[j]]) for j in range(lo, hi))
+        types = self._ntype_names
+        rows, codes = self._row[lo:hi].tolist(), self._ntype_codes[lo:hi].tolist()
+        out.extend([(self._place(r), types[t]) for r, t in zip(rows, codes, strict=True)])
         return out
 
     def candidates_by_key(self, norm: str) -> list[tuple[Place, str]]:
@@ -221,7 +259,7 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ spelling variants
     @staticmethod
-    @functools.lru_cache(maxsize=65536)
+    @memoized(65536)
     def skeleton_key(norm: str) -> str:
         """The skeleton key of an already-normalized name ("" when it has too few letters)."""
         sk = arabic_skeleton(norm)
@@ -307,12 +345,12 @@ class Gazetteer:
     # ------------------------------------------------------------------ by id
     @functools.cached_property
     def _id_index(self) -> dict[str, int]:
-        return {pid: i for i, pid in enumerate(self._ids.to_pylist())}
+        return {pid: i for i, pid in enumerate(self._id_list)}
 
     def _row_of(self, place_id: str) -> int:
         i = self._id_index.get(place_id)
         if i is None:
-            ids = self._ids.to_pylist()
+            ids = self._id_list
             pos = bisect_left(ids, place_id)
             window = ids[max(0, pos - 300) : pos + 300]
             close = difflib.get_close_matches(place_id, window, n=5, cutoff=0.6)
@@ -518,6 +556,11 @@ def get_gazetteer() -> Gazetteer:
     gaz = Gazetteer.load()
     for path in filter(None, settings.get(PLACES_ENV).split(os.pathsep)):
         add_user_places(path, gaz)
+    # One full garbage collection now that the long-lived tables are in place. The last one ran
+    # early in the imports, when few objects existed; measured against that, the objects loaded
+    # since look like fast growth, and the collector would walk everything again soon, in the
+    # middle of the first articles parsed.
+    gc.collect()
     return gaz
 
 

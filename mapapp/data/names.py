@@ -15,7 +15,38 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
+
+_V = TypeVar("_V", str, float)
+
+
+def memoized(limit: int) -> Callable[[Callable[[str], _V]], Callable[[str], _V]]:
+    """Decorator: cache a function of one string in a plain dict (emptied when ``limit`` is reached).
+
+    Unlike ``functools.lru_cache``, whose entries are linked lists, a dict of strings and numbers
+    is no work for the garbage collector: caches that grow to many thousand names do not make
+    every full collection slower.
+    """
+
+    def wrap(fn: Callable[[str], _V]) -> Callable[[str], _V]:
+        cache: dict[str, _V] = {}
+
+        def cached(arg: str) -> _V:
+            got = cache.get(arg)
+            if got is None:
+                if len(cache) >= limit:
+                    cache.clear()
+                got = cache[arg] = fn(arg)
+            return got
+
+        cached.__doc__ = fn.__doc__
+        cached.__name__ = fn.__name__
+        return cached
+
+    return wrap
+
 
 # Letters that NFKD does not decompose into base + combining mark.
 _FOLD = str.maketrans(
@@ -78,7 +109,12 @@ def normalize(name: str) -> str:
     tell the country "US" from the pronoun "us" looks at the surface text it passed in.
     Cyrillic and Arabic letters are kept (folded the same way: "Київ" -> "киів").
     """
-    key = fold(name).casefold().translate(_FOLD)
+    if name.isascii():  # nothing to fold (the common case: a plain word is only lower-cased)
+        if name.isalnum():
+            return name.lower()
+        key = name.lower()
+    else:
+        key = fold(name).casefold().translate(_FOLD)
     key = _DROP.sub("", key)
     return _SEP.sub(" ", key).strip()
 

@@ -251,17 +251,23 @@ def _sentence_container(gaz: Gazetteer, text: str, s: int, e: int, mentions: Seq
     return best[1] if best[1].kind == "admin1" else gaz.admin1_of(best[1])
 
 
-_Tok = tuple[int, int, str, bool, bool]  # start, end, text, capitalised, sentence start
+_Tok = tuple[int, int, str, bool, bool, bool]  # start, end, text, capitalised, sentence start, headline
 
 
 def _is_candidate_word(tok: _Tok) -> bool:
-    _, _, text, cap, sent = tok
+    text, cap, sent = tok[2], tok[3], tok[4]
     low = text.lower()
     if not cap or len(text) < 3 or (not text.isalpha() and "-" not in text):
         return False
     if text.isupper() or low in MONTHS_AND_DAYS or low in PERSON_TITLES or low in GENERIC_WORDS:
         return False
     return common_word_zipf(low) < (2.5 if sent else 3.5)
+
+
+def _inside(spans: Sequence[tuple[int, int]], starts: Sequence[int], pos: int) -> bool:
+    """True when the last of the sorted ``spans`` that starts at or before ``pos`` holds it."""
+    k = bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def unknown_placed(
@@ -276,7 +282,7 @@ def unknown_placed(
     Each is located at its container (the region named after it, else the article's dominant
     region or country) with ``precision`` "admin1"/"country", or "unknown" (no place) when
     nothing in the article places it. ``toks`` are (start, end, text, capitalised, sentence
-    start) tuples; ``hit_starts`` the starts of tokens where a gazetteer name began.
+    start, headline) tuples; ``hit_starts`` the starts of tokens where a gazetteer name began.
     """
     covered = sorted((m.start, m.end) for m in mentions)
     cov_starts = [a for a, _ in covered]
@@ -288,8 +294,7 @@ def unknown_placed(
     while i < n:
         tok = toks[i]
         s = tok[0]
-        k = bisect_right(cov_starts, s) - 1
-        if not tok[3] or s in hit_starts or (k >= 0 and covered[k][0] <= s < covered[k][1]):
+        if not tok[3] or s in hit_starts or _inside(covered, cov_starts, s):
             i += 1
             continue
         j = i + 1  # a name of up to three capitalised words ("Malaya Loknya", "Novo Hrodivka")
@@ -305,15 +310,15 @@ def unknown_placed(
         if tok[3] and tok[2].lower() in FIRST_NAMES and j - i > 1:
             i = j  # "John Smith near ...": a person
             continue
+        # a rare word (a cached frequency and set look-ups) in a place context (regexes on a window)
+        if not _is_candidate_word(tok):
+            i += 1
+            continue
         before = text[max(0, s - 40) : s]
         after = text[e : e + 80]
-        # a place context first (rare, a regex on a short window), the word's frequency after
         near_m = _NEAR_AFTER.match(after)
         near_ok = near_m is not None and (near_m.group(0).strip() != "," or bool(_IN_BEFORE.search(before)))
         if not (near_ok or _cue_before(before) or _KIND_AFTER.match(after) or _CONTAINER_AFTER.match(after)):
-            i += 1
-            continue
-        if not _is_candidate_word(tok):
             i += 1
             continue
         last, following = toks[j - 1][2].lower(), toks[j][2].lower() if j < n else ""

@@ -7,8 +7,11 @@ public domain); word frequencies from ``wordfreq`` (Zipf scale, 0-8).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from importlib import resources
+
+from mapapp.data.names import memoized
 
 CONNECTORS = frozenset({"of", "on", "upon", "de", "del", "la", "le", "du", "and", "the", "am", "an", "da", "al", "el"})
 
@@ -545,11 +548,38 @@ def _surnames(limit: int = 2000) -> frozenset[str]:
 SURNAMES: frozenset[str] = _surnames()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1)
+def _english_frequencies() -> dict[str, float] | None:
+    """wordfreq's English word list (word -> frequency); None when wordfreq is not installed."""
+    try:
+        from wordfreq import get_frequency_dict
+    except ModuleNotFoundError:
+        return None
+    return get_frequency_dict("en", "best")  # the cache key wordfreq itself uses
+
+
+def _zipf_of_listed(freq: float | None) -> float:
+    """``wordfreq.zipf_frequency`` of a one-token word from its list frequency (None: unlisted).
+
+    The same arithmetic as wordfreq 3 (``word_frequency`` rounds to 3 significant digits, with
+    a floor of Zipf 0; ``zipf_frequency`` rounds to 0.01), without its tokenizer, which a plain
+    lower-case ASCII word passes through unchanged.
+    """
+    if freq is None:
+        return 0.0
+    f = max(1.0 / (1.0 / freq), 1e-9)
+    f = round(f, math.floor(-math.log(f, 10)) + 3)
+    return round(math.log(f, 10) + 9, 2)
+
+
+@memoized(65536)
 def common_word_zipf(word: str) -> float:
     """Zipf frequency (0-8) of a lower-case English word; 0 when wordfreq is not installed."""
-    try:
-        from wordfreq import zipf_frequency
-    except ModuleNotFoundError:
+    freqs = _english_frequencies()
+    if freqs is None:
         return 0.0
+    if word.isascii() and word.isalpha() and word.islower():
+        return _zipf_of_listed(freqs.get(word))
+    from wordfreq import zipf_frequency
+
     return float(zipf_frequency(word, "en"))

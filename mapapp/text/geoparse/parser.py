@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import difflib
 import re
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from mapapp.data.gazetteer import Gazetteer, get_gazetteer
-from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, normalize
+from mapapp.data.names import ARABIC_ARTICLES, ARABIC_COUNTRIES, is_cyrillic, memoized, normalize
 from mapapp.data.resolver import KIND_PRIOR, NAME_TYPE_PRIOR, prior
 from mapapp.errors import InputError
 from mapapp.model import Mention, Place
@@ -102,14 +103,20 @@ _SUBNATIONAL = frozenset({"admin1", "admin2", "city", "landmark"})
 _SEAT_CODES = frozenset({"PPLC", "PPLA"})
 
 
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A token: a tuple, so :func:`~mapapp.text.geoparse.context.unknown_placed` takes the list as is."""
+
     start: int
     end: int
     text: str
     cap: bool
     sent_start: bool
     headline: bool = False
+
+
+#: ``_new_tok((start, end, text, cap, sent_start, headline))``: a token without the Python-level
+#: ``__new__`` of a named tuple (the tokenizer makes tens of thousands).
+_new_tok = partial(tuple.__new__, _Tok)
 
 
 @dataclass(slots=True)
@@ -150,23 +157,83 @@ _ALIEN_ALT_RATIO = 0.45
 AIRFIELD_NEAR_KM = 30.0
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, as a tree of shared prefixes ("a(?:ir(?:base)?|l)"):
+    ``re`` tries each branch in turn, so a few first letters are quicker than many words."""
+    rest: dict[str, list[str]] = defaultdict(list)
+    whole = False
+    for w in words:
+        if w:
+            rest[w[0]].append(w[1:])
+        else:
+            whole = True
+    branches = [re.escape(c) + _trie(tails) for c, tails in sorted(rest.items())]
+    if not branches:
+        return ""
+    if whole:
+        return f"(?:{'|'.join(branches)})?"
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_LETTER = r"[^\W\d_]"
+#: Every character ``str.isupper`` accepts lies in this class (it also holds other characters).
+_MAYBE_UPPER = r"[A-Z\u00c0-\u1fff\u2070-\U0010ffff]"
+# The tokens of _TOKEN_RE that matter, found without visiting every word: after a non-letter (not
+# after "x-" or "x'": "pro-Russian" is one word), a kept lower-case word (group "low") or a token
+# that may be capitalised (group "cap"). The pattern starts with a character class, so `re` skips
+# the letters in between in C. A capitalised token is only looked at (it may end with a dot that
+# the next one starts after: "U.S.-Russia"), so the scan finds its inner starts too ("N.C.").
+_KEPT_AT = rf"{_trie(w for w in _KEEP_LOWER if not w[0].isupper())}(?!{_LETTER}|[-'’]{_LETTER})"
+_SCAN_RE = re.compile(
+    rf"[\W\d_](?<!{_LETTER}[-'’])(?:(?P<low>{_KEPT_AT})|(?=(?P<cap>(?={_MAYBE_UPPER})(?:{_TOKEN_RE.pattern}))))"
+)
+_WORD_RE = re.compile(rf"{_LETTER}+(?:[-'’]{_LETTER}+)*")
+
+
+def _words_re(starts: list[tuple[str, str]]) -> re.Pattern[str]:
+    """A pattern for words that begin with a letter and go on as a regex: ``[("A", "sh-[A-Z]")]``
+    is ``\\bAsh-[A-Z]``. Each branch starts with its literal letter (the word boundary is
+    checked after it), so ``re`` skips in C to the places where one of the letters stands."""
+    branches: dict[str, list[str]] = defaultdict(list)
+    for letter, rest in starts:
+        branches[letter].append(rest)
+    return re.compile("|".join(rf"{re.escape(c)}(?<!\w.)(?:{'|'.join(rest)})" for c, rest in branches.items()))
+
+
 def _tokenize(text: str) -> list[_Tok]:
     """Capitalised words (and the few lower-case words that matter), with sentence-start flags.
 
     Other lower-case words are not kept: two kept tokens with such a word between them are not
-    adjacent (:func:`_gap_ok`), which is all the recogniser needs to know of them.
+    adjacent (:func:`_gap_ok`), which is all the recogniser needs to know of them. The tokens
+    are those of ``_TOKEN_RE.finditer`` (found by :data:`_SCAN_RE`, which skips the others).
     """
     toks: list[_Tok] = []
-    lower_long: list[int] = []  # starts of lower-case words longer than 3 letters (headline test)
-    for m in _TOKEN_RE.finditer(text):
-        w = m.group()
-        if not w[0].isupper():
-            if len(w) > 3:
-                lower_long.append(m.start())
-            if w in _KEEP_LOWER:
-                toks.append(_Tok(m.start(), m.end(), w, False, False))
+    end = 0  # end of the last token: what starts before it is part of it ("C" in "N.C.")
+    first = _TOKEN_RE.match(text)  # a token at the very start has no character before it
+    if first is not None:
+        w, end = first.group(), first.end()
+        tok = _cap_token(text, 0, w) if w[0].isupper() else _new_tok((0, end, w, False, False, False))
+        if tok is not None and (tok.cap or w in _KEEP_LOWER):
+            toks.append(tok)
+    for m in _SCAN_RE.finditer(text):
+        s = m.start() + 1
+        if s < end:
             continue
-        s, e = m.start(), m.end()
+        low, w = m.groups()
+        if low is not None:
+            toks.append(_new_tok((s, s + len(low), low, False, False, False)))
+        else:
+            end = s + len(w)
+            if w[0].isupper() and (tok := _cap_token(text, s, w)) is not None:
+                toks.append(tok)
+    _mark_headlines(text, toks)
+    return toks
+
+
+def _cap_token(text: str, s: int, w: str) -> _Tok | None:
+    """The token of a capitalised match ``w`` at ``s``: the name part, with its sentence-start flag."""
+    e = s + len(w)
+    if not w.isalpha():
         # possessive 's is not part of a name
         if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS":
             e -= 2
@@ -175,36 +242,35 @@ def _tokenize(text: str) -> list[_Tok]:
             e -= 1
             w = w[:-1]
         if not w:
-            continue
+            return None
         if "-" in w:
             # "Sydney-based", "Kremlin-backed": the name is the capitalised part
             parts = w.split("-")
             if all(p.islower() for p in parts[1:]):
                 w = parts[0]
                 e = s + len(w)
-        # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
-        j = s - 1
-        while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
-            j -= 1
-        sent = j < 0 or text[j] in ".!?\n\r:;"
-        if sent and j >= 0 and text[j] == ".":
-            # "Sen. Vance", "J. Smith", "U.S. troops": an abbreviation's dot does not end a sentence
-            k = j - 1
-            while k >= 0 and text[k].isalpha():
-                k -= 1
-            word = text[k + 1 : j].lower()
-            if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
-                sent = False
-        toks.append(_Tok(s, e, w, True, sent))
-    _mark_headlines(text, toks, lower_long)
-    return toks
+    # sentence start: previous non-space, non-quote char is . ! ? or a newline, or text start
+    j = s - 1
+    while j >= 0 and text[j] in " \t\"'“‘(‘[—–-":
+        j -= 1
+    sent = j < 0 or text[j] in ".!?\n\r:;"
+    if sent and j >= 0 and text[j] == ".":
+        # "Sen. Vance", "J. Smith", "U.S. troops": an abbreviation's dot does not end a sentence
+        k = j - 1
+        while k >= 0 and text[k].isalpha():
+            k -= 1
+        word = text[k + 1 : j].lower()
+        if word in PERSON_TITLES or len(word) == 1 or (k >= 0 and text[k] == "."):
+            sent = False
+    return _new_tok((s, e, w, True, sent, False))
 
 
-def _mark_headlines(text: str, toks: list[_Tok], lower_long: list[int]) -> None:
+def _mark_headlines(text: str, toks: list[_Tok]) -> None:
     """Flag tokens on Title Case lines, where capitals say nothing about names.
 
     A line is Title Case when at least 4 of its words longer than 3 letters are capitalised and
-    they make at least three quarters of such words (``lower_long``: starts of the lower-case ones).
+    they make at least three quarters of such words. The lower-case words of a line are counted
+    only when it has 4 such capitalised words, and only until there are too many.
     """
     i = 0
     n = len(toks)
@@ -217,14 +283,22 @@ def _mark_headlines(text: str, toks: list[_Tok], lower_long: list[int]) -> None:
         while j < n and toks[j].start < line_end:
             j += 1
         caps = sum(1 for t in toks[i:j] if t.cap and len(t.text) > 3)
-        lows = bisect_left(lower_long, line_end) - bisect_left(lower_long, line_start)
-        if caps >= 4 and caps >= 0.75 * (caps + lows):
-            for t in toks[i:j]:
-                t.headline = True
+        title = caps >= 4
+        if title:
+            lows = 0
+            for m in _WORD_RE.finditer(text, line_start, line_end):
+                w = m.group()
+                if len(w) > 3 and not w[0].isupper():
+                    lows += 1
+                    if caps < 0.75 * (caps + lows):
+                        title = False
+                        break
+        if title:
+            toks[i:j] = [t._replace(headline=True) for t in toks[i:j]]
         i = max(j, i + 1)
 
 
-_norm = lru_cache(maxsize=100_000)(normalize)
+_norm = memoized(100_000)(normalize)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -234,8 +308,8 @@ def _same_name(a: str, b: str) -> bool:
 
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
     """True when two tokens are separated by a single run of spaces (same name)."""
-    gap = text[a.end : b.start]
-    return 0 < len(gap) <= 2 and gap.strip(" ") == ""
+    width = b.start - a.end
+    return (width == 1 and text[a.end] == " ") or (width == 2 and text[a.end : b.start] == "  ")
 
 
 class Geoparser:
@@ -245,13 +319,18 @@ class Geoparser:
         self.gaz = gazetteer if gazetteer is not None else get_gazetteer()
         self.max_n = max(1, min(max_name_tokens, getattr(self.gaz, "max_name_tokens", 5)))
         self._cache: dict[str, list[tuple[Place, str]]] = {}
-        self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool]]] = {}
+        self._name_cache: dict[str, bool] = {}
+        self._rows_cache: dict[tuple[bool, tuple[tuple[str, str], ...]], _Rows] = {}
+        self._longer_cache: dict[str, bool] = {}
+        self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
         # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
-        countries = sorted({re.escape(self.gaz.country(cc).name) for cc in ARABIC_COUNTRIES if self._has_country(cc)})
-        self._arabic_hint = re.compile(
-            r"\b(?:[Aa][lrsdzn]|[Ee][lzsdr]|[Aa]sh)-[A-Z]|\b(?:al|el|ar|ad|az|ez|ash)\s+[A-Z]"
-            + (rf"|\b(?:{'|'.join(countries)})" if countries else "")
+        countries = sorted({self.gaz.country(cc).name for cc in ARABIC_COUNTRIES if self._has_country(cc)})
+        self._arabic_hint = _words_re(
+            [(a, "(?:[lrsdzn]|sh)-[A-Z]") for a in "Aa"]
+            + [(e, "[lzsdr]-[A-Z]") for e in "Ee"]
+            + [(w[0], rf"{w[1:]}\s+[A-Z]") for w in ("al", "el", "ar", "ad", "az", "ez", "ash")]
+            + [(name[0], re.escape(name[1:])) for name in countries if name]
         )
         # load now what the first article would otherwise pay for: word frequencies, the id index
         common_word_zipf("the")
@@ -265,12 +344,38 @@ class Geoparser:
         return True
 
     # ------------------------------------------------------------------ recognition
-    def _lookup(self, key: str) -> list[tuple[Place, str]]:
-        """Candidates of a normalised name (cached: the same names recur across articles)."""
+    def _check_version(self) -> None:
+        """Forget cached look-ups when user places were merged since (look-ups may have changed)."""
         if self._gaz_version != getattr(self.gaz, "version", 0):
-            self._cache.clear()  # user places were merged since: look-ups may have changed
+            self._cache.clear()
+            self._name_cache.clear()
+            self._rows_cache.clear()
+            self._longer_cache.clear()
             self._gaz_version = getattr(self.gaz, "version", 0)
             self.max_n = max(self.max_n, min(8, getattr(self.gaz, "max_name_tokens", 5)))
+
+    def _has_name(self, key: str) -> bool:
+        """True if some place has the normalised name ``key`` (cached; :meth:`_recognise` checks
+        the gazetteer's version first)."""
+        got = self._name_cache.get(key)
+        if got is None:
+            if len(self._name_cache) > 200_000:
+                self._name_cache.clear()
+            got = self._name_cache[key] = self.gaz.has_name(key)
+        return got
+
+    def _has_longer(self, key: str) -> bool:
+        """True if some normalised name starts with ``key`` and a space (cached, as :meth:`_has_name`)."""
+        got = self._longer_cache.get(key)
+        if got is None:
+            if len(self._longer_cache) > 200_000:
+                self._longer_cache.clear()
+            got = self._longer_cache[key] = self.gaz.has_prefix(key)
+        return got
+
+    def _lookup(self, key: str) -> list[tuple[Place, str]]:
+        """Candidates of a normalised name (cached: the same names recur across articles)."""
+        self._check_version()
         got = self._cache.get(key)
         if got is None:
             if len(self._cache) > 200_000:
@@ -294,6 +399,7 @@ class Geoparser:
 
     def _recognise(self, text: str) -> tuple[list[_Cand], list[_Tok], set[int]]:  # noqa: C901 (the recognition scan: one branch per token case)
         """Candidates, the tokens, and the start offsets of every gazetteer hit (also rejected ones)."""
+        self._check_version()
         toks = _tokenize(text)
         n = len(toks)
         cands: list[_Cand] = []
@@ -341,11 +447,11 @@ class Geoparser:
             k = i + 1
             while True:
                 last_ok = toks[k - 1].cap or (k - 1 > i and toks[k - 1].text.lower() in AIRFIELD_WORDS)
-                if last_ok and self.gaz.has_name(key):
+                if last_ok and self._has_name(key):
                     places = self._lookup(key)
                     if places:
                         hit = (k, places)
-                if k < j and self.gaz.has_prefix(key):
+                if k < j and self._has_longer(key):
                     key = f"{key} {_norm(toks[k].text)}"
                     k += 1
                 else:
@@ -430,7 +536,7 @@ class Geoparser:
         """The longest name of a place (not an airfield) that toks[i:k] starts with, if any."""
         for kk in range(k - 1, i, -1):
             key = " ".join(_norm(t.text) for t in toks[i:kk])
-            if toks[kk - 1].cap and self.gaz.has_name(key):
+            if toks[kk - 1].cap and self._has_name(key):
                 places = [(p, nt) for p, nt in self._lookup(key) if p.kind != "airfield"]
                 if places:
                     return kk, places
@@ -465,8 +571,10 @@ class Geoparser:
         out: set[str] = set()
         n = len(toks)
         for i, a in enumerate(toks):
+            if not a.cap:
+                continue
             al = a.text.lower()
-            if not a.cap or (al not in FIRST_NAMES and al not in PERSON_TITLES):
+            if al not in FIRST_NAMES and al not in PERSON_TITLES:
                 continue
             j = i + 1
             # middle initials and names: "Bruce E. Ivins", "Sen. JD Vance" (a dot only after an initial
@@ -502,7 +610,7 @@ class Geoparser:
         surface = text[first.start : last.end]
         single = k - i == 1
         low = surface.lower()
-        demonym_only = all(nt == "demonym" for _, nt in places)
+        big, admin_level, named_admin, demonym_only = self._facts(places)
         if low in NON_NATIONAL_ADJECTIVES:
             return None, k
         prev = toks[i - 1] if i > 0 and _gap_ok(text, toks[i - 1], first) else None
@@ -538,7 +646,6 @@ class Geoparser:
                 j += 1
         if demonym_only and prev is not None and prev.cap and prev.text.lower() in ("native", "first"):
             return None, k  # "Native American", "First Nations": peoples, not the country
-        big, admin_level, named_admin = self._facts(places)
         major = admin_level or big >= 100_000
         # inside a longer capitalised name that is not a place ("JD Vance", "Joe Biden");
         # a country or big city after a name stays ("Taco Bell Canada", "SOS Children's Villages Sudan")
@@ -585,7 +692,7 @@ class Geoparser:
             and prev.text.lower() == "the"
             and all(p.kind == "city" for p, _ in places)
             and _INSTITUTION_AFTER.match(text, last.end)
-            and not self.gaz.has_name(f"the {low}")
+            and not self._has_name(f"the {low}")
         ):
             return None, k
         weak = False
@@ -650,7 +757,7 @@ class Geoparser:
             # "East Africa", "Western Europe", "North Dallas": one name, resolved to its base place
             start = prev.start
             surface = text[start : last.end]
-        key = normalize(surface)
+        key = _norm(surface)
         return _Cand(start, last.end, surface, key, list(places), demonym_only, prefer_admin, weak=weak), k
 
     def _regions_named_for(self, places: list[tuple[Place, str]]) -> list[tuple[Place, str]]:
@@ -666,9 +773,10 @@ class Geoparser:
                 out.append((region, "alternate"))
         return out
 
-    def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool]:
-        """(largest population, any admin-level place, any admin-level place by its own name) of a
-        candidate list (cached by the list's identity: look-ups return the same list per name)."""
+    def _facts(self, places: list[tuple[Place, str]]) -> tuple[int, bool, bool, bool]:
+        """(largest population, any admin-level place, any admin-level place by its own name, only
+        demonyms) of a candidate list (cached by the list's identity: look-ups return the same list
+        per name)."""
         got = self._facts_cache.get(id(places))
         if got is None or got[0] is not places:
             big = max((p.population for p, _ in places if p.kind != "landmark"), default=0)
@@ -676,9 +784,10 @@ class Geoparser:
             named = any(
                 p.kind in ("country", "continent", "admin1", "region") and nt != "alternate" for p, nt in places
             )
+            demonyms = all(nt == "demonym" for _, nt in places)
             if len(self._facts_cache) > 100_000:
                 self._facts_cache.clear()
-            got = self._facts_cache[id(places)] = (places, (big, admin, named))
+            got = self._facts_cache[id(places)] = (places, (big, admin, named, demonyms))
         return got[1]
 
     def _name_goes_on(self, text: str, first: _Tok, nxt: _Tok | None, big: int) -> bool:
@@ -690,7 +799,7 @@ class Geoparser:
         nl = nxt.text.lower()
         if nl in PLACE_HEAD_WORDS or nl in AIRFIELD_WORDS or nl in _COMPASS:
             return False
-        others = self._lookup(_norm(nxt.text)) if self.gaz.has_name(_norm(nxt.text)) else []
+        others = self._lookup(_norm(nxt.text)) if self._has_name(_norm(nxt.text)) else []
         if any(p.kind != "city" or p.population >= 100_000 for p, _ in others):
             return False  # "Kobe Osaka": the next word is a place of note itself
         if big >= 100_000 and nl not in SURNAMES:
@@ -759,10 +868,25 @@ class Geoparser:
             )
         return out
 
-    def _candidate_rows(
-        self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]
-    ) -> list[tuple[float, Place, bool]]:
-        """The best-scored candidates of one name: (prior score, place, qualified), best first."""
+    def _candidate_rows(self, key: str, c: _Cand, qualifiers: dict[str, list[list[tuple[Place, str]]]]) -> _Rows:
+        """The best-scored candidates of one name: (prior scores, places, qualified), best first.
+
+        Without qualifiers they depend only on the candidates and ``prefer_admin`` (cached, as
+        three tuples: a tuple of numbers is no work for the garbage collector).
+        """
+        if qualifiers.get(key):
+            return _columns(self._scored_rows(c, qualifiers[key]))
+        self._check_version()
+        ck = (c.prefer_admin, tuple([(p.id, nt) for p, nt in c.places]))
+        got = self._rows_cache.get(ck)
+        if got is None:
+            if len(self._rows_cache) > 100_000:
+                self._rows_cache.clear()
+            got = self._rows_cache[ck] = _columns(self._scored_rows(c, []))
+        return got
+
+    def _scored_rows(self, c: _Cand, quals: list[list[tuple[Place, str]]]) -> list[tuple[float, Place, bool]]:
+        """:meth:`_candidate_rows` of a name with the candidate lists of its qualifiers."""
         admin_pop = max((p.population for p, _ in c.places if p.kind == "admin1"), default=0)
         seats = {
             p.country_code
@@ -801,7 +925,7 @@ class Geoparser:
                 # the region's centre spelled another way ("Zaporizhzhia" for Zaporizhzhya): as good a name
                 # (not a city whose name only starts like its region's: "New York City", "Oklahoma City")
                 sc += NAME_TYPE_PRIOR["name"] - NAME_TYPE_PRIOR["alternate"]
-            q = any(self._qualifies(p, qp) for qp in qualifiers.get(key, ()))
+            q = bool(quals) and any(self._qualifies(p, qp) for qp in quals)
             if q:
                 sc += 6.0
             if p.id not in best or best[p.id][0] < sc:
@@ -820,11 +944,11 @@ class Geoparser:
         base: list[float] = []
         qual: list[bool] = []
         for ki, key in enumerate(keys):
-            for sc, p, q in self._candidate_rows(key, first[key], qualifiers):
-                owner.append(ki)
-                plist.append(p)
-                base.append(sc)
-                qual.append(q)
+            scores, places, quals = self._candidate_rows(key, first[key], qualifiers)
+            owner += [ki] * len(places)
+            plist += places
+            base += scores
+            qual += quals
         own = np.asarray(owner, dtype=np.int64)
         prior = np.asarray(base, dtype=np.float64)
         n_keys = len(keys)
@@ -838,67 +962,72 @@ class Geoparser:
         lon = np.radians([p.lon for p in plist])
         lat = np.radians([p.lat for p in plist])
 
+        group_starts = np.searchsorted(own, np.arange(n_keys))
         score = prior.copy()
-        prob = _softmax_by(score, own, n_keys)
+        prob = _softmax_by(score, own, group_starts)
         support_cc = support_state = support_near = np.zeros_like(score)
-        near = _Near(lon, lat, local, own, _NEAR_KM)
+        # a small block's distances are measured once, for the vicinity and for the 50 km pools
+        dist = _haversine_km(lon, lat, lon, lat) if len(plist) <= _SHARED_DIST_MAX else None
+        near = _Near(lon, lat, local, own, _NEAR_KM, dist)
         for _ in range(2):
             support_cc = _others_mass(prob, own, cc_idx)
             support_state = _others_mass(prob, own, st_idx)
             support_state[no_state] = 0.0
             support_near = near.support(prob)
-            score = (
-                prior
-                + 2.4 * np.minimum(support_cc, 1.0)
-                + 0.6 * np.log1p(support_cc)
-                + 1.5 * np.minimum(support_state, 1.0)
-                + 0.5 * np.log1p(support_state)
-                + 1.2 * np.minimum(support_near, 1.0)
-                + 0.4 * np.log1p(support_near)
-            )
-            prob = _softmax_by(score, own, n_keys)
+            # prior + 2.4 min(cc, 1) + 0.6 log1p(cc) + 1.5 min(state, 1) + 0.5 log1p(state)
+            #       + 1.2 min(near, 1) + 0.4 log1p(near), summed in that order
+            supports = np.stack([support_cc, support_state, support_near])
+            capped, logged = _CAPPED_WEIGHTS * np.minimum(supports, 1.0), _LOG_WEIGHTS * np.log1p(supports)
+            score = prior + capped[0] + logged[0] + capped[1] + logged[1] + capped[2] + logged[2]
+            prob = _softmax_by(score, own, group_starts)
 
         chosen: dict[str, _Pick | None] = {}
-        starts = np.searchsorted(own, np.arange(n_keys + 1))
-        pop = np.asarray([p.population for p in plist], dtype=np.float64)
+        starts = [*group_starts.tolist(), len(own)]
+        # per-candidate values as Python numbers: the loop below reads them one at a time
+        sup_cc, sup_state, sup_near = support_cc.tolist(), support_state.tolist(), support_near.tolist()
+        spans = list(pairwise(starts))
+        # candidates within 50 km of each other, for every name with several
+        multi = [ki for ki, (lo, hi) in enumerate(spans) if hi - lo > 1]
+        if dist is not None:
+            pools = {ki: dist[spans[ki][0] : spans[ki][1], spans[ki][0] : spans[ki][1]] < _POOL_KM for ki in multi}
+        else:
+            pools = dict(zip(multi, _pools(lon, lat, [spans[ki] for ki in multi], _POOL_KM), strict=True))
+        scores = score.tolist()
         for ki, key in enumerate(keys):
-            idx = np.arange(starts[ki], starts[ki + 1])
+            lo, hi = spans[ki]
             # what matters is where: candidates within 50 km of each other (a city, its region, the
             # strip it names) pool their probability; the best-scored member of the best pool wins
-            if len(idx) == 1:
-                mass, within = prob[idx], np.ones((1, 1), dtype=bool)
+            if hi - lo == 1:
+                centre, mass, order = 0, [float(prob[lo])], [lo]
             else:
-                mass, within = _pooled_mass(lon[idx], lat[idx], prob[idx], _POOL_KM)
-            centre = int(np.lexsort((np.arange(len(idx)), -score[idx], -np.round(mass, 6)))[0])
-            pool_first = np.where(within[centre], 1, 0)
-            order = idx[np.lexsort((np.arange(len(idx)), -score[idx], -pool_first))]
-            b = int(order[0])
-            local_support = max(float(support_state[b]), float(support_near[b]))
+                within = pools[ki]
+                pooled = within.astype(float) @ prob[lo:hi]
+                mass, rounded, cand_scores = pooled.tolist(), np.round(pooled, 6).tolist(), scores[lo:hi]
+                # the best pool's centre: most mass (to 6 decimals), then best score, then first
+                centre = min(range(hi - lo), key=lambda i: (-rounded[i], -cand_scores[i], i))
+                near = within[centre].tolist()
+                order = [lo + i for i in sorted(range(hi - lo), key=lambda i: (not near[i], -cand_scores[i], i))]
+            b = order[0]
+            local_support = max(sup_state[b], sup_near[b])
             c = first[key]
-            if (
-                not qual[b]
-                and max(local_support, float(support_cc[b])) < 0.5
-                and plist[b].kind == "city"
-                and not c.prefer_admin
-            ):
+            if not qual[b] and max(local_support, sup_cc[b]) < 0.5 and plist[b].kind == "city" and not c.prefer_admin:
                 # a well-known city beats a village namesake unless the text points to the village
-                big = [int(j) for j in order if plist[int(j)].kind == "city" and pop[j] >= max(300_000, 30 * pop[b])]
+                floor = max(300_000, 30 * plist[b].population)
+                big = [j for j in order if plist[j].kind == "city" and plist[j].population >= floor]
                 if big:
                     b = big[0]
-                    order = np.asarray([b, *[j for j in order if int(j) != b]])
-                    centre = int(np.flatnonzero(idx == b)[0])
+                    order = [b, *[j for j in order if j != b]]
+                    centre = b - lo
             # a spelling variant of one word needs a neighbour; of several words, its country named
-            country_ok = c.variant and " " in c.key and support_cc[b] >= 0.5
-            supported = bool(qual[b] or local_support >= 0.5 or country_ok)
+            country_ok = c.variant and " " in c.key and sup_cc[b] >= 0.5
+            supported = qual[b] or local_support >= 0.5 or country_ok
             if (c.weak or c.variant) and not supported:
                 chosen[key] = None
                 continue
-            alts = tuple(plist[int(j)] for j in order[1:4])
-            conf = min(1.0, float(mass[centre])) * _evidence_factor(
-                plist[b], bool(qual[b]), local_support, support_cc[b]
-            )
-            support = max(local_support, float(support_cc[b]))
-            chosen[key] = _Pick(plist[b], conf, alts, bool(qual[b]), support)
+            alts = tuple(plist[j] for j in order[1:4])
+            conf = min(1.0, mass[centre]) * _evidence_factor(plist[b], qual[b], local_support, sup_cc[b])
+            support = max(local_support, sup_cc[b])
+            chosen[key] = _Pick(plist[b], conf, alts, qual[b], support)
         return chosen
 
     @staticmethod
@@ -946,7 +1075,7 @@ class Geoparser:
         extra = unknown_placed(
             self.gaz,
             text,
-            [(t.start, t.end, t.text, t.cap, t.sent_start) for t in toks],
+            toks,
             hit_starts - {m.start for m in unresolved},
             resolved,
         )
@@ -955,6 +1084,15 @@ class Geoparser:
         redone = {m.start for m in extra}
         keep = [m for m in unresolved if m.start not in redone]
         return sorted([*resolved, *keep, *extra], key=lambda m: (m.start, m.end))
+
+
+#: A name's candidates as columns: prior scores, places, qualified flags.
+_Rows = tuple[tuple[float, ...], tuple[Place, ...], tuple[bool, ...]]
+
+
+def _columns(rows: list[tuple[float, Place, bool]]) -> _Rows:
+    """(score, place, qualified) rows as three columns."""
+    return tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows)
 
 
 def _evidence_factor(p: Place, qualified: bool, local: float, country: float) -> float:
@@ -978,14 +1116,19 @@ def _index(codes: Sequence[str]) -> npt.NDArray[np.int64]:
     return np.asarray([table.setdefault(c, len(table)) for c in codes], dtype=np.int64)
 
 
-def _softmax_by(score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.float64]:
-    """Softmax of ``score`` within each group of ``own``."""
-    mx = np.full(n, -np.inf)
-    np.maximum.at(mx, own, score)
-    e = np.exp(score - mx[own])
-    tot = np.zeros(n)
-    np.add.at(tot, own, e)
-    return np.asarray(e / tot[own])
+#: Weights of the country, region and vicinity support: capped at 1, and on a log scale.
+_CAPPED_WEIGHTS = np.array([[2.4], [1.5], [1.2]])
+_LOG_WEIGHTS = np.array([[0.6], [0.5], [0.4]])
+
+
+def _softmax_by(
+    score: npt.NDArray[np.float64], own: npt.NDArray[np.int64], starts: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Softmax of ``score`` within each group of ``own`` (sorted; group g starts at ``starts[g]``).
+
+    The sums run through the group in order (``bincount``), as ``np.add.at`` does."""
+    e = np.exp(score - np.maximum.reduceat(score, starts)[own])
+    return np.asarray(e / np.bincount(own, weights=e, minlength=len(starts))[own])
 
 
 def _others_mass(
@@ -1008,6 +1151,17 @@ def _others_mass(
     return np.asarray(total[code] - mine[inv])
 
 
+def _km(
+    lon1: npt.NDArray[np.float64],
+    lat1: npt.NDArray[np.float64],
+    lon2: npt.NDArray[np.float64],
+    lat2: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Great-circle distances (km) between points 1 and points 2 (radians), element by element."""
+    h = np.sin((lat1 - lat2) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon1 - lon2) / 2) ** 2
+    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
 def _haversine_km(
     lon1: npt.NDArray[np.float64],
     lat1: npt.NDArray[np.float64],
@@ -1015,21 +1169,28 @@ def _haversine_km(
     lat2: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
     """Great-circle distances (km) between every row point 1 and every column point 2 (radians)."""
-    dlat = lat1[:, None] - lat2[None, :]
-    dlon = lon1[:, None] - lon2[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat1)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2
-    return np.asarray(2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+    return _km(lon1[:, None], lat1[:, None], lon2[None, :], lat2[None, :])
 
 
-def _pooled_mass(
-    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], prob: npt.NDArray[np.float64], km: float
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """For each candidate: the probability of all candidates of the same name within ``km`` of it,
-    and the (n, n) matrix of which candidates lie within ``km`` of which (n <= 15: one name)."""
-    within = _haversine_km(lon, lat, lon, lat) < km
-    return np.asarray(within.astype(float) @ prob), within
+def _pools(
+    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], spans: list[tuple[int, int]], km: float
+) -> list[npt.NDArray[np.bool_]]:
+    """For each span ``lo:hi`` of candidates (one name, at most 15): the (n, n) matrix of which of
+    them lie within ``km`` of which. All spans' pairs are measured in one go."""
+    if not spans:
+        return []
+    lo = np.asarray([a for a, _ in spans], dtype=np.int64)
+    n = np.asarray([b - a for a, b in spans], dtype=np.int64)
+    ends = np.cumsum(n * n)
+    group = np.repeat(np.arange(len(spans)), n * n)
+    cell = np.arange(int(ends[-1])) - (ends - n * n)[group]  # row-major cell of the span's matrix
+    i, j = lo[group] + cell // n[group], lo[group] + cell % n[group]
+    close = _km(lon[i], lat[i], lon[j], lat[j]) < km
+    return [m.reshape(k, k) for m, k in zip(np.split(close, ends[:-1].tolist()), n.tolist(), strict=True)]
 
 
+#: Blocks of at most this many candidates measure all their distances at once (a small matrix).
+_SHARED_DIST_MAX = 256
 #: Rows of the nearness computation done at once (memory: rows x local candidates floats).
 _NEAR_ROWS = 256
 
@@ -1050,13 +1211,18 @@ class _Near:
         local: npt.NDArray[np.bool_],
         own: npt.NDArray[np.int64],
         km: float,
+        dist: npt.NDArray[np.float64] | None = None,
     ) -> None:
+        """``dist``: the distances between all candidates, when already measured."""
         self.n = len(lon)
         self.idx = np.flatnonzero(local)
         self.lo, self.la, self.ow, self.km = lon[self.idx], lat[self.idx], own[self.idx], km
         self.dense: npt.NDArray[np.float64] | None = None
         if 2 <= len(self.idx) <= self.DENSE_MAX:
-            close = _haversine_km(self.lo, self.la, self.lo, self.la) < km
+            if dist is None:
+                close = _haversine_km(self.lo, self.la, self.lo, self.la) < km
+            else:
+                close = dist[np.ix_(self.idx, self.idx)] < km
             close &= self.ow[:, None] != self.ow[None, :]
             self.dense = close.astype(float)
 
