@@ -702,14 +702,18 @@ class Geoparser:
             # generic words ("City", "Gulf", "Union") and very common words ("More", "Man", "No")
             # ... unless a city of 100,000+ by its own name stands capitalised after "in", "near", "at"
             # in running text ("a truck attack in Nice")
-            locative = (
-                not first.sent_start
-                and not headline
-                and big >= 100_000
-                and any(nt == "name" and p.kind == "city" for p, nt in places)
-                and _LOCATIVE_BEFORE.search(text, max(0, first.start - 12), first.start) is not None
-            )
-            if low in GENERIC_WORDS or (zipf >= 5.0 and not named_admin and big < 1_000_000 and not locative):
+            if low in GENERIC_WORDS or (
+                zipf >= 5.0
+                and not named_admin
+                and big < 1_000_000
+                and not (
+                    not first.sent_start
+                    and not headline
+                    and big >= 100_000
+                    and any(nt == "name" and p.kind == "city" for p, nt in places)
+                    and _LOCATIVE_BEFORE.search(text, max(0, first.start - 12), first.start) is not None
+                )
+            ):
                 return None, k
             # a word that is only some place's alternate spelling ("Lions" -> Lyons, "Hamas" -> Hamm)
             if only_alternate and zipf >= 3.5 and not admin_level:
