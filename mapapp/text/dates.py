@@ -46,6 +46,7 @@ __all__ = [
     "coerce_date",
     "date_in_name",
     "find_dates",
+    "has_date_hint",
     "parse_iso_date",
     "retrospective",
 ]
@@ -295,6 +296,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+def has_date_hint(text: str) -> bool:
+    """Whether ``text`` has a digit, a month, a weekday or a relative-time word (else
+    :func:`find_dates` finds nothing in it)."""
+    return _HINT_RE.search(text) is not None
+
+
 def find_dates(
     text: str,
     published: dt.date | None,
@@ -323,7 +330,7 @@ def find_dates(
     -------
     list of DateMatch, in text order, spans non-overlapping.
     """
-    if not _HINT_RE.search(text):
+    if not has_date_hint(text):
         return []  # no digit, month, weekday or relative-time word: nothing to find
     ctx = text if context is None else context
     if back_reference:

@@ -469,6 +469,7 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     toks: Tokens | None = None,
     cx: CueIndex | None = None,
     found_triggers: list[tuple[int, int, str]] | None = None,
+    clause_spans: list[tuple[int, int]] | None = None,
 ) -> list[Hit]:
     """The triggers of sentence ``s`` that report an event (see the module docstring).
 
@@ -481,14 +482,15 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         ``s``; an ambiguous attack is kept when a state acts on a place ("Russia attacked Kyiv").
     headline
         Whether ``s`` is a Title Case headline (detected when None).
-    toks, cx, found_triggers
-        The sentence's tokens, cues and trigger matches when the caller already has them.
+    toks, cx, found_triggers, clause_spans
+        The sentence's tokens, cues, trigger matches and :func:`clauses` when the caller already
+        has them.
 
     Returns
     -------
     list of Hit in text order (all statuses; callers drop the ones they do not report).
     """
-    spans = clauses(s)
+    spans = clauses(s) if clause_spans is None else clause_spans
     starts = [a for a, _ in spans]
     if toks is None:
         toks = Tokens(s)

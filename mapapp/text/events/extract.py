@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from mapapp.model import DateValue, Event, Figure, Mention, Sentence
-from mapapp.text.dates import DateMatch, coerce_date, find_dates
+from mapapp.text.dates import DateMatch, coerce_date, find_dates, has_date_hint
 from mapapp.text.events.actors import (
     ACTOR_ALIASES,
     GENERIC_ACTORS,
@@ -322,10 +322,12 @@ def _by_clause(drafts: list[_Draft]) -> dict[tuple[int, int], tuple[list[_Draft]
     return {c: (ds, [d.start for d in ds]) for c, ds in groups.items()}
 
 
-def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None) -> None:
+def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None, spans: list[tuple[int, int]]) -> None:
     """Each date expression goes to the nearest draft of its clause; a date in a clause without
     a trigger ("On Monday, gunmen killed ...", "Seven years ago, ...") to the nearest undated
     draft of the sentence."""
+    if not has_date_hint(s):
+        return  # no digit, month, weekday or relative-time word anywhere in the sentence
     back = m.group(0) if (m := _BACKREF_RE.search(s)) else ""
     groups = _by_clause(drafts)
     keys = sorted(groups)
@@ -333,7 +335,7 @@ def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None) -> None:
     spare: list[DateMatch] = []
     found_dates = [
         DateMatch(dm.start + c0, dm.end + c0, dm.value)
-        for c0, c1 in clauses(s)  # per clause: "previously" in one clause says nothing of another's month
+        for c0, c1 in spans  # per clause: "previously" in one clause says nothing of another's month
         for dm in find_dates(s[c0:c1], pub, future=False, back_reference=back)
     ]
     for at in found_dates:
@@ -365,10 +367,12 @@ def _set_date(d: _Draft, at: DateMatch, pub: dt.date | None) -> None:
         d.date = again[0].value if again else at.value
 
 
-def _figure_owners(figures: list[Found], drafts: list[_Draft], s: str) -> dict[int, list[Figure]]:
-    """Each figure of the sentence goes to the nearest draft of its clause, else to the nearest
-    violent draft (or nearest draft): ``id(draft) -> figures``."""
-    spans = clauses(s)
+def _figure_owners(
+    figures: list[Found], drafts: list[_Draft], s: str, spans: list[tuple[int, int]]
+) -> dict[int, list[Figure]]:
+    """Each figure of the sentence goes to the nearest draft of its clause (``spans``: the
+    sentence's :func:`clauses`), else to the nearest violent draft (or nearest draft):
+    ``id(draft) -> figures``."""
     span_starts = [a for a, _ in spans]
     per_clause = _by_clause(drafts)
     violent = [d for d in drafts if d.violent] or drafts
@@ -414,7 +418,12 @@ def _sentence_events(
     # who can act on a place: states and armed groups (not leaders or ministries); places they act on
     spans = [(i.start, i.end, i.as_place) for i in items if i.as_place or i.role in ("country", "capital", "group")]
     cx = CueIndex(scan(s, toks))
-    hits = [h for h in detect(s, actor_spans=spans, toks=toks, cx=cx, found_triggers=found) if _keep(h, s, statuses)]
+    cl = clauses(s)
+    hits = [
+        h
+        for h in detect(s, actor_spans=spans, toks=toks, cx=cx, found_triggers=found, clause_spans=cl)
+        if _keep(h, s, statuses)
+    ]
     if not hits:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
             _add_sentence(ctx, ctx.policy, sent, outlets)
@@ -427,7 +436,7 @@ def _sentence_events(
         return
     drafts = _group(hits, s)
     _segments(drafts)
-    _assign_dates(drafts, s, ctx.pub)
+    _assign_dates(drafts, s, ctx.pub, cl)
     drafts = _fuse(drafts)
     hedged = bool(_HEDGE_RE.search(s))
     classes = weapon_classes(s, toks)
@@ -435,7 +444,7 @@ def _sentence_events(
         items,
         [i.start for i in items],
         {i.actor: i.role for i in items if i.actor},
-        _figure_owners(find_figures(s), drafts, s),
+        _figure_owners(find_figures(s), drafts, s, cl),
         catalogue_links(s, toks),
         classes,
         [c[0] for c in classes],
