@@ -41,3 +41,19 @@ def test_a_city_the_article_names_is_one_row_of_the_reach_table() -> None:
     names = [(r.place, r.kind) for r in rows]
     assert names.count(("Kursk", "city")) == 1 and names.count(("Belgorod", "city")) == 1
     assert ("Voronezh", "city") in names  # the big cities are still listed
+
+
+def test_air_bases_in_range_are_in_the_reach_table_and_on_the_map() -> None:
+    """ISW counted the airfields within ATACMS range: the reach table lists the air bases inside
+    the footprint (not those beyond it), and the map draws them as targets of their own kind."""
+    from mapapp.data.weapons import get_weapon
+    from mapapp.maps.model import range_layers, reach_table, targets_for_map
+
+    layers = range_layers([get_weapon("atacms-m57")], [], "UKR")
+    rows = reach_table(layers, [], "UKR")
+    bases = {r.place: r for r in rows if r.kind == "airfield"}
+    assert {"Millerovo Air Base", "Morozovsk Air Base", "Klimovo Air Base"} <= set(bases)
+    assert all(r.in_range and 0 <= r.distance_km <= 300 for r in bases.values())
+    assert "Engels Air Base" not in bases  # ~700 km from the border: beyond the range, not listed
+    kinds = {t.name: t.kind for t in targets_for_map(rows)}
+    assert kinds["Millerovo Air Base"] == "airfield" and kinds.get("Voronezh") == "city"

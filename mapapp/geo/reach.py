@@ -208,8 +208,9 @@ def city_table(area: BaseGeometry, launch: BaseGeometry, radius_km: float, min_p
     )
 
 
-def _airfield_frame() -> pd.DataFrame:
-    """Every airfield of the gazetteer (built-in and the analyst's own): name, ids, points, source."""
+def airfield_frame() -> pd.DataFrame:
+    """Every airfield of the gazetteer (built-in and the analyst's own): name, ids, points, source,
+    and ``military`` (named as an air base, or the analyst's own)."""
     from mapapp.data.gazetteer import get_gazetteer
 
     rows = [
@@ -230,7 +231,7 @@ def _airfield_frame() -> pd.DataFrame:
 
 def airfield_table(area: BaseGeometry, launch: BaseGeometry, radius_km: float) -> pd.DataFrame:
     """Airfields inside ``area`` and within ``radius_km`` of ``launch``, nearest first (km)."""
-    df = _airfield_frame()
+    df = airfield_frame()
     if area.is_empty or df.empty:
         return pd.DataFrame(columns=AIRFIELD_COLUMNS)
     minx, miny, maxx, maxy = area.bounds

@@ -321,9 +321,15 @@ class ReachRow:
 
 
 def reach_table(
-    layers: Sequence[RangeLayer], marks: Sequence[PlaceMark], border: str, min_pop: int = REACH_CITY_MIN_POP
+    layers: Sequence[RangeLayer],
+    marks: Sequence[PlaceMark],
+    border: str,
+    min_pop: int = REACH_CITY_MIN_POP,
+    *,
+    airfields: bool = True,
 ) -> list[ReachRow]:
-    """What lies in range of each layer: the article's places (not countries) and big cities.
+    """What lies in range of each layer: the article's places (not countries), big cities and
+    (``airfields``) the air bases and the analyst's own airfields.
 
     A place is in range when the layer's geometry covers it; the distance is geodesic, to the
     nearest launch point (rings) or to the border line (footprint).
@@ -338,6 +344,9 @@ def reach_table(
     if bounds is not None and min_pop > 0:
         for pid, name, lon, lat, cc in _big_cities(min_pop, bounds):
             cands.setdefault(pid, (name, "city", lon, lat, cc))  # one row per place, named or not
+    if bounds is not None and airfields:
+        for pid, name, lon, lat, cc in _military_airfields(bounds):
+            cands.setdefault(pid, (name, "airfield", lon, lat, cc))
     from mapapp.data.countries import countries
 
     into_cc = countries().iso2(border_pair(border)[1])
@@ -362,6 +371,8 @@ def reach_table(
                 # a footprint is clipped to the target country: other countries' places are not
                 # "out of range", they are outside the question asked
                 continue
+            if kind == "airfield" and not inside:
+                continue  # air bases are listed when in range; out of range they only crowd the map
             dist = geodesy.distance_to_geometry_km((lon, lat), ref)
             if layer.source is not None and not inside and dist <= layer.weapon.range_km:
                 continue  # within reach but clipped away (another country): outside the question asked
@@ -387,6 +398,19 @@ def _union_bounds(layers: Sequence[RangeLayer]) -> tuple[float, float, float, fl
     if not boxes:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _military_airfields(bounds: tuple[float, float, float, float]) -> list[tuple[str, str, float, float, str]]:
+    """(place id, name, lon, lat, country code) of the air bases (and the analyst's airfields) in ``bounds``."""
+    from mapapp.geo.reach import airfield_frame
+
+    df = airfield_frame()
+    w, s, e, n = bounds
+    sel = df[df["military"] & (df["lon"] >= w) & (df["lon"] <= e) & (df["lat"] >= s) & (df["lat"] <= n)]
+    return [
+        (str(r["id"]), str(r["name"]), float(r["lon"]), float(r["lat"]), str(r["country_code"]))
+        for _, r in sel.iterrows()
+    ]
 
 
 def _big_cities(min_pop: int, bounds: tuple[float, float, float, float]) -> list[tuple[str, str, float, float, str]]:
@@ -419,7 +443,9 @@ def targets_for_map(rows: Sequence[ReachRow]) -> tuple[ReachTarget, ...]:
         if k not in best or r.margin_km > best[k].margin_km:
             best[k] = r
     return tuple(
-        ReachTarget(r.place, r.lon, r.lat, r.in_range, r.distance_km, r.margin_km, r.layer_key.split(":", 1)[-1])
+        ReachTarget(
+            r.place, r.lon, r.lat, r.in_range, r.distance_km, r.margin_km, r.layer_key.split(":", 1)[-1], kind=r.kind
+        )
         for r in best.values()
     )
 

@@ -168,7 +168,7 @@ class ReachTarget:
     """A place checked against a weapon's reach: distance to the nearest origin, and the margin.
 
     ``margin_km`` = range - distance (positive: inside by that much). ``population`` (0 if
-    unknown) ranks labels when they collide.
+    unknown) ranks labels when they collide. ``kind`` is the place's kind ("city", "airfield", ...).
     """
 
     name: str
@@ -179,6 +179,7 @@ class ReachTarget:
     margin_km: float
     weapon_key: str = ""
     population: int = 0
+    kind: str = "city"
 
 
 @dataclass(frozen=True)

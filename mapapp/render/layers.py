@@ -96,6 +96,7 @@ CSS = f"""
 .mapapp-clabel {{ font-size: 13px; letter-spacing: 0.08em; text-transform: uppercase; color: #777;
   white-space: nowrap; pointer-events: none; text-align: center;
   text-shadow: 0 0 2px {LAND}, 0 0 2px {LAND}; }}
+.mapapp-airfield {{ width: 7px; height: 7px; border: 2px solid; box-shadow: 0 0 2px rgba(0,0,0,0.4); }}
 .mapapp-event {{ width: 10px; height: 10px; background: {EVENT_COLOR}; border: 1.5px solid #fff;
   transform: rotate(45deg); box-shadow: 0 0 2px rgba(0,0,0,0.6); }}
 .mapapp-legend .ramp {{ display: flex; margin: 2px 0 0 28px; }}
@@ -346,7 +347,7 @@ def target_popup(t: ReachTarget) -> str:
     status = "in range" if t.in_range else "out of range"
     margin = f"{abs(t.margin_km):,.0f} km {'inside' if t.margin_km >= 0 else 'beyond'} the range"
     return (
-        f'<div class="mapapp-popup"><b class="t">{esc(t.name)}</b> · {status}<br>'
+        f'<div class="mapapp-popup"><b class="t">{esc(t.name)}</b> · {esc(t.kind)} · {status}<br>'
         f'<span class="meta">Distance to nearest launch point:</span> {t.distance_km:,.0f} km<br>'
         f"{esc(margin)}</div>"
     )
@@ -656,7 +657,7 @@ def _events_program(spec: MapSpec) -> LayerProgram:
 def _targets_program(spec: MapSpec) -> LayerProgram:
     placed = {(pm.place.name, round(pm.place.lon, 2), round(pm.place.lat, 2)) for pm in spec.places if pm.label}
     placed_names = {k[0] for k in placed}
-    few = sum(t.in_range for t in spec.targets) <= 30
+    few = sum(t.in_range and t.kind != "airfield" for t in spec.targets) <= 30
     prio = label_priority(spec)
     rows = [
         [
@@ -664,8 +665,9 @@ def _targets_program(spec: MapSpec) -> LayerProgram:
             esc(t.name),
             target_popup(t),
             int(t.in_range),
-            int(few and t.name not in placed_names),
+            int(few and t.name not in placed_names and t.kind != "airfield"),  # air bases: named on hover
             prio[(t.name, t.lon, t.lat)],
+            int(t.kind == "airfield"),
         ]
         for t in spec.targets
     ]
@@ -673,10 +675,16 @@ def _targets_program(spec: MapSpec) -> LayerProgram:
         map.__mapappLabels = map.__mapappLabels || [];
         {js_json(rows)}.forEach(function (d) {{
             var inr = d[4] === 1, label = d[5] === 1;
-            var mk = L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 6, weight: 2,
-                color: inr ? "{IN_RANGE}" : "{OUT_OF_RANGE}", dashArray: inr ? null : "2 2",
-                fillColor: inr ? "{IN_RANGE}" : "#fff", fillOpacity: inr ? 0.85 : 0.6}})
-             .bindPopup(d[3])
+            var color = inr ? "{IN_RANGE}" : "{OUT_OF_RANGE}";
+            var mk = d[7] === 1  // an airfield: a square
+                ? L.marker([d[0], d[1]], {{pane: "mapapp-points", keyboard: false, icon: L.divIcon({{className: "",
+                    iconSize: [11, 11], iconAnchor: [5.5, 5.5],
+                    html: '<div class="mapapp-airfield" style="border-color:' + color + ';background:'
+                          + (inr ? color : "#fff") + '"></div>'}})}})
+                : L.circleMarker([d[0], d[1]], {{pane: "mapapp-points", radius: 6, weight: 2,
+                    color: color, dashArray: inr ? null : "2 2",
+                    fillColor: inr ? "{IN_RANGE}" : "#fff", fillOpacity: inr ? 0.85 : 0.6}});
+            mk.bindPopup(d[3])
              .bindTooltip(inr && label ? d[2] : d[2] + (inr ? " (in range)" : " (out of range)"),
                           inr && label ? {{permanent: true, direction: "right", offset: [9, 0],
                                            className: "mapapp-label mapapp-tlabel"}} : {{}})
@@ -687,7 +695,7 @@ def _targets_program(spec: MapSpec) -> LayerProgram:
         }});
         window.__mapappDeclutterSoon(map);
         """
-    legend = (
+    legend: tuple[tuple[str, str], ...] = (
         (
             "target:in",
             f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><circle cx="11" cy="7" r="5" '
@@ -701,6 +709,15 @@ def _targets_program(spec: MapSpec) -> LayerProgram:
             "<span>Target out of range</span></div>",
         ),
     )
+    if any(t.kind == "airfield" for t in spec.targets):
+        legend += (
+            (
+                "target:airfield",
+                f'<div class="row"><svg class="sym" viewBox="0 0 22 14"><rect x="6" y="2" width="10" height="10" '
+                f'fill="{IN_RANGE}" stroke="{IN_RANGE}" stroke-width="2"/></svg><span>Air base in range (square)'
+                "</span></div>",
+            ),
+        )
     return LayerProgram(LAYER_TARGETS, LAYER_TITLES[LAYER_TARGETS], code, spec.is_on(LAYER_TARGETS), legend)
 
 

@@ -292,18 +292,19 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
     if spec.targets and spec.is_on("targets"):
         legend_keys.append("targets")
         named = {pm.place.name for pm in spec.places if pm.label} if spec.is_on("places") else set()
-        few = sum(t.in_range for t in spec.targets) <= 30
+        few = sum(t.in_range and t.kind != "airfield" for t in spec.targets) <= 30
         for t in spec.targets:
             ax.scatter(
                 [t.lon],
                 [t.lat],
-                s=50,
+                s=42 if t.kind == "airfield" else 50,
+                marker="s" if t.kind == "airfield" else "o",  # an air base: a square
                 zorder=6.5,
                 linewidths=1.8,
                 color=IN_RANGE if t.in_range else "white",
                 edgecolors=IN_RANGE if t.in_range else OUT_OF_RANGE,
             )
-            if t.in_range and few and t.name not in named:  # one label per town
+            if t.in_range and few and t.name not in named and t.kind != "airfield":  # one label per town
                 labels.append(
                     _Label(
                         t.name,
@@ -315,6 +316,8 @@ def figure(  # noqa: C901 (one branch per layer kind drawn)
                     )
                 )
         handles.append(Line2D([], [], marker="o", linestyle="", color=IN_RANGE, label="Target in range"))
+        if any(t.kind == "airfield" for t in spec.targets):
+            handles.append(Line2D([], [], marker="s", linestyle="", color=IN_RANGE, label="Air base in range (square)"))
         handles.append(
             Line2D(
                 [],
