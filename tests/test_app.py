@@ -296,3 +296,23 @@ def test_two_sessions_do_not_share_state() -> None:
     assert ATACMS_COLOR in _drawn(second)  # untouched by the first session
     assert second.sidebar.multiselect(key="weapons").value == ["atacms-m57"]
     assert second.sidebar.checkbox(key=FOOTPRINT).value
+
+
+def test_your_places_upload_puts_a_village_the_gazetteer_lacks_on_the_map(_quiet_env: Path) -> None:
+    """The analyst's own places file, uploaded in the sidebar, places a village exactly (issue 14)."""
+    at = _app()
+    text = "Shelling hit Zorivtsi-Testove, a village near the front line, on Monday."
+    at.sidebar.selectbox(key="article_choice").select("Paste text").run()
+    at.sidebar.text_area(key="paste_text").input(text)
+    at.sidebar.button(key="FormSubmitter:paste_form-Map this text").click().run()
+    assert "places" not in _layers(at) or "Zorivtsi-Testove" not in _place_names(at)  # unknown: not on the map
+    csv = "name,aliases,lat,lon,kind\nZorivtsi-Testove,Zorivtsi,48.123,37.456,city\n"
+    at.sidebar.file_uploader(key="user_places_file").upload("my_villages.csv", csv.encode(), "text/csv").run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [s.value.replace("\\", "") for s in at.success]  # markdown-escaped as it reaches the page
+    assert any("Added 1 of your places from my_villages.csv" in v for v in shown), shown
+    at.run()
+    assert "Zorivtsi-Testove" in _place_names(at)
+    bad = "name,lat,lon\nNowhere,95,200\n"
+    at.sidebar.file_uploader(key="user_places_file").clear().upload("broken.csv", bad.encode(), "text/csv").run()
+    assert not at.exception and any("broken.csv" in e.value.replace("\\", "") for e in at.error)

@@ -47,9 +47,15 @@ def seed_doc(name: str) -> appmodel.ArticleDoc:
     return appmodel.doc_from_file(str(appstate.seed_dir() / name))
 
 
+def gazetteer_version() -> int:
+    """Changes whenever places are added to the gazetteer (the analyst's own places): part of the
+    keys of everything computed from it."""
+    return int(getattr(gazetteer(), "version", 0))
+
+
 @st.cache_resource(show_spinner="Reading the article…", max_entries=32)
-def analysis(doc: appmodel.ArticleDoc) -> appmodel.Analysis:
-    """The article geoparsed and its events extracted."""
+def analysis(doc: appmodel.ArticleDoc, gaz_version: int = 0) -> appmodel.Analysis:
+    """The article geoparsed and its events extracted (``gaz_version``: see :func:`gazetteer_version`)."""
     gazetteer()
     return appmodel.analyse(doc)
 

@@ -119,7 +119,7 @@ def article_page() -> None:
     """An article's map: places, events, ranges, reach, snapshots."""
     ss = st.session_state
     doc = articles.choose()
-    analysis = caches.analysis(doc) if doc is not None else None
+    analysis = caches.analysis(doc, caches.gazetteer_version()) if doc is not None else None
     overrides: dict[str, str] = ss["overrides"].setdefault(doc.key, {}) if doc is not None else {}
     marks = appmodel.place_marks(analysis, overrides) if analysis is not None else ()
     ss["article_centre"] = _centre(marks)
@@ -128,6 +128,7 @@ def article_page() -> None:
     tools.targets_list()
     tools.measure_panel()
     tools.front_panel()
+    tools.places_panel()
 
     layers: tuple[appmodel.RangeLayer, ...] = ()
     try:
@@ -136,7 +137,13 @@ def article_page() -> None:
         messages.say("error", f"Cannot draw the ranges: {err}")
     layers = (*layers, *tools.front_layers(weapons))
     checked = (*marks, *tools.target_marks())
-    reach_key = (tuple(lay.key for lay in layers), tuple(launch), border, tuple(pm.place.id for pm in checked))
+    reach_key = (
+        tuple(lay.key for lay in layers),
+        tuple(launch),
+        border,
+        tuple(pm.place.id for pm in checked),
+        caches.gazetteer_version(),  # the analyst's own airfields are reach targets too
+    )
     rows, areas = caches.reach(layers, checked, border, reach_key) if layers else ([], {})
     targets = appmodel.targets_for_map(rows)
 

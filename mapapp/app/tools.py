@@ -385,6 +385,35 @@ def _into_options() -> dict[str, str]:
     return {"": "Any country (not clipped)", **first, **rest}
 
 
+def places_panel() -> None:
+    """The analyst's own places (a CSV or GeoJSON of villages, bases, sites): merged into the
+    gazetteer for this app (every session), winning ties, so articles, search and reach see them."""
+    ss = st.session_state
+    with st.sidebar.expander("Your places", expanded=False):
+        up = st.file_uploader(
+            "CSV or GeoJSON of places",
+            type=["csv", "geojson", "json"],
+            key="user_places_file",
+            help="Columns name, aliases, lat, lon, kind (or GeoJSON points with those properties). They are "
+            "added to this app's gazetteer and win ties with its own places. Also: `MAPAPP_PLACES`.",
+        )
+        if up is None:
+            return
+        sig = f"{up.name}:{up.size}"
+        if sig in ss.setdefault("user_places_seen", []):
+            return
+        ss["user_places_seen"].append(sig)
+        from mapapp.data.gazetteer import add_user_places
+
+        try:
+            added, problems = add_user_places(up.name, text=up.getvalue().decode("utf-8-sig", "replace"))
+        except MapAppError as err:
+            messages.say("error", str(err))
+            return
+        skipped = f"; {len(problems)} rows skipped ({problems[0]})" if problems else ""
+        messages.say("success", f"Added {added} of your places from {up.name}{skipped}.")
+
+
 def front_panel() -> None:
     """The sidebar's "Front line or area" section: load GeoJSON/KML or use a drawn shape."""
     ss = st.session_state

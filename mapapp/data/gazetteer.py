@@ -564,8 +564,11 @@ def get_gazetteer() -> Gazetteer:
     return gaz
 
 
-def add_user_places(source: str | Path, gazetteer: Gazetteer | None = None) -> tuple[int, list[str]]:
-    """Merge a user places file (CSV or GeoJSON) into the process-wide gazetteer (or ``gazetteer``).
+def add_user_places(
+    source: str | Path, gazetteer: Gazetteer | None = None, *, text: str | None = None
+) -> tuple[int, list[str]]:
+    """Merge a user places file (CSV or GeoJSON) into the process-wide gazetteer (or ``gazetteer``);
+    with ``text``, that is the file's content and ``source`` its name (the app's upload).
 
     The one entry point for the CLI's ``--places FILE``, ``MAPAPP_PLACES`` and the app's upload:
     every later look-up, geoparse and resolution sees these places first (they win ties).
@@ -583,6 +586,6 @@ def add_user_places(source: str | Path, gazetteer: Gazetteer | None = None) -> t
     """
     from mapapp.data.userplaces import read_user_places
 
-    up = read_user_places(source)
+    up = read_user_places(source, text)
     gaz = gazetteer if gazetteer is not None else get_gazetteer()
     return gaz.add_user_places(up.places), up.problems

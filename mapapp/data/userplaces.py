@@ -186,8 +186,9 @@ def _read_geojson(out: UserPlaces, text: str) -> None:
         )
 
 
-def read_user_places(path: str | Path) -> UserPlaces:
-    """Read a user gazetteer (``.csv``, or ``.geojson``/``.json``).
+def read_user_places(path: str | Path, text: str | None = None) -> UserPlaces:
+    """Read a user gazetteer (``.csv``, or ``.geojson``/``.json``); with ``text``, that text is the
+    file's content and ``path`` only names it (an upload).
 
     Raises
     ------
@@ -195,23 +196,27 @@ def read_user_places(path: str | Path) -> UserPlaces:
         The file is missing, unreadable, too large, of an unknown type, or has no usable row.
     """
     p = Path(path).expanduser()
-    try:
-        if p.stat().st_size > MAX_BYTES:
-            msg = f"Places file {str(p)!r} is larger than {MAX_BYTES // 1_000_000} MB; split it."
-            raise InputError(msg)
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        msg = f"Places file {str(p)!r} does not exist; give a CSV or GeoJSON file of places."
-        raise InputError(msg) from None
-    except (OSError, UnicodeDecodeError) as err:
-        msg = f"Cannot read places file {str(p)!r} ({err.__class__.__name__}); give a UTF-8 CSV or GeoJSON file."
-        raise InputError(msg) from None
+    if text is None:
+        try:
+            if p.stat().st_size > MAX_BYTES:
+                msg = f"Places file {str(p)!r} is larger than {MAX_BYTES // 1_000_000} MB; split it."
+                raise InputError(msg)
+            text = p.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            msg = f"Places file {str(p)!r} does not exist; give a CSV or GeoJSON file of places."
+            raise InputError(msg) from None
+        except (OSError, UnicodeDecodeError) as err:
+            msg = f"Cannot read places file {str(p)!r} ({err.__class__.__name__}); give a UTF-8 CSV or GeoJSON file."
+            raise InputError(msg) from None
+    elif len(text.encode("utf-8", "replace")) > MAX_BYTES:
+        msg = f"Places file {str(p)!r} is larger than {MAX_BYTES // 1_000_000} MB; split it."
+        raise InputError(msg)
     out = UserPlaces(path=str(p))
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        _read_csv(out, text)
+        _read_csv(out, text.removeprefix("\ufeff"))
     elif suffix in (".geojson", ".json"):
-        _read_geojson(out, text)
+        _read_geojson(out, text.removeprefix("\ufeff"))
     else:
         msg = f"Places file {str(p)!r} has an unknown type {suffix!r}; give a .csv or .geojson file."
         raise InputError(msg)
