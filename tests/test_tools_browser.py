@@ -476,3 +476,25 @@ def test_play_the_timeline_over_a_store(visit: object, store: Path) -> None:
     q = v.query()
     assert q.get("store") == str(store) and q.get("step", "week") == "week" and q.get("cum") == "1"
     assert v.offline() == []
+
+
+def test_your_places_file_makes_a_village_a_launch_point(visit: object, tmp_path: Path) -> None:
+    """An analyst uploads their own villages; the search then finds one the gazetteer lacks and it
+    becomes a launch point at the file's coordinates."""
+    places = tmp_path / "my_villages.csv"
+    places.write_text("name,aliases,lat,lon,kind\nKlishchiivka-Testova,,48.5312,37.9601,city\n", encoding="utf-8")
+    v = visit(FAST)  # type: ignore[operator]
+    v.map_frame()
+    v.click(v.page.get_by_text("Your places"))
+    v.page.locator("input[type='file']").last.set_input_files(str(places))
+    v.page.locator("[data-testid='stAlert']", has_text="Added 1 of your places").wait_for(timeout=60_000)
+    v.search("Klishchiivka-Testova")
+    v.page.get_by_role("radiogroup").wait_for(timeout=30_000)
+    v.click(v.page.get_by_role("button", name="Launch point", exact=True))
+    launch = v.wait_query("launch", "Klishchiivka-Testova@")
+    name, lon, lat = _lonlat(launch.split("|")[-1])
+    _, _, d = Geod(ellps="WGS84").inv(37.9601, 48.5312, lon, lat)
+    assert name == "Klishchiivka-Testova" and d < 50  # metres: the file's point, not a namesake
+    v.page.get_by_text("From Klishchiivka-Testova").first.wait_for(timeout=30_000)
+    v.shot("tools-your-places")
+    assert v.offline() == []
