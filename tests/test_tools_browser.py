@@ -344,7 +344,8 @@ def test_loaded_front_line_footprint_matches_the_cli(visit: object, tmp_path: Pa
     v = visit(FAST)  # type: ignore[operator]
     v.map_frame()
     v.click(v.page.get_by_text("Front line or area of control"))
-    v.page.locator("input[type='file']").last.set_input_files(str(line))
+    panel = v.page.locator("[data-testid='stExpander']", has_text="Front line or area of control")
+    panel.locator("input[type='file']").set_input_files(str(line))
     title = "ATACMS 300 km from the front line (front.geojson)"
     block = v.page.get_by_text(re.compile(re.escape(title) + r".*Area in range", re.S)).first
     block.wait_for(timeout=120_000)
@@ -486,7 +487,8 @@ def test_your_places_file_makes_a_village_a_launch_point(visit: object, tmp_path
     v = visit(FAST)  # type: ignore[operator]
     v.map_frame()
     v.click(v.page.get_by_text("Your places"))
-    v.page.locator("input[type='file']").last.set_input_files(str(places))
+    panel = v.page.locator("[data-testid='stExpander']", has_text="Your places")
+    panel.locator("input[type='file']").set_input_files(str(places))
     v.page.locator("[data-testid='stAlert']", has_text="Added 1 of your places").wait_for(timeout=60_000)
     v.search("Klishchiivka-Testova")
     v.page.get_by_role("radiogroup").wait_for(timeout=30_000)
