@@ -173,13 +173,19 @@ def _reach_layer(lay: appmodel.RangeLayer, rows: list[appmodel.ReachRow], areas:
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"place": r.place, "kind": r.kind, "distance km": r.distance_km, "margin km": r.margin_km}
+                    {"place": r.place, "distance km": r.distance_km, "margin km": r.margin_km, "kind": r.kind}
                     for r in inside
                 ]
             ),
             hide_index=True,
             width="stretch",
             height=min(36 + 35 * len(inside), 250),
+            column_config={  # the figures next to the name: long air base names must not push them out
+                "place": st.column_config.TextColumn(width="medium"),
+                "kind": st.column_config.TextColumn(width="small"),
+                "distance km": st.column_config.NumberColumn(width="small", format="%.1f"),
+                "margin km": st.column_config.NumberColumn(width="small", format="%.1f"),
+            },
         )
     else:
         st.caption("No checked place lies in range.")
