@@ -22,10 +22,11 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from mapapp.cli.app_cmd import command as app_command
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "mapapp" / "app" / "page.py"
@@ -49,25 +50,7 @@ HAS_FOOTPRINT = """() => { let f = false; window.__mapappMap.eachLayer(l => {
 def _server(port: int, library: str) -> subprocess.Popen[bytes]:
     env = dict(os.environ, MAPAPP_LIBRARY_DIR=library)
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(APP),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.enableStaticServing",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        app_command(port),  # the argv `mapapp app` runs: the same Streamlit settings
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -16,7 +16,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from mapapp.cli.app_cmd import command as app_command
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame, Page
@@ -106,25 +107,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     work = tmp_path_factory.mktemp("app")
     trace = work / "connect.strace"
     env = dict(os.environ, MAPAPP_LIBRARY_DIR=str(work / "library"), STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    argv = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "mapapp" / "app" / "page.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.enableStaticServing",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    argv = app_command(port)  # the argv `mapapp app` runs: the same Streamlit settings
     strace = shutil.which("strace")
     if strace:  # every connect() of the server and the browser it keeps warm for snapshots
         argv = [strace, "-f", "--seccomp-bpf", "-qq", "-e", "trace=connect", "-o", str(trace), *argv]
@@ -223,6 +206,8 @@ class Person:
         return last[0]
 
     def drag(self, dx: float, dy: float) -> None:
+        """Drag the map as a person does: once it is on the page (a new page draws it first)."""
+        assert self.frame is not None  # waits until the map is drawn
         box = self.page.locator(IFRAME).bounding_box()
         assert box is not None
         x, y = box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.6

@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from pyproj import Geod, Transformer
 
+from mapapp.cli.app_cmd import command as app_command
+
 pytestmark = [pytest.mark.browser, pytest.mark.journey]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,25 +79,7 @@ def server() -> Iterator[str]:
     port = _free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "mapapp" / "app" / "page.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.enableStaticServing",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        app_command(port),  # the argv `mapapp app` runs: the same Streamlit settings
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=log,
