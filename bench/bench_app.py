@@ -27,19 +27,11 @@ import time
 from pathlib import Path
 
 from mapapp.cli.app_cmd import command as app_command
+from mapapp.render.snapshot import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "mapapp" / "app" / "page.py"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS  # the flags the app's own snapshot browser runs with
 IFRAME = "iframe[title='mapapp.app.mapcomponent.mapapp_map']"
 TOGGLE = "ATACMS 300 km from the UKR–RUS border"
 HAS_FOOTPRINT = """() => { let f = false; window.__mapappMap.eachLayer(l => {
@@ -104,7 +96,7 @@ def run(opens: int, toggles: int, shots: int) -> dict[str, str]:
                     time.sleep(0.1)
             out["server listening after start"] = f"{time.perf_counter() - t_start:.2f} s"
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
                 visible = []
                 for i in range(opens + 1):
                     ctx = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)

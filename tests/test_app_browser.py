@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from mapapp.cli.app_cmd import command as app_command
+from mapapp.render.snapshot import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Frame, Page
@@ -33,17 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.journey]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS  # the flags the app's own snapshot browser runs with
 ATACMS_COLOR = "#CC6677"
 LOCAL_PREFIXES = (
     "http://127.0.0.1",

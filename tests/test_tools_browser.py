@@ -23,22 +23,13 @@ import pytest
 from pyproj import Geod, Transformer
 
 from mapapp.cli.app_cmd import command as app_command
+from mapapp.render.snapshot import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "tests" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS  # the flags the app's own snapshot browser runs with
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 GEOD = Geod(ellps="WGS84")
 MAP = "iframe[title*='mapapp_map']"
