@@ -393,6 +393,8 @@ def violent(text: str, mentions: list[Mention] | None = None, **kw: object) -> l
         "Police executed a search warrant at the house.",
         "The crew blasted off to the space station.",
         "Shooting broke out on the film set as the director arrived.",
+        "The band's new album bombed.",
+        "The singer attacked critics in a long interview.",
     ],
 )
 def test_sports_markets_films_weather_metaphors_are_not_violence(text: str) -> None:
@@ -447,6 +449,14 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ("At 3pm a wave of shooting broke out in the main Catholic areas.", "Violence against civilians", "Attack"),
         # destroying military equipment is fighting, not violence against civilians
         ("Ukrainian forces destroyed three Russian tanks near Avdiivka.", "Battles", "Armed clash"),
+        # the month May is not the modal "may"; a concert is a place of attacks, not a film
+        (
+            "The man who carried out the May 22 concert bombing was known to police.",
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+        ),
+        ("Masked men carried out the slayings of two farmers.", "Violence against civilians", "Attack"),
+        ("The student was shot with rubber pellets outside the university.", "Violence against civilians", "Attack"),
         # an armed group "striking" a checkpoint fights on the ground
         ("Militants struck a police checkpoint, killing three officers.", "Battles", "Armed clash"),
     ],
@@ -650,3 +660,29 @@ def test_cli_status_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert sorted(e["status"] for e in json.loads(capsys.readouterr().out)) == ["negated", "occurred"]
     assert main(["events", str(a), "--status", "maybe"]) == 1
     assert "--status 'maybe'" in capsys.readouterr().err
+
+
+def test_running_totals_are_not_incidents() -> None:
+    # a toll over a period is context, not one incident with that toll
+    for text in (
+        "By the end of 1995, 310 had been killed, 120 of them civilians.",
+        "More than 13,000 people have been killed since 2014 in the conflict.",
+        "So far this year, 40 journalists have been killed.",
+    ):
+        assert violent(text) == [], text
+    (e,) = violent("Gunmen killed 12 people at the market on Sunday.")
+    assert [(f.label, f.value) for f in e.figures] == [("killed", 12)]
+
+
+def test_a_sentence_naming_an_incident_before_the_article_reports_it_joins_that_incident() -> None:
+    text = (
+        "Court Convicts Friend of Harbour Bombing Suspect. A court convicted a friend of the suspect on Monday. "
+        "On April 15, 2013, two bombs exploded near the harbour, killing three people. "
+        "In the light of these attacks, the council approved new security measures."
+    )
+    (e,) = violent(text)
+    reports = [s.text for s in e.sentences]
+    assert reports[0].startswith("Court Convicts Friend") and reports[1].startswith("On April 15, 2013")
+    assert reports[2].startswith("In the light of these attacks")  # names it while reporting a decision
+    assert [s.start for s in e.sentences] == sorted(s.start for s in e.sentences)  # in text order
+    assert e.date is not None and e.date.start == "2013-04-15"  # "April 15, 2013," is one date, not "April 15"

@@ -11,7 +11,8 @@ Categories:
   gunmen, named armed groups), ``police``, ``victim`` (civilians, worshippers, children),
   ``target`` (a checkpoint, a convoy, a mosque, a market);
 * other domains, which make an ambiguous trigger non-violent: ``sport``, ``market``,
-  ``election``, ``film`` (films, games, books, music), ``weather`` (storms, floods, earthquakes),
+  ``election``, ``film`` (films, games, books), ``performer`` (singers, bands, concerts: they only
+  make an ambiguous word non-violent, since a concert can be bombed), ``weather`` (storms, floods, earthquakes),
   ``health`` (illness), ``animal``, ``accident`` (crashes, drownings, house fires), ``labour``
   (workers' strikes), ``cyber``, ``speech`` (criticism: "slammed", "war of words"), ``judicial``
   (executions by the state, trials).
@@ -39,6 +40,7 @@ _W = {
         booby-trap booby-traps car-bomb suicide-vest explosive-vest vest RPG RPGs bazooka
         cluster-munitions Grad howitzer howitzers MLRS ATACMS HIMARS Shahed Shaheds Iskander Iskanders
         Kalibr Tomahawk Tomahawks Storm-Shadow Kinzhal Kh-101 warhead warheads sniper snipers
+        pellets rubber-bullets buckshot shrapnel
     """,
     "armed": """
         troops soldier soldiers forces army armies military militant militants rebel rebels insurgent
@@ -89,11 +91,15 @@ _W = {
         legislation bill bills ad ads advert adverts commercial commercials referendum
     """,
     "film": """
-        film films movie movies series episode episodes TV-show sitcom actor actress director novel
-        novels book books video-game video-games gamer gamers character characters trailer sequel
-        premiere Netflix Hollywood cinema screenplay thriller comedy documentary band concert singer
-        rapper musical Broadway box-office blockbuster franchise anime comic comics videogame
-        PlayStation Xbox Nintendo gameplay
+        film films movie movies series episode episodes TV-show sitcom director novel
+        novels book books video-game video-games character characters trailer sequel
+        premiere Netflix Hollywood screenplay thriller comedy documentary musical box-office blockbuster
+        franchise anime comic comics videogame PlayStation Xbox Nintendo gameplay
+    """,
+    # people and places of entertainment: they can be the victims or the scene of real violence
+    # ("the concert bombing", "a rapper shot dead"), so they only stop an ambiguous word
+    "performer": """
+        actor actress band concert concerts singer rapper cinema Broadway gamer gamers comedian
     """,
     "weather": """
         storm storms hurricane hurricanes typhoon typhoons cyclone cyclones tornado tornadoes flood
@@ -161,8 +167,8 @@ WEAK_CUES = frozenset(
 )
 #: Categories that make an ambiguous trigger non-violent.
 DOMAINS = frozenset(
-    {"sport", "market", "election", "film", "weather", "health", "animal", "accident", "labour", "cyber", "speech",
-     "judicial"}
+    {"sport", "market", "election", "film", "performer", "weather", "health", "animal", "accident", "labour", "cyber",
+     "speech", "judicial"}
 )  # fmt: skip
 
 

@@ -76,7 +76,7 @@ _TROOPS_AFTER_RE = re.compile(rf"^(?:\s+\S+){{0,4}}?\s+{_TROOPS}\b", re.I)
 _ANAPHOR_NOUNS = frozenset(
     words(
         "attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings "
-        "raid raids ambush shooting shootings violence massacre killing killings bombardment incident"
+        "raid raids ambush shooting shootings violence massacre killing killings bombardment incident slaying slayings"
     )
 )
 _DETERMINER_RE = re.compile(
@@ -151,6 +151,9 @@ class _Context:
     groups: list[list[Event]] = field(default_factory=list)  # one incident: its first report, then the rest
     summaries: list[Event] = field(default_factory=list)  # what comparisons need of each incident
     current: int | None = None  # the violent incident being reported
+    # sentences that name an incident before the article reports it (a headline, a lead about a
+    # trial): they join the first incident of their kind that follows
+    pending: list[tuple[str, Sentence, list[str]]] = field(default_factory=list)
     current_sent: int = -99
     policy: int | None = None
 
@@ -430,9 +433,11 @@ def _sentence_events(
         return
     refs = [h for h in hits if h.violent and h.reference]
     hits = [h for h in hits if not (h.violent and h.reference)]
+    if refs and not any(h.violent for h in hits):
+        # "In the light of these murderous attacks, the ministers authorised ...": the sentence
+        # also names the incident it reacts to
+        _attach_reference(ctx, sent, refs, outlets)
     if not hits:
-        if refs:
-            _attach_reference(ctx, sent, refs, outlets)
         return
     drafts = _group(hits, s)
     _segments(drafts)
@@ -470,7 +475,14 @@ def _conflicts(a: Event, b: Event) -> bool:
 def _new_incident(ctx: _Context, ev: Event) -> int:
     ctx.groups.append([ev])
     ctx.summaries.append(ev)
-    return len(ctx.groups) - 1
+    i = len(ctx.groups) - 1
+    if ctx.pending and ev.event_type in VIOLENT_TYPES and ev.status == "occurred":
+        waiting = ctx.pending
+        ctx.pending = [p for p in waiting if p[0] and p[0] != ev.event_type]
+        for want, sent, outlets in waiting:
+            if not want or want == ev.event_type:
+                _add_sentence(ctx, i, sent, outlets)
+    return i
 
 
 def _link(ctx: _Context, idx: int, d: _Draft, ev: Event) -> None:
@@ -513,14 +525,16 @@ _REF_TYPES = {
 
 def _attach_reference(ctx: _Context, sent: Sentence, refs: list[Hit], outlets: list[str]) -> None:
     """A sentence that only names an incident ("a probe into the explosion") is one more mention
-    of the latest incident of that kind the article reports (among the last 64); it never makes
-    an incident."""
+    of the latest incident of that kind the article reports (among the last 64), or of the next
+    one when the article has not reported it yet; it never makes an incident."""
     want = _REF_TYPES.get(refs[0].surface.lower(), "")
     for i in range(len(ctx.groups) - 1, max(-1, len(ctx.groups) - 65), -1):
         ev = ctx.summaries[i]
         if ev.event_type in VIOLENT_TYPES and ev.status == "occurred" and (not want or ev.event_type == want):
             _add_sentence(ctx, i, sent, outlets)
             return
+    if len(ctx.pending) < 64:
+        ctx.pending.append((want, sent, outlets))
 
 
 def _add_sentence(ctx: _Context, i: int, sent: Sentence, outlets: list[str]) -> None:

@@ -20,7 +20,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from mapapp.model import DateValue, Event, Figure, Place
+from mapapp.model import DateValue, Event, Figure, Place, Sentence
 from mapapp.text.dates import coerce_date
 from mapapp.text.events.figures import merge_figures_many
 from mapapp.text.events.kinds import compatible, more_specific
@@ -111,7 +111,7 @@ def combine_many(reports: Sequence[Event], *, keep_first: bool = False) -> Event
     date = primary.date
     if date is None:
         date = next((r.date for r in ordered if r.date is not None), None)
-    sentences: dict[tuple[str, int, str], object] = {}
+    sentences: dict[tuple[str, int, str], Sentence] = {}
     extra: dict[str, str] = {}
     weapons_words: set[str] = set()
     notes: dict[str, None] = {}
@@ -142,12 +142,20 @@ def combine_many(reports: Sequence[Event], *, keep_first: bool = False) -> Event
         figures=merge_figures_many(fig_lists),
         figure_qualifiers=(),
         sources=sources,
-        sentences=tuple(sentences.values()),  # type: ignore[arg-type]
+        sentences=_in_text_order(sentences.values()),
         weapons=tuple(dict.fromkeys(w for r in ordered for w in r.weapons)),
         confidence=round(min(0.95, max(r.confidence for r in ordered) + bonus), 2),
         notes="; ".join(notes),
         extra=extra,
     )
+
+
+def _in_text_order(sentences: Iterable[Sentence]) -> tuple[Sentence, ...]:
+    """Sentences grouped by source (in order of first appearance) and in text order within one."""
+    rank: dict[str, int] = {}
+    for x in sentences:
+        rank.setdefault(x.source, len(rank))
+    return tuple(sorted(sentences, key=lambda x: (rank[x.source], x.start)))
 
 
 def combine(a: Event, b: Event, *, keep_type: bool = False) -> Event:

@@ -67,9 +67,10 @@ _add("suicide", 3, ["blew himself up", "blew herself up",
 _add("explosion", 3, ["bombing", "bombings", "car bomb", "car bombs", "car bombing", "roadside bomb",
                       "roadside bombs", "roadside bombing", "truck bomb", "bomb attack", "bomb attacks",
                       "bomb blast", "bomb blasts", "IED attack", "IED explosion", "bomb explosion"], noun=True)
-_add("explosion", 3, ["detonated", "detonating", "detonation", "detonations", "blew up", "blown up",
+_add("explosion", 3, ["detonated", "detonating", "detonation", "detonations", "detonate", "detonates", "blew up",
+                      "blown up",
                       "blowing up", "booby-trapped", "booby trapped"])
-_add("explosion", 2, ["explosion", "explosions", "exploded", "explodes", "exploding"], noun=True)
+_add("explosion", 2, ["explosion", "explosions", "exploded", "explodes", "exploding", "explode"], noun=True)
 _add("explosion", 1, ["blast", "blasts", "blasted"], noun=True)
 _add("explosion", 1, ["bombed", "bomb", "bombs", "went off"])
 # --- remote violence from the air / at range --------------------------------------------------
@@ -93,7 +94,9 @@ _add("stabbing", 3, ["stabbed", "stabbing", "stabbings", "stabbed to death", "ha
 _add("killing", 3, ["massacre", "massacres", "massacred", "murdered", "murdering", "assassinated",
                     "assassination", "assassinations", "beheaded", "beheading", "beheadings", "slaughtered",
                     "lynched", "lynching", "slain", "burned alive", "burnt alive", "summarily executed",
-                    "extrajudicial killing", "extrajudicial killings", "homicide", "homicides"])
+                    "extrajudicial killing", "extrajudicial killings", "homicide", "homicides", "slaying",
+                    "slayings", "beaten to death", "beat to death", "stoned to death", "bludgeoned to death",
+                    "strangled to death", "clubbed to death"])
 _add("killing", 2, ["killed", "kills", "killing", "killings", "kill", "murder", "murders", "executed",
                     "execution", "executions", "tortured", "torture", "slaughter"])
 # --- casualties and damage (Life.Die, Life.Injure, damage) ------------------------------------
