@@ -686,3 +686,20 @@ def test_a_sentence_naming_an_incident_before_the_article_reports_it_joins_that_
     assert reports[2].startswith("In the light of these attacks")  # names it while reporting a decision
     assert [s.start for s in e.sentences] == sorted(s.start for s in e.sentences)  # in text order
     assert e.date is not None and e.date.start == "2013-04-15"  # "April 15, 2013," is one date, not "April 15"
+
+
+def test_tolls_and_deeds_told_after_an_incident_stay_with_it() -> None:
+    text = (
+        "On Friday a bomb exploded at a cafe near the station. "
+        "Two of the 12 killed and 11 of the injured were members of the police force. "
+        "They had planted it under a table, police said. "
+        "All six of the officers killed were off duty."
+    )
+    (e,) = violent(text)
+    assert len(e.sentences) == 3 and e.sub_event_type == "Remote explosive/landmine/IED"
+    camp = violent(
+        "On 1 March, gunmen and suicide bombers attacked an army camp. They killed 23 soldiers and injured 15 more."
+    )
+    assert len(camp) == 1 and len(camp[0].sentences) == 2
+    # an active "killed" with its object is a report of its own
+    assert len(violent("A bomb exploded at a cafe on Friday. On Sunday soldiers killed three militants in a raid.")) == 2

@@ -84,6 +84,15 @@ _DETERMINER_RE = re.compile(
     r"[\w-]+\s+)?$",
     re.I,
 )
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"(?:^|[,;:]\s*|\band\s+)[\"“]?(?:they|he|she)\s+(?:(?:had|have|has|also|then|later|reportedly|allegedly)\s+){0,2}$",
+    re.I,
+)
+_NO_OBJECT_RE = re.compile(
+    r"\s*(?:[,.;:!?)]|(?:were|was|are|is|in|on|at|by|during|when|while|after|before|since|as|last|yesterday|"
+    r"today|overnight|instantly|outright)\b|and\s+(?!(?:wounded|injured|maimed|hurt)\b))",
+    re.I,
+)
 _PASSIVE_RE = re.compile(r"\b(?:was|were|been|being|be|is|are|also|later|reportedly)\s+$", re.I)
 _POLICY_ANAPHOR_RE = re.compile(
     r"^[\s\"“]*(?:the|this|that)\s+(?:\w+\s+)?(?:decision|move|authori[sz]ation|approval|reversal|"
@@ -294,10 +303,21 @@ def _fuse(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _reports_toll(h: Hit, s: str) -> bool:
-    """A casualty or damage word, or a passive "were killed": it reports a toll, not an attack."""
+    """A casualty or damage word, a passive "were killed" or "the 12 killed were ...", or an act
+    of "they"/"he": it reports the toll or the deeds of an incident already told, not a new one."""
     if h.family in ("casualty", "damage"):
         return True
-    return h.family == "killing" and bool(_PASSIVE_RE.search(s[max(0, h.start - 20) : h.start]))
+    if h.family not in ("killing", "attack", "shooting"):
+        return False
+    before = s[max(0, h.start - 24) : h.start]
+    if _PRONOUN_SUBJECT_RE.search(before):
+        return True  # "They killed 23 soldiers and injured another 15."
+    if h.family != "killing":
+        return False
+    if _PASSIVE_RE.search(before):
+        return True
+    # a participle without an object: "all six members killed were", "two of the 12 killed and 11 injured"
+    return h.surface.lower() == "killed" and bool(_NO_OBJECT_RE.match(s, h.end, min(len(s), h.end + 30)))
 
 
 def _segments(drafts: list[_Draft]) -> None:
