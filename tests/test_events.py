@@ -702,4 +702,5 @@ def test_tolls_and_deeds_told_after_an_incident_stay_with_it() -> None:
     )
     assert len(camp) == 1 and len(camp[0].sentences) == 2
     # an active "killed" with its object is a report of its own
-    assert len(violent("A bomb exploded at a cafe on Friday. On Sunday soldiers killed three militants in a raid.")) == 2
+    two = violent("A bomb exploded at a cafe on Friday. On Sunday soldiers killed three militants in a raid.")
+    assert len(two) == 2

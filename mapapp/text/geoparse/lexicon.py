@@ -89,6 +89,9 @@ ORG_SUFFIXES = frozenset(
     }
 )
 
+#: Words that, capitalised before a name, make it a street: "Rue Victor Hugo", "Calle Mayor".
+STREET_PREFIXES = frozenset({"rue", "avenue", "boulevard", "calle", "avenida", "rua", "via", "ulitsa", "prospekt"})
+
 STREET_SUFFIXES = frozenset(
     {
         "road",

@@ -48,6 +48,7 @@ from mapapp.text.geoparse.lexicon import (
     PERSON_TITLES,
     PLACE_ABBREVIATIONS,
     PLACE_HEAD_WORDS,
+    STREET_PREFIXES,
     STREET_SUFFIXES,
     SURNAMES,
     common_word_zipf,
@@ -75,6 +76,8 @@ _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|at|from|into|towards?)\s+$"
 _SPEECH_AFTER = re.compile(r"\s+(said|says|told|added|explained|asked|wrote|noted|stated|testified|recalled)\b")
 _SPEECH_BEFORE = re.compile(r"\b(said|says|told|according to)\s+$")
 _DISEASE_RE = re.compile(r"[- ]?(virus|fever|disease|flu|encephalitis|strain|ebolavirus)\b")
+# a name that a media noun follows in lower case is the outlet: "the state-run Tass news agency"
+_MEDIA_AFTER_RE = re.compile(r" (?:news agency|newswire|news service|newspaper|broadcaster|tv channel|daily)\b")
 _COMPASS = frozenset(
     {
         "north",
@@ -226,8 +229,41 @@ def _tokenize(text: str) -> list[_Tok]:
             end = s + len(w)
             if w[0].isupper() and (tok := _cap_token(text, s, w)) is not None:
                 toks.append(tok)
+    if "-" in text:
+        toks = _with_hyphenated_articles(text, toks)
     _mark_headlines(text, toks)
     return toks
+
+
+# "Deir ez-Zor", "Ras al-Ain", "Deir al-Balah": a lower-case Arabic article joined by a hyphen to
+# the capitalised rest of the name (found from the hyphen: `re` skips to it in C)
+_ARTICLE_HYPHEN_RE = re.compile(rf"-(?={_MAYBE_UPPER})")
+_IS_LETTER_RE = re.compile(_LETTER)
+
+
+def _with_hyphenated_articles(text: str, toks: list[_Tok]) -> list[_Tok]:
+    """``toks`` plus the article and the name part of each "<name> al-<Name>" (the article as a
+    kept lower-case token, the rest as a capitalised one), in text order."""
+    extra: list[_Tok] = []
+    for m in _ARTICLE_HYPHEN_RE.finditer(text):
+        h = m.start()
+        a = h
+        while a > 0 and h - a <= 3 and _IS_LETTER_RE.match(text, a - 1):
+            a -= 1
+        art = text[a:h]
+        if art not in _ARTICLES or (a > 0 and _IS_LETTER_RE.match(text, a - 1)):
+            continue
+        if a > 1 and text[a - 1] in "-'’" and _IS_LETTER_RE.match(text, a - 2):
+            continue  # inside a longer word: "pro-al-Assad", "d'al-..."
+        w = _WORD_RE.match(text, h + 1)
+        if w is None or not w.group()[0].isupper():
+            continue
+        tok = _cap_token(text, h + 1, w.group())
+        if tok is not None:
+            extra += [_new_tok((a, h, art, False, False, False)), tok._replace(sent_start=False)]
+    if not extra:
+        return toks
+    return sorted(toks + extra, key=lambda t: t.start)
 
 
 def _cap_token(text: str, s: int, w: str) -> _Tok | None:
@@ -309,6 +345,8 @@ def _same_name(a: str, b: str) -> bool:
 def _gap_ok(text: str, a: _Tok, b: _Tok) -> bool:
     """True when two tokens are separated by a single run of spaces (same name)."""
     width = b.start - a.end
+    if width == 1 and text[a.end] == "-":
+        return a.text in _ARTICLES  # "ez-Zor"
     return (width == 1 and text[a.end] == " ") or (width == 2 and text[a.end : b.start] == "  ")
 
 
@@ -614,6 +652,8 @@ class Geoparser:
         if low in NON_NATIONAL_ADJECTIVES:
             return None, k
         prev = toks[i - 1] if i > 0 and _gap_ok(text, toks[i - 1], first) else None
+        if prev is not None and not prev.cap and text[first.start - 1] == "-":
+            return None, k  # "Ain" of "Ras al-Ain" is no place of its own
         nxt = toks[k] if k < len(toks) and _gap_ok(text, last, toks[k]) else None
         headline = first.headline
 
@@ -625,13 +665,24 @@ class Geoparser:
             return None, k
         if single and low in MONTHS_AND_DAYS:
             return None, k
+        # an acronym in running text ("NATO service members", "a SWAT team"), not a small place
+        # (a dateline keeps its capitals: "WOODBRIDGE, Va. -")
+        if (
+            single
+            and surface.isupper()
+            and not headline
+            and not admin_level
+            and big < 100_000
+            and not (first.sent_start and text[last.end : last.end + 1] in (",", " ", "("))
+        ):
+            return None, k
         # a title ("Sen. Vance", "Gov Kemp")
         if single and low in PERSON_TITLES and (text[last.end : last.end + 1] == "." or (nxt and nxt.cap)):
             return None, k + 1
         # organisation or street: "<place> Post", "<place> Times", "<place> Road" -- skip the whole name
         if nxt is not None and nxt.cap:
             nl = nxt.text.lower().rstrip(".")
-            if nl in ORG_SUFFIXES or nl in STREET_SUFFIXES:
+            if nl in ORG_SUFFIXES or nl in STREET_SUFFIXES or (single and low in STREET_PREFIXES):
                 j = k + 1
                 while j < len(toks) and toks[j].cap and _gap_ok(text, toks[j - 1], toks[j]):
                     j += 1
@@ -653,6 +704,7 @@ class Geoparser:
             pl = prev.text.lower().rstrip(".")
             if (
                 pl in PERSON_TITLES
+                or pl in STREET_PREFIXES
                 or pl in FIRST_NAMES
                 or (
                     not headline
@@ -665,6 +717,8 @@ class Geoparser:
         after = text[last.end : last.end + 24].lower()
         # a currency ("US$5") or a disease named after a place ("West Nile virus", "Marburg fever")
         if after.startswith("$") or _DISEASE_RE.match(after):
+            return None, k
+        if not major and _MEDIA_AFTER_RE.match(text, last.end) and text[last.end + 1 : last.end + 2].islower():
             return None, k
         if single and (low in MODIFIERS or low in PERSON_TITLES):
             return None, k
