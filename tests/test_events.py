@@ -459,6 +459,10 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ("The student was shot with rubber pellets outside the university.", "Violence against civilians", "Attack"),
         # an armed group "striking" a checkpoint fights on the ground
         ("Militants struck a police checkpoint, killing three officers.", "Battles", "Armed clash"),
+        # with no armed side against them, gunmen attack civilians; a state on the receiving end fights
+        ("The gunman stormed into her room.", "Violence against civilians", "Attack"),
+        ("Gunmen attacked a village overnight.", "Violence against civilians", "Attack"),
+        ("Hamas attacked Israel.", "Battles", "Armed clash"),
     ],
 )
 def test_shootings_clashes_and_abductions(text: str, event_type: str, sub_type: str) -> None:
@@ -704,3 +708,23 @@ def test_tolls_and_deeds_told_after_an_incident_stay_with_it() -> None:
     # an active "killed" with its object is a report of its own
     two = violent("A bomb exploded at a cafe on Friday. On Sunday soldiers killed three militants in a raid.")
     assert len(two) == 2
+
+
+def test_a_region_and_a_town_in_it_are_one_incident_and_an_unknown_name_is_no_state() -> None:
+    text = (
+        "CARTHAGE, N.C. (AP) - A gunman killed eight people in a North Carolina nursing home, police said. "
+        "Authorities said the man went on a rampage in the Pinelake Health and Rehab center in Carthage on "
+        "Sunday morning, killing seven residents and a nurse."
+    )
+    nc = Place("t:nc", "North Carolina", "admin1", -79.0, 35.5, "US", "NC")
+    carthage = Place("t:carthage", "Carthage", "city", -79.42, 35.35, "US", "NC")
+    us = Place("t:us", "United States", "country", -98.5, 39.8, "US")
+    rehab = text.index("Rehab")
+    ms = [
+        Mention(text.index("North Carolina"), text.index("North Carolina") + 14, "North Carolina", nc),
+        Mention(rehab, rehab + 5, "Rehab", us, precision="country"),  # a name the gazetteer lacks
+        Mention(text.rindex("Carthage"), text.rindex("Carthage") + 8, "Carthage", carthage),
+    ]
+    (e,) = violent(text, ms)
+    assert "United States" not in e.actors and len(e.sentences) == 2
+    assert "Carthage" in names(e)

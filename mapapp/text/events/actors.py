@@ -219,7 +219,11 @@ def _mention_items(s: str, sent: Sentence, mentions: Sequence[Mention]) -> list[
         a, b = mn.start - sent.start, mn.end - sent.start
         loc, target = locative(s[max(0, a - 60) : a])
         p = mn.place
-        if p.kind == "country":
+        if p.kind == "country" and mn.precision != "place":
+            # a name the gazetteer lacks, placed at its country ("Pinelake Health and Rehab"): a
+            # place in that country, never the state as an actor
+            out.append(Item(a, b, "", p, True, "place"))
+        elif p.kind == "country":
             actor = actor_of_country(p)
             if mn.associative:
                 out.append(Item(a, b, actor, p, False, "country"))

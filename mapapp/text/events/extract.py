@@ -642,7 +642,14 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
     ca, cb = d.clause
     classes = [(c, w) for _o, c, w in f.classes_in(ca, cb)]
     armed = bool(
-        cx.count("armed", d.start, cb) or cx.count("police", d.start, cb) or _MILITARY_TARGET_RE.search(s, d.start, cb)
+        cx.count("armed", d.start, cb)
+        or cx.count("police", d.start, cb)
+        or _MILITARY_TARGET_RE.search(s, d.start, cb)
+        # a state or an armed group on the receiving end ("Hamas attacked Israel")
+        or any(
+            it.actor and (it.role == "group" or (it.role == "country" and s[it.start : it.end] == it.actor))
+            for it in f.items[bisect_left(f.starts, d.end) : bisect_left(f.starts, cb)]
+        )
     )
     civil = bool(cx.count("victim", ca, cb))
     non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")

@@ -148,6 +148,8 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
         return "Battles", "Armed clash"
     if fams & {"shooting", "stabbing", "killing"} or civilian_victims:
         return "Violence against civilians", "Attack"
+    if fams & {"attack", "strike"} and non_state_agent and not armed_victims:
+        return "Violence against civilians", "Attack"  # "the gunman stormed into her room": no armed side against him
     if fams & {"attack", "strike"}:
         return "Battles", "Armed clash"
     return "Violence against civilians", "Attack"

@@ -52,6 +52,11 @@ def _places_compatible(a: tuple[Place, ...], b: tuple[Place, ...]) -> bool:
         return True
     if {p.name.lower() for p in a} & {p.name.lower() for p in b}:
         return True
+    # a region and a settlement in it ("North Carolina" and Carthage, N.C.)
+    adm_a = {(p.country_code, p.admin1_code) for p in a if p.kind == "admin1" and p.admin1_code}
+    adm_b = {(p.country_code, p.admin1_code) for p in b if p.kind == "admin1" and p.admin1_code}
+    if adm_a & {(p.country_code, p.admin1_code) for p in b} or adm_b & {(p.country_code, p.admin1_code) for p in a}:
+        return True
     cc_a = {p.country_code for p in a if p.kind == "country"}
     cc_b = {p.country_code for p in b if p.kind == "country"}
     return bool(cc_a & {p.country_code for p in b}) or bool(cc_b & {p.country_code for p in a})
