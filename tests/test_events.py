@@ -672,10 +672,13 @@ def test_running_totals_are_not_incidents() -> None:
         "By the end of 1995, 310 had been killed, 120 of them civilians.",
         "More than 13,000 people have been killed since 2014 in the conflict.",
         "So far this year, 40 journalists have been killed.",
+        "The war in Gaza has killed more than 40,000 people, the health ministry said.",
+        "The militia, which has been fighting the army since April 2023, did not comment.",
     ):
         assert violent(text) == [], text
     (e,) = violent("Gunmen killed 12 people at the market on Sunday.")
     assert [(f.label, f.value) for f in e.figures] == [("killed", 12)]
+    assert len(violent("The fighting killed 12 soldiers near the border on Monday.")) == 1
 
 
 def test_a_sentence_naming_an_incident_before_the_article_reports_it_joins_that_incident() -> None:
@@ -728,3 +731,16 @@ def test_a_region_and_a_town_in_it_are_one_incident_and_an_unknown_name_is_no_st
     (e,) = violent(text, ms)
     assert "United States" not in e.actors and len(e.sentences) == 2
     assert "Carthage" in names(e)
+
+
+def test_the_dateline_country_is_not_an_actor() -> None:
+    text = "PORT SUDAN, Sudan (Reuters) - Drones struck fuel depots in Port Sudan on Monday, the army said."
+    sudan = Place("t:sd", "Sudan", "country", 30.0, 15.0, "SD")
+    port = Place("t:ps", "Port Sudan", "city", 37.2, 19.6, "SD")
+    ms = [
+        Mention(0, 10, "PORT SUDAN", port),
+        Mention(12, 17, "Sudan", sudan),
+        Mention(text.rindex("Port Sudan"), text.rindex("Port Sudan") + 10, "Port Sudan", port),
+    ]
+    (e,) = violent(text, ms)
+    assert "Sudan" not in e.actors and names(e) == {"Port Sudan"}

@@ -224,8 +224,16 @@ _DIGIT_RE = re.compile(r"\d")
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+)?$", re.I)
 _AGGREGATE_RE = re.compile(
     r"\b(?:by\s+the\s+end\s+of|to\s+date|so\s+far\s+(?:this|in)\s+\w+|"
-    r"since\s+(?:\d{4}\b|the\s+(?:start|beginning|outbreak)\s+of)|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
+    r"since\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?"
+    r"(?:\d{4}\b|the\s+(?:start|beginning|outbreak)\s+of)|over\s+the\s+(?:past|last)\s+(?:\w+\s+)?"
     r"(?:years|decades)|throughout\s+the\s+(?:war|conflict|year|decade|insurgency))",
+    re.I,
+)
+# a whole war as the subject of the toll ("The war has killed tens of thousands"), or a war
+# going on for years ("has been fighting the army since April 2023")
+_WAR_SUBJECT_RE = re.compile(
+    r"\b(?:war|conflict|insurgency|uprising|fighting|violence|crisis|troubles)(?:\s+(?:in|on|against|between|with|"
+    r"over)(?:\s+[\w’'-]+){1,3}?)?\s+(?:has|have|had)\s+(?:already\s+|so\s+far\s+)?$|\b(?:has|have|had)\s+been\s+$",
     re.I,
 )
 _COND_RE = re.compile(r"\b(?:if|whether|unless)\b(?:\s+\S+){0,10}\s*$", re.I)
@@ -612,7 +620,7 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             and _generic(s, a, b, ca, has_digit, habitual, rate)
         ):
             status = "hypothetical"  # a kind of event, not one that happened: "kidnappings are commonplace"
-        if status == "occurred" and trig.family in ("killing", "casualty") and _aggregate(s, a, b):
+        if status == "occurred" and trig.family in ("killing", "casualty", "clash") and _aggregate(s, a, b):
             status = "hypothetical"  # a running total, not one incident: "by the end of 1972, 496 had been killed"
         if bare_reference and status != "occurred":
             continue
@@ -706,6 +714,10 @@ def _generic(s: str, a: int, b: int, ca: int, has_digit: bool, habitual: bool, r
 def _aggregate(s: str, a: int, b: int) -> bool:
     """Is the toll at ``s[a:b]`` a total over a period ("since 2014", "by the end of the year",
     "so far this year") rather than the toll of one incident?"""
+    if _WAR_SUBJECT_RE.search(s, max(0, a - 60), a) and (
+        s[a:b].lower() in ("killed", "killing") or _AGGREGATE_RE.search(s, b, min(len(s), b + 80))
+    ):
+        return True
     return bool(_AGGREGATE_RE.search(s, max(0, a - 90), a) or _AGGREGATE_RE.search(s, b, min(len(s), b + 40)))
 
 

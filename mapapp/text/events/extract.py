@@ -438,6 +438,11 @@ def _sentence_events(
     if _CAPTION_RE.search(s) or _LIST_RE.search(s):
         return  # a photo caption, a link line or a list, not a report
     items = sentence_items(sent, mentions, toks)
+    if ctx.layout.spans:  # a dateline names where the story was filed, not who acted
+        items = [
+            replace(i, actor="") if i.actor and ctx.layout.excluded(sent.start + i.start, sent.start + i.end) else i
+            for i in items
+        ]
     # who can act on a place: states and armed groups (not leaders or ministries); places they act on
     spans = [(i.start, i.end, i.as_place) for i in items if i.as_place or i.role in ("country", "capital", "group")]
     cx = CueIndex(scan(s, toks))
