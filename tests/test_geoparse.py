@@ -552,3 +552,11 @@ def test_arabic_names_with_a_hyphenated_article_are_found_whole() -> None:
     assert by_name["Deir ez-Zor"].country_code == "SY" and by_name["Deir ez-Zor"].kind == "city"
     # the name after the article is no place of its own ("Numan" is also a town in Nigeria)
     assert [m.surface for m in geoparse("Jets struck Maarat al-Numan overnight.")] != ["Numan"]
+
+
+def test_a_demonym_after_a_comma_does_not_qualify_the_name_before_it() -> None:
+    # "Khan Younis, Israeli tanks ...": Israeli is no "X, Country" qualifier ("Paris, Texas" is)
+    (khan,) = [m for m in geoparse("In Khan Younis, Israeli tanks pushed into the east.") if m.surface == "Khan Younis"]
+    assert khan.place is not None and khan.place.country_code == "PS" and khan.precision == "place"
+    (paris,) = [m for m in geoparse("He grew up in Paris, Texas.") if m.surface == "Paris"]
+    assert paris.place is not None and paris.place.country_code == "US"

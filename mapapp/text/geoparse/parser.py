@@ -363,7 +363,13 @@ class Geoparser:
         self._facts_cache: dict[int, tuple[list[tuple[Place, str]], tuple[int, bool, bool, bool]]] = {}
         self._gaz_version = getattr(self.gaz, "version", 0)
         # an Arabic article ("al-", "ar-", "ez-", "Dayr az ...") or the name of an Arabic-speaking country
-        countries = sorted({self.gaz.country(cc).name for cc in ARABIC_COUNTRIES if self._has_country(cc)})
+        arabic_places = [self.gaz.country(cc) for cc in ARABIC_COUNTRIES if self._has_country(cc)]
+        demonyms = self.gaz.country_names()[1] if arabic_places else {}
+        countries = sorted(
+            {p.name for p in arabic_places}
+            # and their demonyms ("Palestinian", "Syrian", "Iraqi"): the article may never name the state
+            | {d.title() for p in arabic_places for d in demonyms.get(p.id, []) if d.isascii() and " " not in d}
+        )
         self._arabic_hint = _words_re(
             [(a, "(?:[lrsdzn]|sh)-[A-Z]") for a in "Aa"]
             + [(e, "[lzsdr]-[A-Z]") for e in "Ee"]
@@ -876,7 +882,8 @@ class Geoparser:
             a, b = cands[a_idx], cands[a_idx + 1]
             if text[a.end : b.start].strip() != ",":
                 continue
-            if any(p.kind in ("admin1", "country", "admin2") for p, _ in b.places):
+            # a name, not a demonym: "Paris, Texas", but not "Khan Younis, Israeli tanks pushed in"
+            if any(p.kind in ("admin1", "country", "admin2") and nt != "demonym" for p, nt in b.places):
                 a.qualified_by.append(a_idx + 1)
                 b.qualifier_of.append(a_idx)
 
