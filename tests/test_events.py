@@ -674,6 +674,7 @@ def test_running_totals_are_not_incidents() -> None:
         "So far this year, 40 journalists have been killed.",
         "The war in Gaza has killed more than 40,000 people, the health ministry said.",
         "The militia, which has been fighting the army since April 2023, did not comment.",
+        "Israel's campaign has since killed nearly 40,000 Palestinians, the health ministry said.",
     ):
         assert violent(text) == [], text
     (e,) = violent("Gunmen killed 12 people at the market on Sunday.")
@@ -744,3 +745,23 @@ def test_the_dateline_country_is_not_an_actor() -> None:
     ]
     (e,) = violent(text, ms)
     assert "Sudan" not in e.actors and names(e) == {"Port Sudan"}
+
+
+def test_a_witness_quote_and_the_other_side_s_account_stay_with_the_incident() -> None:
+    text = (
+        "An air strike on a school in the city killed more than 90 people on Saturday, rescuers said. "
+        "The military said it had struck a command centre inside the school. "
+        '"We heard three explosions and the roof collapsed," said a resident.'
+    )
+    (e,) = violent(text)
+    assert len(e.sentences) == 3 and e.sub_event_type == "Air/drone strike"
+
+
+def test_the_leader_of_the_attackers_is_the_agent_and_an_attack_taking_hostages_is_an_attack() -> None:
+    (e,) = violent(
+        "Hamas-led gunmen attacked southern towns on October 7, killing about 1,200 people and taking 250 hostages."
+    )
+    assert e.actors[0] == "Hamas"
+    assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")
+    (k,) = violent("Gunmen kidnapped 20 students and killed a guard.")
+    assert k.sub_event_type == "Abduction/forced disappearance"

@@ -143,6 +143,7 @@ _COUNTRY_NAMES = frozenset(
 )  # fmt: skip
 
 _ALIAS_MATCHER = PhraseMatcher(ACTOR_ALIASES, case_sensitive=True)
+_LED_RE = re.compile(r"(?<![\w-])([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})-led\b")
 _ORIGIN_RE = re.compile(r"-(?:supplied|made|provided|built|donated|designed|manufactured)\b")
 
 
@@ -275,5 +276,10 @@ def sentence_items(sent: Sentence, mentions: Sequence[Mention], toks: Tokens | N
         else:
             items.append(Item(a, b, actor, None, False, role))
     items = [replace(i, actor="") if _ORIGIN_RE.match(s, i.end) else i for i in items]
+    if "-led" in s:  # "Hamas-led gunmen": the group leads the attackers (whole words only above)
+        for m in _LED_RE.finditer(s):
+            got = ACTOR_ALIASES.get(m.group(1))
+            if got is not None and got[1] in ("group", "country"):
+                items.append(Item(m.start(1), m.end(1), got[0], None, False, got[1]))
     items.sort(key=lambda i: i.start)
     return items

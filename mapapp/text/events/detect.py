@@ -232,8 +232,9 @@ _AGGREGATE_RE = re.compile(
 # a whole war as the subject of the toll ("The war has killed tens of thousands"), or a war
 # going on for years ("has been fighting the army since April 2023")
 _WAR_SUBJECT_RE = re.compile(
-    r"\b(?:war|conflict|insurgency|uprising|fighting|violence|crisis|troubles)(?:\s+(?:in|on|against|between|with|"
-    r"over)(?:\s+[\w’'-]+){1,3}?)?\s+(?:has|have|had)\s+(?:already\s+|so\s+far\s+)?$|\b(?:has|have|had)\s+been\s+$",
+    r"\b(?:war|conflict|insurgency|uprising|fighting|violence|crisis|troubles|campaign|offensive|operations?|"
+    r"bombardment|siege|occupation)(?:\s+(?:in|on|against|between|with|"
+    r"over)(?:\s+[\w’'-]+){1,3}?)?\s+(?:has|have|had)\s+(?:already\s+|so\s+far\s+|since\s+)?$|\b(?:has|have|had)\s+(?:been|since)\s+$",
     re.I,
 )
 _COND_RE = re.compile(r"\b(?:if|whether|unless)\b(?:\s+\S+){0,10}\s*$", re.I)

@@ -85,7 +85,8 @@ _DETERMINER_RE = re.compile(
     re.I,
 )
 _PRONOUN_SUBJECT_RE = re.compile(
-    r"(?:^|[,;:]\s*|\band\s+)[\"“]?(?:they|he|she)\s+(?:(?:had|have|has|also|then|later|reportedly|allegedly)\s+){0,2}$",
+    r"(?:^|[,;:]\s*|\b(?:and|that)\s+)[\"“]?(?:they|he|she|it)\s+(?:(?:had|have|has|also|then|later|reportedly|"
+    r"allegedly)\s+){0,2}$",
     re.I,
 )
 _NO_OBJECT_RE = re.compile(
@@ -273,7 +274,7 @@ def _group(hits: list[Hit], s: str) -> list[_Draft]:
         if d.violent:
             d.hits.sort(key=lambda h: (h.family in ("casualty", "damage"), -h.trigger.strength, h.start))
             d.needs_context = all(h.needs_context for h in d.hits)
-            d.refers_back = all(_reports_toll(h, s) for h in d.hits) or any(
+            d.refers_back = all(_reports_toll(h, s) or _quoted(s, h.start) for h in d.hits) or any(
                 h.surface.lower() in _ANAPHOR_NOUNS and _DETERMINER_RE.search(s[max(0, h.start - 30) : h.start])
                 for h in d.hits
             )
@@ -318,6 +319,14 @@ def _reports_toll(h: Hit, s: str) -> bool:
         return True
     # a participle without an object: "all six members killed were", "two of the 12 killed and 11 injured"
     return h.surface.lower() == "killed" and bool(_NO_OBJECT_RE.match(s, h.end, min(len(s), h.end + 30)))
+
+
+def _quoted(s: str, pos: int) -> bool:
+    """Is ``s[pos]`` inside a direct quotation ("We heard three explosions," said a witness)? A
+    witness's words tell the incident the article reports."""
+    if "“" in s:
+        return s.rfind("“", 0, pos) > s.rfind("”", 0, pos)
+    return s.count('"', 0, pos) % 2 == 1
 
 
 def _segments(drafts: list[_Draft]) -> None:
@@ -605,7 +614,9 @@ class _SentenceFacts:
 def _actors(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex) -> list[str]:
     ca, cb = d.clause
     items, starts = f.items, f.starts
-    lo, here = bisect_left(starts, ca), bisect_left(starts, d.start)
+    # the agent stands before the first violent word ("Hamas-led gunmen attacked southern Israel,
+    # killing ..."), not before the strongest one
+    lo, here = bisect_left(starts, ca), bisect_left(starts, min(h.start for h in d.hits))
     agent = next((items[i].actor for i in range(here - 1, lo - 1, -1) if items[i].actor), "")
     actors: list[str] = [agent] if agent else []
     for i in range(here, len(items)):
@@ -669,6 +680,7 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
         non_state_agent=non_state,
         protesters=protesters,
         intervention=intervention,
+        first_family=min(d.hits, key=lambda h: h.start).family,
     )
 
 

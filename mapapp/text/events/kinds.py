@@ -91,6 +91,7 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     non_state_agent: bool,
     protesters: bool = False,
     intervention: bool = False,
+    first_family: str = "",
 ) -> tuple[str, str]:
     """(event type, sub-event type) of a report.
 
@@ -110,6 +111,9 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     intervention
         Whether the police or the army broke up or fired at the gathering (tear gas, water
         cannon, rubber bullets, dispersed, detained): a protest is then a protest with intervention.
+    first_family
+        Family of the report's first violent word: an attack that goes on to take hostages
+        ("attacked ..., killing 1,200 and taking 250 hostages") is an attack, not an abduction.
     """
     fams = set(families)
     for fam in families:
@@ -120,7 +124,7 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     kinds = {c for c, _ in classes}
     if "suicide" in fams or "suicide" in kinds:
         return _EXPLOSIVE, "Suicide bomb"
-    if "abduction" in fams:
+    if "abduction" in fams and first_family in ("", "abduction", "casualty"):
         return "Violence against civilians", "Abduction/forced disappearance"
     if "sexual" in fams:
         return "Violence against civilians", "Sexual violence"
