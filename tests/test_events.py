@@ -765,3 +765,17 @@ def test_the_leader_of_the_attackers_is_the_agent_and_an_attack_taking_hostages_
     assert (e.event_type, e.sub_event_type) == ("Violence against civilians", "Attack")
     (k,) = violent("Gunmen kidnapped 20 students and killed a guard.")
     assert k.sub_event_type == "Abduction/forced disappearance"
+
+
+def test_approvals_rallies_and_demonstrations_outside_politics_are_not_events() -> None:
+    for text in (
+        "The city council approved a plan to fight blight in the north end.",
+        "The Tigers rally late to beat the Wildcats for first place.",
+        "Blacksmithing demonstrations will run from noon until 3 p.m.",
+        "Fans marched to the stadium before the cup final.",
+    ):
+        assert extract_events(text, PUB, mentions=[]) == [], text
+    (rally,) = extract_events("Thousands rallied against the government in the capital.", PUB, mentions=[])
+    assert rally.event_type == "Protests"
+    (policy,) = extract_events("The president authorized the army to use long-range missiles.", PUB, mentions=[])
+    assert policy.event_type == "Policy decision"

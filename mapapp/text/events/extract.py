@@ -110,6 +110,13 @@ _CAPTION_RE = re.compile(
 )
 _LIST_RE = re.compile(r"(?:^|\s)[*•]\s|\s[*•]$")
 _HEADING_RE = re.compile(r"={2,4}[^=\n]{0,80}={2,4}")
+# what makes "rally" or "marched" a demonstration
+_PROTEST_ARGUMENT_RE = re.compile(
+    r"\b(?:protesters|protestors|demonstrators|supporters|crowds?|thousands|hundreds|against|in\s+support\s+of|"
+    r"streets?|square|chant(?:ed|ing)|placards|banners|slogans|calling\s+for|demanding|outside\s+the|protests?|"
+    r"opposition|government|police|anti-\w+|pro-\w+)\b",
+    re.I,
+)
 _PROTESTERS_RE = re.compile(r"\b(?:protesters|protestors|demonstrators|rioters|crowds? of protesters)\b", re.I)
 # what the military fights over: a report of its destruction is a battle, not violence against civilians
 _MILITARY_TARGET_RE = re.compile(
@@ -235,11 +242,21 @@ def extract_events(
 # One sentence
 
 
-def _keep(h: Hit, s: str, statuses: frozenset[str]) -> bool:
+def _keep(h: Hit, s: str, statuses: frozenset[str], cx: CueIndex) -> bool:
     if h.violent:
         return h.status in statuses
     if h.status not in ("occurred", "planned"):
         return False
+    if h.family == "policy":
+        # a decision about weapons, forces or strikes ("authorized Ukraine to use the missiles"),
+        # not a council approving a budget
+        return bool(cx.count("weapon", 0, len(s)) or cx.count("armed", 0, len(s)))
+    if h.family == "protest":
+        if cx.domains() & {"sport", "market", "film", "performer"}:
+            return False  # "the Tigers rally", "stocks rallied", "fans marched to the stadium"
+        low = h.surface.lower()
+        # "rally", "marched", "demonstrations" also mean a comeback, a walk, a how-to show
+        return not low.startswith(("rall", "march", "demonstration")) or bool(_PROTEST_ARGUMENT_RE.search(s))
     if h.family == "deployment":
         ca, cb = h.clause
         return bool(_TROOPS_BEFORE_RE.search(s[max(ca, h.start - 80) : h.start])) or bool(
@@ -459,7 +476,7 @@ def _sentence_events(
     hits = [
         h
         for h in detect(s, actor_spans=spans, toks=toks, cx=cx, found_triggers=found, clause_spans=cl)
-        if _keep(h, s, statuses)
+        if _keep(h, s, statuses, cx)
     ]
     if not hits:
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):

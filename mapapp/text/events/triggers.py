@@ -153,7 +153,7 @@ _add("withdrawal", 1, ["withdrew from", "withdrawn from", "withdraw from", "pull
                        "handed over"])
 _add("intercept", 1, ["shot down", "intercepted", "intercepts", "intercepting", "downed"])
 _add("protest", 1, ["protest", "protests", "protested", "protesters", "protestors", "demonstration",
-                    "demonstrations", "demonstrators", "rally", "rallies", "marched"])
+                    "demonstrations", "demonstrators", "rally", "rallies", "rallied", "marched"])
 # fmt: on
 
 
