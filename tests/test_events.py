@@ -773,9 +773,13 @@ def test_approvals_rallies_and_demonstrations_outside_politics_are_not_events() 
         "The Tigers rally late to beat the Wildcats for first place.",
         "Blacksmithing demonstrations will run from noon until 3 p.m.",
         "Fans marched to the stadium before the cup final.",
+        "In Columbus, city firefighters agreed to a pay freeze to avoid layoffs.",
+        "Celebrities handed over their own clothes for the charity sale.",
     ):
         assert extract_events(text, PUB, mentions=[]) == [], text
     (rally,) = extract_events("Thousands rallied against the government in the capital.", PUB, mentions=[])
     assert rally.event_type == "Protests"
     (policy,) = extract_events("The president authorized the army to use long-range missiles.", PUB, mentions=[])
     assert policy.event_type == "Policy decision"
+    (truce,) = extract_events("The two sides agreed to a ceasefire on Monday.", PUB, mentions=[])
+    assert (truce.event_type, truce.sub_event_type) == ("Strategic developments", "Agreement")

@@ -110,6 +110,12 @@ _CAPTION_RE = re.compile(
 )
 _LIST_RE = re.compile(r"(?:^|\s)[*•]\s|\s[*•]$")
 _HEADING_RE = re.compile(r"={2,4}[^=\n]{0,80}={2,4}")
+_NEEDS_FORCES = frozenset({"policy", "agreement", "withdrawal", "base", "sanctions"})
+_TRUCE_RE = re.compile(
+    r"\b(?:cease-?fire|truce|armistice|peace\s+(?:deal|agreement|accord|talks|plan)|hostilities|prisoners?\s+"
+    r"(?:exchange|swap)|hostages?|sanctions)\b",
+    re.I,
+)
 # what makes "rally" or "marched" a demonstration
 _PROTEST_ARGUMENT_RE = re.compile(
     r"\b(?:protesters|protestors|demonstrators|supporters|crowds?|thousands|hundreds|against|in\s+support\s+of|"
@@ -247,10 +253,11 @@ def _keep(h: Hit, s: str, statuses: frozenset[str], cx: CueIndex) -> bool:
         return h.status in statuses
     if h.status not in ("occurred", "planned"):
         return False
-    if h.family == "policy":
-        # a decision about weapons, forces or strikes ("authorized Ukraine to use the missiles"),
-        # not a council approving a budget
-        return bool(cx.count("weapon", 0, len(s)) or cx.count("armed", 0, len(s)))
+    if h.family in _NEEDS_FORCES and not (h.family == "agreement" and _TRUCE_RE.search(h.surface)):
+        # a decision or a deal about weapons, forces or strikes ("authorized Ukraine to use the
+        # missiles", "agreed to a ceasefire"), not a council approving a budget or firefighters
+        # agreeing to a pay cut
+        return bool(cx.count("weapon", 0, len(s)) or cx.count("armed", 0, len(s)) or _TRUCE_RE.search(s))
     if h.family == "protest":
         if cx.domains() & {"sport", "market", "film", "performer"}:
             return False  # "the Tigers rally", "stocks rallied", "fans marched to the stadium"
