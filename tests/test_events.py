@@ -463,6 +463,8 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ("The gunman stormed into her room.", "Violence against civilians", "Attack"),
         ("Gunmen attacked a village overnight.", "Violence against civilians", "Attack"),
         ("Hamas attacked Israel.", "Battles", "Armed clash"),
+        # a "strike" is a remote strike only when a state strikes; the agent of a passive is no target
+        ("She was struck from behind by an unknown assailant.", "Violence against civilians", "Attack"),
     ],
 )
 def test_shootings_clashes_and_abductions(text: str, event_type: str, sub_type: str) -> None:

@@ -221,6 +221,13 @@ class CueIndex:
             return 0
         return bisect_left(pos, b) - bisect_left(pos, a)
 
+    def positions(self, category: str, a: int, b: int) -> list[int]:
+        """Starts of the ``category`` cues starting in ``a``..``b``."""
+        pos = self._pos.get(category)
+        if not pos:
+            return []
+        return pos[bisect_left(pos, a) : bisect_left(pos, b)]
+
     def words(self, category: str, a: int, b: int) -> list[str]:
         """The ``category`` cue words starting in ``a``..``b``."""
         if category not in self.present:

@@ -84,6 +84,10 @@ _DETERMINER_RE = re.compile(
     r"[\w-]+\s+)?$",
     re.I,
 )
+_MILITARY = "Military forces"  # the generic label of state forces (actors.GENERIC_ACTORS)
+_BY_AGENT_RE = re.compile(
+    r"\bby\s+(?:(?:an?|the|two|three|several|unknown|unidentified|masked|armed|suspected)\s+)*$", re.I
+)
 _PRONOUN_SUBJECT_RE = re.compile(
     r"(?:^|[,;:]\s*|\b(?:and|that)\s+)[\"“]?(?:they|he|she|it)\s+(?:(?:had|have|has|also|then|later|reportedly|"
     r"allegedly)\s+){0,2}$",
@@ -653,7 +657,9 @@ def _actors(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex) -> list[str]:
         hi = bisect_left(starts, cb)
         actors = list(dict.fromkeys(items[i].actor for i in range(lo, hi) if items[i].actor))
     if not actors and d.violent:
-        for word in [*cx.words("armed", ca, d.start), *cx.words("police", ca, d.start)]:
+        passive = [w for x, w in zip(cx.positions("armed", d.end, cb), cx.words("armed", d.end, cb), strict=True)
+                   if _BY_AGENT_RE.search(s, max(0, x - 30), x)]  # fmt: skip
+        for word in [*cx.words("armed", ca, d.start), *cx.words("police", ca, d.start), *passive]:
             label = GENERIC_ACTORS.get(word)
             if label:
                 actors.append(label)
@@ -681,8 +687,10 @@ def _figures_for(d: _Draft, f: _SentenceFacts, event_type: str) -> tuple[Figure,
 def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[str]) -> tuple[str, str]:
     ca, cb = d.clause
     classes = [(c, w) for _o, c, w in f.classes_in(ca, cb)]
+    # armed people after the trigger are its targets, unless they are the agent of a passive
+    # ("struck from behind by an unknown assailant")
     armed = bool(
-        cx.count("armed", d.start, cb)
+        any(not _BY_AGENT_RE.search(s, max(0, x - 30), x) for x in cx.positions("armed", d.start, cb))
         or cx.count("police", d.start, cb)
         or _MILITARY_TARGET_RE.search(s, d.start, cb)
         # a state or an armed group on the receiving end ("Hamas attacked Israel")
@@ -705,6 +713,7 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
         protesters=protesters,
         intervention=intervention,
         first_family=min(d.hits, key=lambda h: h.start).family,
+        state_agent=bool(actors) and (f.roles.get(actors[0]) in ("country", "capital") or actors[0] == _MILITARY),
     )
 
 

@@ -92,6 +92,7 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     protesters: bool = False,
     intervention: bool = False,
     first_family: str = "",
+    state_agent: bool = True,
 ) -> tuple[str, str]:
     """(event type, sub-event type) of a report.
 
@@ -114,6 +115,9 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
     first_family
         Family of the report's first violent word: an attack that goes on to take hostages
         ("attacked ..., killing 1,200 and taking 250 hostages") is an attack, not an abduction.
+    state_agent
+        Whether a state (or its forces) strikes: a "strike" with no weapon named is a remote
+        strike only then ("Israel struck targets"; not "she was struck from behind").
     """
     fams = set(families)
     for fam in families:
@@ -146,7 +150,13 @@ def classify(  # noqa: C901 (one rule per ACLED sub-event type, in the order of 
         return "Battles", "Armed clash"
     if remote_kinds and not (kinds & {"firearm", "blade"} and fams & {"shooting", "stabbing"}):
         return _EXPLOSIVE, _remote([c for c in classes if c[0] in remote_kinds])
-    if "strike" in fams and not non_state_agent and not kinds & {"firearm", "blade"} and not fams & _GROUND:
+    if (
+        "strike" in fams
+        and state_agent
+        and not non_state_agent
+        and not kinds & {"firearm", "blade"}
+        and not fams & _GROUND
+    ):
         return _EXPLOSIVE, "Air/drone strike"  # "Israel struck targets in Beirut": no weapon named
     if armed_victims and not civilian_victims:
         return "Battles", "Armed clash"
