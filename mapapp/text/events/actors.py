@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTOR_ALIASES",
     "GENERIC_ACTORS",
+    "MILITARY_FORCES",
     "Item",
     "actor_of_country",
     "capital_of",
@@ -120,6 +121,9 @@ _alias("JNIM", "group", "JNIM")
 _alias("Hayat Tahrir al-Sham", "group", "Hayat Tahrir al-Sham", "HTS", "Nusra Front", "al-Nusra")
 _alias("Haqqani network", "group", "Haqqani network", "Haqqani")
 
+#: The label of a state's forces the text does not name ("troops shelled the town").
+MILITARY_FORCES = "Military forces"
+
 #: Nouns for actors the text does not name ("gunmen opened fire"): noun -> ACLED-style label.
 GENERIC_ACTORS: dict[str, str] = {
     **dict.fromkeys(
@@ -130,7 +134,7 @@ GENERIC_ACTORS: dict[str, str] = {
         "Unidentified armed group",
     ),
     **dict.fromkeys(["police", "policemen", "police officers", "security forces"], "Police forces"),
-    **dict.fromkeys(["troops", "soldiers", "army", "military", "forces", "warplanes", "jets"], "Military forces"),
+    **dict.fromkeys(["troops", "soldiers", "army", "military", "forces", "warplanes", "jets"], MILITARY_FORCES),
 }  # fmt: skip
 
 #: Country aliases that are names (usable as a location: "in Russia"), not demonyms.

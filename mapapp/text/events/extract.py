@@ -37,6 +37,7 @@ from mapapp.text.dates import DateMatch, coerce_date, find_dates, has_date_hint
 from mapapp.text.events.actors import (
     ACTOR_ALIASES,
     GENERIC_ACTORS,
+    MILITARY_FORCES,
     Item,
     capital_of,
     sentence_items,
@@ -84,7 +85,6 @@ _DETERMINER_RE = re.compile(
     r"[\w-]+\s+)?$",
     re.I,
 )
-_MILITARY = "Military forces"  # the generic label of state forces (actors.GENERIC_ACTORS)
 _BY_AGENT_RE = re.compile(
     r"\bby\s+(?:(?:an?|the|two|three|several|unknown|unidentified|masked|armed|suspected)\s+)*$", re.I
 )
@@ -713,7 +713,7 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
         protesters=protesters,
         intervention=intervention,
         first_family=min(d.hits, key=lambda h: h.start).family,
-        state_agent=bool(actors) and (f.roles.get(actors[0]) in ("country", "capital") or actors[0] == _MILITARY),
+        state_agent=bool(actors) and (f.roles.get(actors[0]) in ("country", "capital") or actors[0] == MILITARY_FORCES),
     )
 
 
