@@ -31,6 +31,13 @@ def test_line_breaks_end_headlines_but_not_hard_wrapped_sentences() -> None:
         "A bomb exploded near a market,\nkilling three people.",
         "Police said.",
     ]
+    # a line break inside "U.S." or "a.m." does not cut the sentence; one after "p.m." does
+    text = "The truck hit the U.\nS. embassy at 9:02 a.\nm. on Friday.\nIt ended at 5 p.m.\nThen they left."
+    assert texts(text) == [
+        "The truck hit the U.\nS. embassy at 9:02 a.\nm. on Friday.",
+        "It ended at 5 p.m.",
+        "Then they left.",
+    ]
 
 
 def test_quotes_and_dashes_after_a_full_stop() -> None:

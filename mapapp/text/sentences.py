@@ -5,7 +5,8 @@ Rules (in this order):
 * a blank line, or a line break after a line that ends with ``.``/``!``/``?``/a closing quote, or
   a line break before a line that starts with a capital, a digit or a quote, ends a sentence
   (headlines, datelines, captions and one-sentence-per-line files stay apart); a line break
-  inside a sentence that was hard-wrapped (the next line starts in lower case) does not;
+  inside a sentence that was hard-wrapped (the next line starts in lower case) does not, nor one
+  inside a dotted abbreviation ("the U." / "S. embassy", "9:02 a." / "m. on Friday");
 * ``.``, ``!``, ``?`` or ``…`` (with closing quotes/brackets) followed by white space and a
   capital, a digit or an opening quote ends a sentence, except after an abbreviation of
   :data:`ABBREVIATIONS` ("Sen.", "Gen.", "Jan.", "Calif."), an initial ("J.") or a dotted
@@ -59,6 +60,7 @@ _END_CHARS = ".!?…"
 # a run of sentence-final punctuation, closing quotes/brackets, then white space (bounded runs)
 _BOUNDARY_RE = re.compile(r"[.!?…]{1,8}[\"'”’)\]»]{0,4}(?=[ \t\u00a0]+)|\n")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_INITIAL_RE = re.compile(r"[A-Za-z]\.(?:[A-Za-z]\.)*(?![^\W\d_])")
 
 
 def abbreviation_dot(text: str, i: int) -> bool:
@@ -98,13 +100,16 @@ def _next_visible(text: str, j: int) -> tuple[int, str]:
 
 def _line_break_ends(text: str, i: int) -> bool:
     """Does the line break at ``text[i]`` end a sentence?"""
-    _j, nxt = _next_visible(text, i + 1)
+    j, nxt = _next_visible(text, i + 1)
     if not nxt or nxt == "\n":
         return True  # blank line or end of text
     k = i - 1
     while k >= 0 and text[k] in " \t\u00a0\r":
         k -= 1
     prev = text[k] if k >= 0 else "\n"
+    initial = prev == "." and k >= 1 and text[k - 1].isalpha() and (k < 2 or not text[k - 2].isalpha())
+    if initial and _INITIAL_RE.match(text, j):
+        return False  # a line break inside "U.S." or "a.m." ("... the U." / "S. embassy ..."): one sentence
     if prev == "\n" or prev in _END_CHARS or prev in _CLOSE or prev == ":":
         return True
     return not (nxt.islower() or nxt in ",;")
