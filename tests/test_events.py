@@ -707,6 +707,11 @@ def test_tolls_and_deeds_told_after_an_incident_stay_with_it() -> None:
     )
     (e,) = violent(text)
     assert len(e.sentences) == 3 and e.sub_event_type == "Remote explosive/landmine/IED"
+    market = violent(
+        "A car bomb exploded near a market on Thursday, killing 20 people. "
+        "Officials said the 20 killed included women and children."
+    )
+    assert len(market) == 1 and len(market[0].sentences) == 2
     camp = violent(
         "On 1 March, gunmen and suicide bombers attacked an army camp. They killed 23 soldiers and injured 15 more."
     )

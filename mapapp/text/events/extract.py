@@ -93,6 +93,7 @@ _PRONOUN_SUBJECT_RE = re.compile(
     r"allegedly)\s+){0,2}$",
     re.I,
 )
+_THOSE_RE = re.compile(r"\b(?:the|those|all)\s+(?:\d[\d,]*\s+|people\s+|civilians\s+)?$", re.I)
 _NO_OBJECT_RE = re.compile(
     r"\s*(?:[,.;:!?)]|(?:were|was|are|is|in|on|at|by|during|when|while|after|before|since|as|last|yesterday|"
     r"today|overnight|instantly|outright)\b|and\s+(?!(?:wounded|injured|maimed|hurt)\b))",
@@ -345,8 +346,11 @@ def _reports_toll(h: Hit, s: str) -> bool:
         return False
     if _PASSIVE_RE.search(before):
         return True
-    # a participle without an object: "all six members killed were", "two of the 12 killed and 11 injured"
-    return h.surface.lower() == "killed" and bool(_NO_OBJECT_RE.match(s, h.end, min(len(s), h.end + 30)))
+    # a participle without an object: "all six members killed were", "two of the 12 killed and 11 injured",
+    # "the 20 killed included"
+    return h.surface.lower() == "killed" and bool(
+        _NO_OBJECT_RE.match(s, h.end, min(len(s), h.end + 30)) or _THOSE_RE.search(before)
+    )
 
 
 def _quoted(s: str, pos: int) -> bool:
