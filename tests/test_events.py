@@ -393,6 +393,11 @@ def violent(text: str, mentions: list[Mention] | None = None, **kw: object) -> l
         "Police executed a search warrant at the house.",
         "The crew blasted off to the space station.",
         "Shooting broke out on the film set as the director arrived.",
+        # illness, animals and food: a soldier dying of a disease is no attack
+        "A new strain of the bacteria has killed 12 elderly patients and infected 300 others.",
+        "Eighteen troops who fought and were wounded in Afghanistan are being tested for HIV.",
+        "All livestock on the farm have been slaughtered and incinerated.",
+        "The grocer is recalling shelled pistachios sold in 10-ounce bags.",
         "The band's new album bombed.",
         "The singer attacked critics in a long interview.",
     ],
@@ -457,6 +462,8 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ),
         ("Masked men carried out the slayings of two farmers.", "Violence against civilians", "Attack"),
         ("The student was shot with rubber pellets outside the university.", "Violence against civilians", "Attack"),
+        ("Cattle raiders killed 12 herders and stole hundreds of cattle.", "Violence against civilians", "Attack"),
+        ("An air strike on the hospital killed five patients.", "Explosions/Remote violence", "Air/drone strike"),
         # an armed group "striking" a checkpoint fights on the ground
         ("Militants struck a police checkpoint, killing three officers.", "Battles", "Armed clash"),
         # with no armed side against them, gunmen attack civilians; a state on the receiving end fights

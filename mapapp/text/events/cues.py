@@ -53,6 +53,7 @@ _W = {
         Boko-Haram Hamas Hezbollah Hizbollah Houthi Houthis PKK YPG SDF FARC ELN Wagner Haqqani
         Lashkar-e-Taiba Jaish-e-Mohammed JNIM ISWAP TTP Nusra HTS Hayat-Tahrir al-Sham Ansar Janjaweed
         RSF IDF Kataib Islamist Islamists separatists separatist cartel cartels gang gangs gangsters
+        raiders rustlers bandits
     """,
     "police": "police policeman policemen police-officer police-officers officers officer cops deputies trooper",
     "victim": """
@@ -111,12 +112,15 @@ _W = {
         cancer disease diseases virus outbreak epidemic pandemic infection infections asthma COVID
         COVID-19 coronavirus flu influenza illness overdose overdoses diabetes dementia cholera Ebola
         measles malaria tuberculosis natural-causes old-age heart-attack cardiac stroke surgery
-        suicide-prevention
+        suicide-prevention bacteria bacterial bacterium strain strains infected infecting patients
+        pathogen pathogens H5N1 H1N1 H7N9 bird-flu avian-flu swine-flu Marburg SARS MERS mpox monkeypox
+        plague dengue HIV AIDS hepatitis syphilis meningitis
     """,
     "animal": """
         bee bees shark sharks dog dogs bear bears snake snakes wolf wolves animal animals wasp wasps
         hornet hornets alligator alligators crocodile crocodiles lion lions tiger tigers cougar
-        elephant elephants bull bulls horse horses coyote coyotes rabid pit-bull
+        elephant elephants bull bulls horse horses coyote coyotes rabid pit-bull birds poultry chickens
+        livestock cattle sheep goats pigs herd herds flock flocks toads frogs fish
     """,
     "accident": """
         crash crashes crashed collision collisions collided accident accidents accidental accidentally
@@ -159,6 +163,7 @@ CATEGORIES = tuple(_W)
 #: other word of it, or two of these.
 WEAK_CUES = frozenset(
     words("""scores score title final finals match matches season team teams cup fans stadium pitch opponent opponents
+    patients strain strains infected cattle herd herds fish sheep goats birds
     coach game's price prices index shares sales chart charts vote votes bill bills campaign campaigns ad ads
     primary debate commercial commercials series character characters book books band director actor show scene
     drama storm storms heat lightning weather car cars vehicle vehicles truck trucks train trains

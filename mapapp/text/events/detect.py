@@ -87,6 +87,7 @@ _BEFORE_IDIOM = frozenset(
 )
 _AFTER_IDIOM = re.compile(
     r"^(?:\s+(?:ads?|dogs?|helicopters?\s+pilots?|rifles?|weapons?\s+ban|surface|of\s+words|of\s+wits|"
+    r"(?:pistachios|peanuts|nuts|walnuts|almonds|pecans|eggs|shrimps?|prawns|crabs?|lobsters?|oysters|peas|beans)|"
     r"of\s+the\s+bands|royale|over\s+(?:the\s+)?(?:budget|bill|rules|policy|pay|wages|funding)|"
     r"(?:a|the)\s+(?:deal|chord|nerve|balance|pose|note|bargain|compromise|agreement|match|tone)|"
     r"deals?|chords?|nerves?|gold|oil|out\b|up\s+(?:the\s+)?(?:charts|rankings|polls)|to\s+(?:fame|stardom|"
@@ -539,7 +540,10 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
         for a, b, t in found
         if t.family not in ("casualty", "damage") and t.family in VIOLENT_FAMILIES and not _idiom(s, a, b)
     ]
-    weapon_starts = [c.start for c in cx.cues if c.category in ("weapon", "armed")]
+    # near a weapon or an armed actor; in a sentence about illness, weather or an accident
+    # only a weapon counts ("a soldier who died of Ebola", "troops wounded in Iraq tested for HIV")
+    natural = bool(domains & {"health", "weather", "accident"})
+    weapon_starts = [c.start for c in cx.cues if c.category == "weapon" or (c.category == "armed" and not natural)]
     place_flags = sorted((x, is_place) for x, _y, is_place in actor_spans)
     agent_pos = [x for x, is_place in place_flags if not is_place]
     place_pos = [x for x, is_place in place_flags if is_place]
