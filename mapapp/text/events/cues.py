@@ -163,7 +163,7 @@ CATEGORIES = tuple(_W)
 #: other word of it, or two of these.
 WEAK_CUES = frozenset(
     words("""scores score title final finals match matches season team teams cup fans stadium pitch opponent opponents
-    patients strain strains infected cattle herd herds fish sheep goats birds
+    patients strain strains infected cattle herd herds flock flocks fish sheep goats birds
     coach game's price prices index shares sales chart charts vote votes bill bills campaign campaigns ad ads
     primary debate commercial commercials series character characters book books band director actor show scene
     drama storm storms heat lightning weather car cars vehicle vehicles truck trucks train trains
