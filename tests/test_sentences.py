@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from mapapp.text.sentences import abbreviation_dot, sentence_at, split_sentences
+import re
+
+import pytest
+
+from mapapp.text.sentences import abbreviation_dot, fold_case, folded_twin, sentence_at, split_sentences
 
 
 def texts(text: str) -> list[str]:
@@ -49,3 +53,19 @@ def test_abbreviation_dot_and_sentence_lookup() -> None:
 
 def test_blank_and_punctuation_only_input_has_no_sentences() -> None:
     assert texts("") == [] and texts("   \n\n  ") == [] and texts("... !!! ???") == []
+
+
+def test_folded_twin_matches_where_the_case_insensitive_pattern_does() -> None:
+    rx = re.compile(r"\b(?P<w>this|kills?|sKies|Iran)\b(?!\S)|[A-Z]{2}\d", re.I)
+    twin = folded_twin(rx)
+    # "İ"/"ı" are taken for "i", "ſ" for "s" and the Kelvin sign for "k" by IGNORECASE
+    for text in ["THIS Kills", "thİs", "thıs kılls", "ſkieſ", "\u212aILLS", "IRAN-iran", "xIrAn", "ab1 Éd2", "İİ3"]:
+        want = [(m.span(), m.group("w")) for m in rx.finditer(text)]
+        got = [
+            (m.span(), text[m.start("w") : m.end("w")] if m.group("w") else None)
+            for m in twin.finditer(fold_case(text))
+        ]
+        assert got == want, text
+        assert len(fold_case(text)) == len(text)
+    with pytest.raises(ValueError):
+        folded_twin(re.compile("abc"))

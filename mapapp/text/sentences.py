@@ -33,9 +33,41 @@ __all__ = [
     "NUMBER_ABBREVIATIONS",
     "Sentence",
     "abbreviation_dot",
+    "fold_case",
+    "folded_twin",
     "sentence_at",
     "split_sentences",
 ]
+
+# the letters other than A-Z that IGNORECASE takes for an ASCII letter and ``str.lower`` does not
+# turn into one (the Kelvin sign, also taken for "k", ``lower`` turns into "k")
+_FOLD_TABLE = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+_TWIN_TOKEN_RE = re.compile(r"\\.|\(\?P[<=]\w+|[A-Z]")
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, with the same length and offsets, such that a lower-case ASCII
+    pattern matches it exactly where the same pattern with ``re.IGNORECASE`` matches ``text``
+    (see :func:`folded_twin`). A case-sensitive search of a folded sentence is several times
+    faster than an IGNORECASE search of the sentence."""
+    if text.isascii():
+        return text.lower()
+    if "İ" in text or "ı" in text or "ſ" in text:
+        text = text.translate(_FOLD_TABLE)
+    return text.lower()
+
+
+def folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """The case-sensitive twin of the IGNORECASE pattern ``rx`` (its letters in lower case) for
+    text folded by :func:`fold_case`: same matches, same spans (groups read the folded text)."""
+    src = rx.pattern
+    cased = any(c.lower() != c.upper() for c in src if not c.isascii())
+    if not rx.flags & re.IGNORECASE or "(?-" in src or "\\N" in src or cased:
+        msg = f"no folded twin for {src[:40]!r}: not wholly case-insensitive"
+        raise ValueError(msg)
+    low = _TWIN_TOKEN_RE.sub(lambda m: m.group(0) if len(m.group(0)) > 1 else m.group(0).lower(), src)
+    return re.compile(low, rx.flags & ~re.IGNORECASE)
+
 
 #: Lower-case words that take a dot and do not end a sentence before a capitalised word: titles,
 #: month and weekday abbreviations, AP-style US state abbreviations, company and street words.
