@@ -256,6 +256,7 @@ def sentence_items(sent: Sentence, mentions: Sequence[Mention], toks: Tokens | N
             items.append(Item(a, b, "" if loc else actor, capital_of(actor), loc, "capital"))
         else:
             items.append(Item(a, b, actor, None, False, role))
-    items = [replace(i, actor="") if _ORIGIN_RE.match(s, i.end) else i for i in items]
+    if "-" in s:  # "U.S.-supplied": the name is not the actor
+        items = [replace(i, actor="") if _ORIGIN_RE.match(s, i.end) else i for i in items]
     items.sort(key=lambda i: i.start)
     return items
