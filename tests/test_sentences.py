@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from mapapp.text.sentences import abbreviation_dot, fold_case, folded_twin, sentence_at, split_sentences
+from mapapp.text.sentences import (
+    abbreviation_dot,
+    fold_case,
+    folded_twin,
+    presence_pattern,
+    sentence_at,
+    split_sentences,
+)
 
 
 def texts(text: str) -> list[str]:
@@ -69,3 +76,11 @@ def test_folded_twin_matches_where_the_case_insensitive_pattern_does() -> None:
         assert len(fold_case(text)) == len(text)
     with pytest.raises(ValueError):
         folded_twin(re.compile("abc"))
+
+
+def test_presence_pattern_finds_whether_any_word_occurs() -> None:
+    words = ["court", "courts", "call", "say", "said", "tell"]
+    rx = presence_pattern(words)
+    for text in ["the court", "recalled", "satellite", "he sa id", "", "SAID", "courtroom"]:
+        assert bool(rx.search(text)) == any(w in text for w in words), text
+    assert presence_pattern([]).search("anything") is None

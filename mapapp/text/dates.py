@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from mapapp.errors import InputError
 from mapapp.model import DateValue
-from mapapp.text.sentences import fold_case, folded_twin
+from mapapp.text.sentences import fold_case, presence_pattern
 
 __all__ = [
     "MAX_YEAR",
@@ -89,9 +89,8 @@ _HINT_RE = re.compile(
     re.I,
 )
 _DIGIT_RE = re.compile(r"\d")
-# _HINT_RE as a digit test and a case-sensitive search of the folded text without "\d" (a pattern
-# of plain alternatives: the regex engine jumps to the characters they start with)
-_HINT_WORDS_TWIN = folded_twin(re.compile(_HINT_RE.pattern.removeprefix("\\d|"), re.I))
+# _HINT_RE as a digit test and a search of the folded text for its words (written as a trie)
+_HINT_WORDS_RE = presence_pattern(_HINT_RE.pattern.lower().split("|")[1:])
 _MONTH_ABBR_RE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")  # every _MONTH_RE name starts so
 _REL_DAY_WORDS = ("today", "tomorrow", "yesterday", "night", "this")  # one is in every "rel_day" expression
 
@@ -306,7 +305,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 def has_date_hint(text: str) -> bool:
     """Whether ``text`` has a digit, a month, a weekday or a relative-time word (else
     :func:`find_dates` finds nothing in it)."""
-    return _DIGIT_RE.search(text) is not None or _HINT_WORDS_TWIN.search(fold_case(text)) is not None
+    return _DIGIT_RE.search(text) is not None or _HINT_WORDS_RE.search(fold_case(text)) is not None
 
 
 def _possible_kinds(text: str) -> set[str]:

@@ -19,6 +19,7 @@ characters. Pure: stdlib only. :class:`mapapp.model.Sentence` is the result type
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from mapapp.model import Sentence
 
@@ -35,6 +36,7 @@ __all__ = [
     "abbreviation_dot",
     "fold_case",
     "folded_twin",
+    "presence_pattern",
     "sentence_at",
     "split_sentences",
 ]
@@ -67,6 +69,30 @@ def folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
         raise ValueError(msg)
     low = _TWIN_TOKEN_RE.sub(lambda m: m.group(0) if len(m.group(0)) > 1 else m.group(0).lower(), src)
     return re.compile(low, rx.flags & ~re.IGNORECASE)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def presence_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """A pattern that finds whether any of the literal ``words`` occurs in a text, as one
+    alternative per word would, but written as a trie ("c(?:all|ourt)|..."): the regex engine then
+    tries one branch per first letter instead of every word. For presence tests only: a word that
+    extends another ("courts" after "court") is left out, its prefix is found first."""
+    trie: _Trie = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def source(node: _Trie) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(c) + source(sub) for c, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return re.compile(source(trie) if trie else "(?!)")
 
 
 #: Lower-case words that take a dot and do not end a sentence before a capitalised word: titles,

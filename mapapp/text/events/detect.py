@@ -302,8 +302,8 @@ _TERRITORY_RE = re.compile(
 )
 _SENT_START_RE = re.compile(r"^[\s\"'“‘(\[]*$")
 # case-sensitive twins run on the folded sentence (fold_case): same spans, 2-3x faster
-_IDIOM_PHRASES_F, _HABITUAL_F, _RATE_F, _WEAPON_AFTER_F, _TERRITORY_F = (
-    folded_twin(rx) for rx in (_IDIOM_PHRASES, _HABITUAL_RE, _RATE_RE, _WEAPON_AFTER_RE, _TERRITORY_RE)
+_IDIOM_PHRASES_F, _AFTER_IDIOM_F, _HABITUAL_F, _RATE_F, _WEAPON_AFTER_F, _TERRITORY_F = (
+    folded_twin(rx) for rx in (_IDIOM_PHRASES, _AFTER_IDIOM, _HABITUAL_RE, _RATE_RE, _WEAPON_AFTER_RE, _TERRITORY_RE)
 )
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -400,8 +400,11 @@ def _status(before: str, surface: str) -> str:
     return "occurred"
 
 
+_EVIDENCE = frozenset(("weapon", "armed", "police", "victim", "target"))
+
+
 def _evidence(cx: CueIndex, a: int, b: int) -> frozenset[str]:
-    return frozenset(c for c in ("weapon", "armed", "police", "victim", "target") if cx.count(c, a, b))
+    return cx.categories(a, b) & _EVIDENCE
 
 
 def _violence_supported(  # noqa: C901 (one rule per trigger strength and family)
@@ -697,11 +700,11 @@ def _idiom(s: str, a: int, b: int, low: str | None = None) -> bool:
         prev = before.split()
         if prev and prev[-1].lower().strip(_STRIP) in _BEFORE_IDIOM:
             return True
-    if _AFTER_IDIOM.match(s[b : b + 60]):
-        return True
-    hi = min(len(s), b + 40)
     if low is None:
         low = fold_case(s)
+    if _AFTER_IDIOM_F.match(low[b : b + 60]):
+        return True
+    hi = min(len(s), b + 40)
     # a phrase starting at a word start in the 30 characters before the trigger and reaching its
     # end (every phrase starts with a word character after \b: a search finds the word starts)
     pos = max(0, a - 30)

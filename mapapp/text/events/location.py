@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from mapapp.model import Place, Sentence
 from mapapp.text.events.actors import Item
-from mapapp.text.sentences import fold_case, folded_twin
+from mapapp.text.sentences import fold_case, folded_twin, presence_pattern
 
 __all__ = ["Layout", "article_layout", "choose_places", "excluded_context", "geo_precision", "prune_places"]
 
@@ -89,9 +89,7 @@ _CONTEXT_STEMS = (
     "report", "journalist", "embass", "consul", "ambassador", "envoy", "mission", "delegation", "claim", "denie",
     "confirm", "insist", "accus", "warn", "condemn", "call",
 )  # fmt: skip
-# the same stems, the most frequent in news first (the ``in`` tests stop at the first found)
-_COMMON_STEMS = ("said", "report", "claim", "call", "told", "say", "statement", "post", "confirm", "warn")
-_STEMS_BY_FREQUENCY = (*_COMMON_STEMS, *(x for x in _CONTEXT_STEMS if x not in _COMMON_STEMS))
+_CONTEXT_STEMS_RE = presence_pattern(_CONTEXT_STEMS)  # a search finds whether one occurs
 _NEAR_RE = re.compile(
     r"\b(?:near|outside|close\s+to|outskirts\s+of|vicinity\s+of|(?:north|south|east|west|northeast|northwest|"
     r"southeast|southwest)\s+of|(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:from|of)|around)\s+"
@@ -160,7 +158,7 @@ def excluded_context(s: str, a: int, b: int, *, trigger_clause: bool) -> str:
     before = s[max(0, a - 70) : a]
     after = s[b : b + 40]
     low = (before + after).lower()
-    if not any(map(low.__contains__, _STEMS_BY_FREQUENCY)):
+    if not _CONTEXT_STEMS_RE.search(low):
         return ""
     before, after = fold_case(before), fold_case(after)
     if _COURT_BEFORE_F.search(before) or _COURT_AFTER_F.match(after):
