@@ -84,3 +84,11 @@ def test_presence_pattern_finds_whether_any_word_occurs() -> None:
     for text in ["the court", "recalled", "satellite", "he sa id", "", "SAID", "courtroom"]:
         assert bool(rx.search(text)) == any(w in text for w in words), text
     assert presence_pattern([]).search("anything") is None
+
+
+def test_presence_pattern_of_whole_words() -> None:
+    words = ["four", "fourteen", "no", "number"]
+    rx = presence_pattern(words, whole_words=True)
+    want = re.compile(r"\b(?:four|fourteen|no|number)\b")
+    for text in ["fourteenth", "four-teen", "not now", "a number", "no", "numbers", "xfour", "fourteen"]:
+        assert bool(rx.search(text)) == bool(want.search(text)), text

@@ -74,11 +74,12 @@ def folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
 _Trie = dict[str, "_Trie"]
 
 
-def presence_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern that finds whether any of the literal ``words`` occurs in a text, as one
-    alternative per word would, but written as a trie ("c(?:all|ourt)|..."): the regex engine then
-    tries one branch per first letter instead of every word. For presence tests only: a word that
-    extends another ("courts" after "court") is left out, its prefix is found first."""
+def presence_pattern(words: Iterable[str], *, whole_words: bool = False) -> re.Pattern[str]:
+    """A pattern that finds whether any of the literal ``words`` occurs in a text (with
+    ``whole_words``, as ``\\b(?:word|...)\\b`` would), written as a trie ("c(?:all|ourt)|..."): the
+    regex engine then tries one branch per first letter instead of every word. For presence tests
+    only: the span found may differ (without ``whole_words``, a word that extends another is left
+    out, its prefix is found first)."""
     trie: _Trie = {}
     for w in words:
         node = trie
@@ -87,12 +88,16 @@ def presence_pattern(words: Iterable[str]) -> re.Pattern[str]:
         node[""] = {}
 
     def source(node: _Trie) -> str:
+        alts = [re.escape(c) + source(sub) for c, sub in sorted(node.items()) if c]
         if "" in node:
-            return ""
-        alts = [re.escape(c) + source(sub) for c, sub in sorted(node.items())]
+            if not whole_words:
+                return ""
+            alts.append(r"\b")  # a word ends here
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
-    return re.compile(source(trie) if trie else "(?!)")
+    if not trie:
+        return re.compile("(?!)")
+    return re.compile(r"\b" + source(trie) if whole_words else source(trie))
 
 
 #: Lower-case words that take a dot and do not end a sentence before a capitalised word: titles,

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from mapapp.text.events.cues import CueIndex, scan
 from mapapp.text.events.phrases import Tokens
 from mapapp.text.events.triggers import TRIGGER_MATCHER, VIOLENT_FAMILIES, Trigger, lookup
-from mapapp.text.sentences import fold_case, folded_twin, words
+from mapapp.text.sentences import fold_case, folded_twin, presence_pattern, words
 
 __all__ = ["Hit", "clauses", "detect", "is_headline"]
 
@@ -302,8 +302,19 @@ _TERRITORY_RE = re.compile(
 )
 _SENT_START_RE = re.compile(r"^[\s\"'“‘(\[]*$")
 # case-sensitive twins run on the folded sentence (fold_case): same spans, 2-3x faster
-_IDIOM_PHRASES_F, _AFTER_IDIOM_F, _HABITUAL_F, _RATE_F, _WEAPON_AFTER_F, _TERRITORY_F = (
-    folded_twin(rx) for rx in (_IDIOM_PHRASES, _AFTER_IDIOM, _HABITUAL_RE, _RATE_RE, _WEAPON_AFTER_RE, _TERRITORY_RE)
+_IDIOM_PHRASES_F, _AFTER_IDIOM_F, _HABITUAL_F, _RATE_F, _WEAPON_AFTER_F = (
+    folded_twin(rx) for rx in (_IDIOM_PHRASES, _AFTER_IDIOM, _HABITUAL_RE, _RATE_RE, _WEAPON_AFTER_RE)
+)
+# a phrase starting in the next 31 characters: the first start is the leftmost (lazy prefix), so a
+# match from ``pos`` tries only those starts where a search would try every start up to its end
+_IDIOM_NEAR_F = re.compile(r"(?s:.){0,30}?(" + _IDIOM_PHRASES_F.pattern + ")", _IDIOM_PHRASES_F.flags)
+# _TERRITORY_RE's words as a whole-word trie (a presence test on the folded sentence)
+_TERRITORY_F = presence_pattern(
+    words(
+        "territory territories town towns village villages city cities control area areas positions settlement "
+        "settlements land region oblast province district stronghold base airport outskirts"
+    ),
+    whole_words=True,
 )
 _WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -355,10 +366,11 @@ def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tup
 
 def _word_status(words: list[str]) -> str:
     """The status cue nearest the trigger among ``words`` (the clause's words before it)."""
-    n = len(words)
-    for dist in range(1, min(n, 9) + 1):
-        w = words[n - dist].lower().strip(_STRIP)
-        nxt = words[n - dist + 1].lower().strip(_STRIP) if dist > 1 else ""
+    low = [x.lower().strip(_STRIP) for x in words[-9:]]  # each word once (the loop reads most twice)
+    n = len(low)
+    for dist in range(1, n + 1):
+        w = low[n - dist]
+        nxt = low[n - dist + 1] if dist > 1 else ""
         if (w in _NEG_WORDS or w.endswith(("n't", "n’t"))) and dist <= _REACH["negated"]:
             return "negated"
         if w in _FOIL_WORDS and dist <= _REACH["foiled"]:
@@ -706,10 +718,10 @@ def _idiom(s: str, a: int, b: int, low: str | None = None) -> bool:
         return True
     hi = min(len(s), b + 40)
     # a phrase starting at a word start in the 30 characters before the trigger and reaching its
-    # end (every phrase starts with a word character after \b: a search finds the word starts)
+    # end (every phrase starts with a word character after \b: the leftmost start is a word start)
     pos = max(0, a - 30)
-    while (m := _IDIOM_PHRASES_F.search(low, pos, hi)) is not None and m.start() <= a:
+    while (m := _IDIOM_NEAR_F.match(low, pos, hi)) is not None and m.start(1) <= a:
         if m.end() >= b:
             return True
-        pos = m.start() + 1
+        pos = m.start(1) + 1
     return False

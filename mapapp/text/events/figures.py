@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mapapp.model import Figure
-from mapapp.text.sentences import fold_case, folded_twin, words
+from mapapp.text.sentences import fold_case, folded_twin, presence_pattern, words
 
 __all__ = [
     "FORCE_LABELS",
@@ -186,7 +186,24 @@ def number_value(num: str, mult: str | None = None) -> int | None:
 _FIG_A_F, _FIG_B_F, _FIG_TOLL_F, _FIG_C_F, _FIG_ONE_F, _FIG_ONE_B_F, _FIG_NONE_F = (
     folded_twin(rx) for rx in (_FIG_A, _FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_ONE_B, _FIG_NONE)
 )
-_NUMBERISH_F, _SINGLE_F, _CLAIM_F = (folded_twin(rx) for rx in (_NUMBERISH_RE, _SINGLE_RE, _CLAIM_RE))
+_CLAIM_F = folded_twin(_CLAIM_RE)
+# _NUMBERISH_RE as a digit test and a whole-word trie of its words; _SINGLE_RE as a trie (folded text)
+_DIGIT_RE = re.compile(r"\d")
+_NUMBER_WORDS_F = presence_pattern(
+    words(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety dozen dozens score scores hundred "
+        "hundreds thousand thousands no toll number"
+    ),
+    whole_words=True,
+)
+_SINGLE_F = presence_pattern(
+    words(
+        "killed killing wounded wounding injured injuring hurt shot abducted abducting kidnapped kidnapping slain "
+        "murdered executed beheaded"
+    ),
+    whole_words=True,
+)
 _COUNTED = (_FIG_B_F, _FIG_TOLL_F, _FIG_C_F, _FIG_ONE_F, _FIG_ONE_B_F, _FIG_A_F)  # in this order
 _SINGLE = (_FIG_ONE_F, _FIG_ONE_B_F)
 
@@ -234,7 +251,7 @@ def find_figures(sentence: str) -> list[Found]:
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
     low = fold_case(sentence)
-    counted = bool(_NUMBERISH_F.search(low))
+    counted = bool(_DIGIT_RE.search(sentence) or _NUMBER_WORDS_F.search(low))
     single = bool(_SINGLE_F.search(low))
     if not (counted or single):
         return out  # no digit, number word or "a ... was killed": no count to find

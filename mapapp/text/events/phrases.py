@@ -58,8 +58,8 @@ class Tokens:
                 if "." not in w[:-1]:
                     words[j] = w[:-1]
                     ends[j] -= 1
-        if "'" in text or "’" in text:
-            self.words = words = [_base(w) for w in words]
+        if "'" in text or "’" in text:  # _base, inline
+            self.words = words = [w[:-2] if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS" else w for w in words]
         self.lower = list(map(str.lower, words))
 
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -119,8 +119,8 @@ class PhraseMatcher:
                 continue
             for key, phrase in first[norm[i]]:
                 k = len(key)
-                if k > 1 and (i + k > n or tuple(norm[i : i + k]) != key):
-                    continue
+                if k > 1 and (i + k > n or norm[i + 1] != key[1] or tuple(norm[i : i + k]) != key):
+                    continue  # (the second word first: "in" starts many phrases)
                 if k > 1 and any(not _SEP_RE.fullmatch(text, ends[j], starts[j + 1]) for j in range(i, i + k - 1)):
                     continue
                 b = ends[i + k - 1]
