@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mapapp.text.sentences import words
+from mapapp.text.sentences import presence_pattern, words
 
 __all__ = ["MEDIA_WORDS", "outlets", "resolve_outlets"]
 
@@ -43,6 +43,8 @@ _BEFORE_RE = re.compile(
     r"[,\s](?<![\s,][,\s])(?:(?<=,)\s{1,4}|(?<=\s)\s{0,3})"
     r"(?:reported|reports|notes|noted|wrote|writes|said|says|cited|quoted|reporting|quoting|citing)\b"
 )
+# the verbs of _BEFORE_RE (a cheap first test)
+_BEFORE_VERB_RE = presence_pattern(("report", "note", "wrote", "writes", "said", "says", "cited", "quot", "citing"))
 # words one of which every _AFTER_RE match holds
 _AFTER_WORDS = ("according", "told", "reported", "interview", "cited", "quoted")
 _PAREN_END_RE = re.compile(r"\(([^()\n]{2,40})\)\s*$")
@@ -81,7 +83,7 @@ def outlets(sentence: str) -> list[str]:
         nm = _NAME_START_RE.match(s, m.end(), min(len(s), m.end() + 90))
         if nm:
             found.append((nm.start(), _trim_to_media(_clean(nm.group(0)))))
-    for m in _BEFORE_RE.finditer(s):
+    for m in _BEFORE_RE.finditer(s) if _BEFORE_VERB_RE.search(s) else ():
         lo = max(0, m.start() - 90)
         nm = _NAME_END_RE.search(s, lo, m.start())
         if nm:
