@@ -206,6 +206,26 @@ _SINGLE_F = presence_pattern(
 )
 _COUNTED = (_FIG_B_F, _FIG_TOLL_F, _FIG_C_F, _FIG_ONE_F, _FIG_ONE_B_F, _FIG_A_F)  # in this order
 _SINGLE = (_FIG_ONE_F, _FIG_ONE_B_F)
+# words one of which every match of a pattern holds (tries on the folded sentence): a pattern runs
+# only where it can match (_FIG_ONE and _FIG_ONE_B: where _SINGLE_F found a casualty verb)
+_HINTS: dict[re.Pattern[str], re.Pattern[str]] = {
+    _FIG_A_F: presence_pattern(
+        [alt.split("\\s+")[0].lower() for alt in _PERSON.removeprefix("(?:").removesuffix(")").split("|")]
+        + ["troops", "soldiers", "servicemen", "fighters"],
+        whole_words=True,  # after a blank, before \b
+    ),
+    _FIG_B_F: presence_pattern(("kill", "injur", "wound", "kidnap", "abduct", "left", "leaving", "claim")),
+    _FIG_TOLL_F: presence_pattern(("toll", "casualty", "number")),
+    _FIG_C_F: presence_pattern(("dead", "kill", "injur", "wound", "death", "fatalit", "casualt")),
+    _FIG_NONE_F: presence_pattern(("kill", "hurt", "injur", "wound", "harm", "casualt", "death", "fatalit")),
+}
+# _FIG_A, _FIG_B and _FIG_C count with a digit or with one of these words, written between blanks,
+# hyphens or punctuation (\b on both sides)
+_NUM_WORDS_F = presence_pattern(
+    [*(w.split()[-1] for w in _NUM_WORDS), *_VAGUE],  # "a score": "score"
+    whole_words=True,
+)
+_NEED_NUM = (_FIG_A_F, _FIG_B_F, _FIG_C_F)
 
 
 def _groups(m: re.Match[str], text: str) -> dict[str, str | None]:
@@ -256,12 +276,17 @@ def find_figures(sentence: str) -> list[Found]:
     if not (counted or single):
         return out  # no digit, number word or "a ... was killed": no count to find
     claims = bool(_CLAIM_F.search(low))
-    for m in _FIG_NONE_F.finditer(low) if counted else ():
+    for m in _FIG_NONE_F.finditer(low) if counted and _HINTS[_FIG_NONE_F].search(low) else ():
         lab = _label(_groups(m, sentence))
         insort(taken, m.span())
         out.append(Found(m.start(), m.end(), Figure(lab, 0, "", text=sentence[m.start() : m.end()])))
     for rx in _COUNTED if counted else _SINGLE:
         if rx in (_FIG_ONE_F, _FIG_ONE_B_F) and not single:
+            continue
+        hint = _HINTS.get(rx)
+        if hint is not None and not hint.search(low):
+            continue
+        if rx in _NEED_NUM and not (_DIGIT_RE.search(sentence) or _NUM_WORDS_F.search(low)):
             continue
         for m in rx.finditer(low):
             if _overlaps(taken, m.start(), m.end()):
