@@ -372,9 +372,14 @@ def _clause_of(spans: list[tuple[int, int]], starts: list[int], pos: int) -> tup
     return spans[i]
 
 
+_STATUS_WORDS = _NEG_WORDS | _FOIL_WORDS | _THREAT_WORDS | _PLAN_WORDS | _MODAL_WORDS | {"set"}
+
+
 def _word_status(words: list[str]) -> str:
     """The status cue nearest the trigger among ``words`` (the clause's words before it)."""
     low = [x.lower().strip(_STRIP) for x in words[-9:]]  # each word once (the loop reads most twice)
+    if _STATUS_WORDS.isdisjoint(low) and "n't" not in (joined := " ".join(low)) and "n’t" not in joined:
+        return ""  # no status word at all (most triggers): the loop would find nothing
     n = len(low)
     for dist in range(1, n + 1):
         w = low[n - dist]
@@ -400,7 +405,9 @@ def _status(before: str, surface: str) -> str:
     def last(n: int) -> str:
         return " ".join(words[-n:]) + " " if words else ""
 
-    if _PROHIBIT_RE.search(last(4)):
+    last4 = last(4)
+    low4 = last4.lower()  # literal first tests: "from", "have", "to" (IGNORECASE folds none of their letters otherwise)
+    if "from" in low4 and _PROHIBIT_RE.search(last4):
         return "negated"
     if words and words[-1].lower() in ("denied", "denies", "deny", "denying") and surface.lower().endswith("ing"):
         return "negated"  # "denied shelling the village"
@@ -408,14 +415,16 @@ def _status(before: str, surface: str) -> str:
     if found:
         return found
     low = surface.lower()
-    if _PURPOSE_RE.search(last(3)) and not low.endswith(("ed", "s")):
+    if not low.endswith(("ed", "s")) and _PURPOSE_RE.search(last(3)):
         return "hypothetical"
-    if _PERFECT_TO_RE.search(last(4)):
+    if "have" in low4 and _PERFECT_TO_RE.search(last4):
         return "occurred"  # "claimed to have hit", "said to have been shot": reported as past
+    if "to" not in low4:
+        return "occurred"  # the two tests below need "to" in the last two words
     base_form = not low.endswith(("ed", "ing", "s", "ion", "ings"))  # "to attack", not "to the attacks"
-    if base_form and _TO_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last(4)):
+    if base_form and _TO_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last4):
         return "hypothetical"
-    if _TO_VERB_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last(4)):
+    if _TO_VERB_RE.search(last(2)) and not _FACTUAL_TO_RE.search(last4):
         return "hypothetical"  # "to launch attacks", "to carry out bombings"
     return "occurred"
 
