@@ -305,8 +305,8 @@ _SENT_START_RE = re.compile(r"^[\s\"'“‘(\[]*$")
 _IDIOM_PHRASES_F, _AFTER_IDIOM_F, _HABITUAL_F, _RATE_F, _WEAPON_AFTER_F = (
     folded_twin(rx) for rx in (_IDIOM_PHRASES, _AFTER_IDIOM, _HABITUAL_RE, _RATE_RE, _WEAPON_AFTER_RE)
 )
-# a phrase starting in the next 31 characters: the first start is the leftmost (lazy prefix), so a
-# match from ``pos`` tries only those starts where a search would try every start up to its end
+# an idiom phrase at its leftmost start among the next 31 characters (a lazy prefix): a match from
+# ``pos`` tries only those starts, where a search would go on trying every start up to its end
 _IDIOM_NEAR_F = re.compile(r"(?s:.){0,30}?(" + _IDIOM_PHRASES_F.pattern + ")", _IDIOM_PHRASES_F.flags)
 # the words every _HABITUAL_RE match starts with (a cheap first test on the folded clause)
 _HABITUAL_HINT = presence_pattern(
@@ -406,7 +406,7 @@ def _status(before: str, surface: str) -> str:
         return " ".join(words[-n:]) + " " if words else ""
 
     last4 = last(4)
-    low4 = last4.lower()  # literal first tests: "from", "have", "to" (IGNORECASE folds none of their letters otherwise)
+    low4 = last4.lower()  # for literal first tests ("from", "have", "to": IGNORECASE only adds their upper case)
     if "from" in low4 and _PROHIBIT_RE.search(last4):
         return "negated"
     if words and words[-1].lower() in ("denied", "denies", "deny", "denying") and surface.lower().endswith("ing"):
