@@ -194,6 +194,7 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
             groups.append([e])
             summaries.append(e)
             target = len(groups) - 1
+            summary_keys = keys
         else:
             groups[target].append(e)
             first, second = (
@@ -205,7 +206,8 @@ def merge_events(events: Sequence[Event], *, same_article: bool = False) -> list
                 )
             )
             summaries[target] = _summary(first, second)
-        for k in [*_keys(summaries[target]), "*recent"]:
+            summary_keys = _keys(summaries[target])
+        for k in [*summary_keys, "*recent"]:
             if target not in bucket[k]:
                 bucket[k].append(target)
     return [combine_many(g) for g in groups]
