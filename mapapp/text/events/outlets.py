@@ -43,7 +43,7 @@ _BEFORE_RE = re.compile(
     r"[,\s](?<![\s,][,\s])(?:(?<=,)\s{1,4}|(?<=\s)\s{0,3})"
     r"(?:reported|reports|notes|noted|wrote|writes|said|says|cited|quoted|reporting|quoting|citing)\b"
 )
-# the verbs of _BEFORE_RE (a cheap first test)
+# the stems the verbs of _BEFORE_RE start with (a cheap first test)
 _BEFORE_VERB_RE = presence_pattern(("report", "note", "wrote", "writes", "said", "says", "cited", "quot", "citing"))
 # words one of which every _AFTER_RE match holds
 _AFTER_WORDS = ("according", "told", "reported", "interview", "cited", "quoted")
@@ -83,7 +83,10 @@ def outlets(sentence: str) -> list[str]:
         nm = _NAME_START_RE.match(s, m.end(), min(len(s), m.end() + 90))
         if nm:
             found.append((nm.start(), _trim_to_media(_clean(nm.group(0)))))
-    for m in _BEFORE_RE.finditer(s) if _BEFORE_VERB_RE.search(s) else ():
+    # a match ends with a verb and starts at most 5 characters before it: none starts before the
+    # first verb stem less 5
+    verb = _BEFORE_VERB_RE.search(s)
+    for m in _BEFORE_RE.finditer(s, max(0, verb.start() - 5)) if verb else ():
         lo = max(0, m.start() - 90)
         nm = _NAME_END_RE.search(s, lo, m.start())
         if nm:
