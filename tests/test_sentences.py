@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from mapapp.text.sentences import abbreviation_dot, sentence_at, split_sentences
+import re
+
+import pytest
+
+from mapapp.text.sentences import (
+    abbreviation_dot,
+    fold_case,
+    folded_twin,
+    presence_pattern,
+    sentence_at,
+    split_sentences,
+)
 
 
 def texts(text: str) -> list[str]:
@@ -56,3 +67,35 @@ def test_abbreviation_dot_and_sentence_lookup() -> None:
 
 def test_blank_and_punctuation_only_input_has_no_sentences() -> None:
     assert texts("") == [] and texts("   \n\n  ") == [] and texts("... !!! ???") == []
+
+
+def test_folded_twin_matches_where_the_case_insensitive_pattern_does() -> None:
+    rx = re.compile(r"\b(?P<w>this|kills?|sKies|Iran)\b(?!\S)|[A-Z]{2}\d", re.I)
+    twin = folded_twin(rx)
+    # "İ"/"ı" are taken for "i", "ſ" for "s" and the Kelvin sign for "k" by IGNORECASE
+    for text in ["THIS Kills", "thİs", "thıs kılls", "ſkieſ", "\u212aILLS", "IRAN-iran", "xIrAn", "ab1 Éd2", "İİ3"]:
+        want = [(m.span(), m.group("w")) for m in rx.finditer(text)]
+        got = [
+            (m.span(), text[m.start("w") : m.end("w")] if m.group("w") else None)
+            for m in twin.finditer(fold_case(text))
+        ]
+        assert got == want, text
+        assert len(fold_case(text)) == len(text)
+    with pytest.raises(ValueError):
+        folded_twin(re.compile("abc"))
+
+
+def test_presence_pattern_finds_whether_any_word_occurs() -> None:
+    words = ["court", "courts", "call", "say", "said", "tell"]
+    rx = presence_pattern(words)
+    for text in ["the court", "recalled", "satellite", "he sa id", "", "SAID", "courtroom"]:
+        assert bool(rx.search(text)) == any(w in text for w in words), text
+    assert presence_pattern([]).search("anything") is None
+
+
+def test_presence_pattern_of_whole_words() -> None:
+    words = ["four", "fourteen", "no", "number"]
+    rx = presence_pattern(words, whole_words=True)
+    want = re.compile(r"\b(?:four|fourteen|no|number)\b")
+    for text in ["fourteenth", "four-teen", "not now", "a number", "no", "numbers", "xfour", "fourteen"]:
+        assert bool(rx.search(text)) == bool(want.search(text)), text

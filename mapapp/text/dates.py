@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from mapapp.errors import InputError
 from mapapp.model import DateValue
+from mapapp.text.sentences import fold_case, presence_pattern
 
 __all__ = [
     "MAX_YEAR",
@@ -87,6 +88,11 @@ _HINT_RE = re.compile(
     r"\d|day|night|week|month|year|ago|tomorrow|overnight|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec",
     re.I,
 )
+_DIGIT_RE = re.compile(r"\d")
+# _HINT_RE as a digit test and a search of the folded text for its words (written as a trie)
+_HINT_WORDS_RE = presence_pattern(_HINT_RE.pattern.lower().split("|")[1:])
+_MONTH_ABBR_RE = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")  # every _MONTH_RE name starts so
+_REL_DAY_WORDS = ("today", "tomorrow", "yesterday", "night", "this")  # one is in every "rel_day" expression
 
 
 @dataclass(frozen=True)
@@ -299,7 +305,35 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 def has_date_hint(text: str) -> bool:
     """Whether ``text`` has a digit, a month, a weekday or a relative-time word (else
     :func:`find_dates` finds nothing in it)."""
-    return _HINT_RE.search(text) is not None
+    return _DIGIT_RE.search(text) is not None or _HINT_WORDS_RE.search(fold_case(text)) is not None
+
+
+def _possible_kinds(text: str) -> set[str]:
+    """The kinds of :data:`_PATTERNS` that can match in ``text``: each needs a digit, a month name,
+    a weekday or one of its words (cheap literal tests; a pattern is only run where it can match)."""
+    low = fold_case(text)
+    digit = _DIGIT_RE.search(text) is not None
+    month = _MONTH_ABBR_RE.search(text) is not None
+    kinds: set[str] = set()
+    if digit:
+        kinds.add("year")
+        if "-" in text:
+            kinds.add("iso")
+        if month:
+            kinds.update(("dmy_range", "dmy", "mdy", "my"))
+    if month:
+        kinds.add("month")
+    if "day" in text:  # Monday ... Sunday, written with a capital
+        kinds.update(("wd_range", "weekday"))
+    if "overnight" in low:
+        kinds.add("overnight_into")
+    if "ago" in low:
+        kinds.add("ago")
+    if "week" in low or "month" in low or "year" in low:
+        kinds.add("rel_period")
+    if any(w in low for w in _REL_DAY_WORDS):
+        kinds.add("rel_day")
+    return kinds
 
 
 def find_dates(
@@ -339,7 +373,10 @@ def find_dates(
         future = bool(_FUTURE_RE.search(ctx))
     taken: list[tuple[int, int]] = []
     out: list[DateMatch] = []
+    possible = _possible_kinds(text)
     for kind, pat in _PATTERNS:
+        if kind not in possible:
+            continue
         for m in pat.finditer(text):
             s, e = m.span()
             if any(s < b and a < e for a, b in taken):

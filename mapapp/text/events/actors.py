@@ -279,7 +279,8 @@ def sentence_items(sent: Sentence, mentions: Sequence[Mention], toks: Tokens | N
             items.append(Item(a, b, "" if loc else actor, capital_of(actor), loc, "capital"))
         else:
             items.append(Item(a, b, actor, None, False, role))
-    items = [replace(i, actor="") if _ORIGIN_RE.match(s, i.end) else i for i in items]
+    if "-" in s:  # "U.S.-supplied": the name is not the actor
+        items = [replace(i, actor="") if _ORIGIN_RE.match(s, i.end) else i for i in items]
     if "-led" in s:  # "Hamas-led gunmen": the group leads the attackers (whole words only above)
         for m in _LED_RE.finditer(s):
             got = ACTOR_ALIASES.get(m.group(1))

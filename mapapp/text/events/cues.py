@@ -233,6 +233,11 @@ class CueIndex:
             return []
         return pos[bisect_left(pos, a) : bisect_left(pos, b)]
 
+    def categories(self, a: int, b: int) -> frozenset[str]:
+        """The categories of the cues starting in ``a``..``b`` (one slice of the sorted cues)."""
+        i, j = bisect_left(self.starts, a), bisect_left(self.starts, b)
+        return frozenset(c.category for c in self.cues[i:j])
+
     def words(self, category: str, a: int, b: int) -> list[str]:
         """The ``category`` cue words starting in ``a``..``b``."""
         if category not in self.present:

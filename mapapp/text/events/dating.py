@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 
 from mapapp.model import DateValue, Event
+from mapapp.text.events.merge import event_with
 
 __all__ = ["NEWS_DAYS", "finish_date"]
 
@@ -39,7 +39,7 @@ def finish_date(e: Event, published: dt.date | None) -> Event:
     if e.planned and published is not None:
         iso = published.isoformat()
         note = f"planned as of the publication date {published}; the text gives no date for it"
-        return replace(e, date=DateValue(iso, iso, "day", "inferred", "", note))
+        return event_with(e, date=DateValue(iso, iso, "day", "inferred", "", note))
     if published is None:
         return _note(e, "undated: the text gives no date and the publication date is unknown (give --published)")
     texts = " ".join(s.text for s in e.sentences) or e.sentence
@@ -52,8 +52,8 @@ def finish_date(e: Event, published: dt.date | None) -> Event:
         )
     start = published - dt.timedelta(days=NEWS_DAYS - 1)
     note = f"the text gives no date; assumed within the {NEWS_DAYS} days up to publication ({start}..{published})"
-    return replace(e, date=DateValue(start.isoformat(), published.isoformat(), "range", "uncertain", "", note))
+    return event_with(e, date=DateValue(start.isoformat(), published.isoformat(), "range", "uncertain", "", note))
 
 
 def _note(e: Event, note: str) -> Event:
-    return replace(e, notes="; ".join(x for x in (e.notes, note) if x))
+    return event_with(e, notes="; ".join(x for x in (e.notes, note) if x))

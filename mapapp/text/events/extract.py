@@ -54,7 +54,7 @@ from mapapp.text.events.outlets import resolve_outlets
 from mapapp.text.events.phrases import Tokens
 from mapapp.text.events.triggers import TRIGGER_MATCHER
 from mapapp.text.events.weapons import catalogue_links, weapon_classes, weapon_words
-from mapapp.text.sentences import split_sentences, words
+from mapapp.text.sentences import fold_case, folded_twin, split_sentences, words
 
 __all__ = [
     "ACTOR_ALIASES",
@@ -143,6 +143,11 @@ _INTERVENTION_RE = re.compile(
     re.I,
 )
 _CONTEXT_SENTENCES = 4  # how far back a referring sentence may reach for its incident
+# case-sensitive twins run on folded text (fold_case): same spans, 2-3x faster
+_TROOPS_BEFORE_F, _MILITARY_TARGET_F = folded_twin(_TROOPS_BEFORE_RE), folded_twin(_MILITARY_TARGET_RE)
+# words one of which every match of a pattern holds (folded): the pattern only runs when one is there
+_HEDGE_WORDS = ("reportedly", "allegedly", "purportedly", "unconfirmed", "claimed")
+_PROTESTERS_WORDS = ("protest", "demonstrators", "rioters")
 
 
 @dataclass
@@ -271,7 +276,7 @@ def _keep(h: Hit, s: str, statuses: frozenset[str], cx: CueIndex) -> bool:
         return not low.startswith(("rall", "march", "demonstration")) or bool(_PROTEST_ARGUMENT_RE.search(s))
     if h.family == "deployment":
         ca, cb = h.clause
-        return bool(_TROOPS_BEFORE_RE.search(s[max(ca, h.start - 80) : h.start])) or bool(
+        return bool(_TROOPS_BEFORE_F.search(fold_case(s[max(ca, h.start - 80) : h.start]))) or bool(
             _TROOPS_AFTER_RE.match(s[h.end : min(cb, h.end + 80)])
         )
     return True
@@ -392,7 +397,7 @@ def _assign_dates(drafts: list[_Draft], s: str, pub: dt.date | None, spans: list
     draft of the sentence."""
     if not has_date_hint(s):
         return  # no digit, month, weekday or relative-time word anywhere in the sentence
-    back = m.group(0) if (m := _BACKREF_RE.search(s)) else ""
+    back = m.group(0) if "at the time" in fold_case(s) and (m := _BACKREF_RE.search(s)) else ""
     groups = _by_clause(drafts)
     keys = sorted(groups)
     key_starts = [c[0] for c in keys]
@@ -476,7 +481,7 @@ def _sentence_events(
         if ctx.policy is not None and _POLICY_ANAPHOR_RE.match(s):
             _add_sentence(ctx, ctx.policy, sent, outlets)
         return
-    if _CAPTION_RE.search(s) or _LIST_RE.search(s):
+    if _caption_or_list(s):
         return  # a photo caption, a link line or a list, not a report
     items = sentence_items(sent, mentions, toks)
     if ctx.layout.spans:  # a dateline names where the story was filed, not who acted
@@ -509,7 +514,8 @@ def _sentence_events(
     _segments(drafts)
     _assign_dates(drafts, s, ctx.pub, cl)
     drafts = _fuse(drafts)
-    hedged = bool(_HEDGE_RE.search(s))
+    low = fold_case(s)
+    hedged = any(w in low for w in _HEDGE_WORDS) and bool(_HEDGE_RE.search(s))
     classes = weapon_classes(s, toks)
     facts = _SentenceFacts(
         items,
@@ -523,6 +529,17 @@ def _sentence_events(
     for d in drafts:
         ev = _build(d, sent, facts, outlets, cx, ctx, hedged)
         _link(ctx, idx, d, ev)
+
+
+def _caption_or_list(s: str) -> bool:
+    """``_CAPTION_RE.search(s) or _LIST_RE.search(s)``, with literal tests first: a caption
+    pattern starts the sentence or holds "image", "seen" or "("; a list holds "*" or "•"."""
+    if _CAPTION_RE.match(s):
+        return True
+    low = fold_case(s)
+    if ("image" in low or "seen" in low or "(" in s) and _CAPTION_RE.search(s):
+        return True
+    return ("*" in s or "•" in s) and bool(_LIST_RE.search(s))
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,7 +713,7 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
     armed = bool(
         any(not _BY_AGENT_RE.search(s, max(0, x - 30), x) for x in cx.positions("armed", d.start, cb))
         or cx.count("police", d.start, cb)
-        or _MILITARY_TARGET_RE.search(s, d.start, cb)
+        or _MILITARY_TARGET_F.search(fold_case(s), d.start, cb)
         # a state or an armed group on the receiving end ("Hamas attacked Israel")
         or any(
             it.actor and (it.role == "group" or (it.role == "country" and s[it.start : it.end] == it.actor))
@@ -706,7 +723,8 @@ def _type_of(d: _Draft, s: str, f: _SentenceFacts, cx: CueIndex, actors: list[st
     civil = bool(cx.count("victim", ca, cb))
     non_state = bool(actors) and (f.roles.get(actors[0]) == "group" or actors[0] == "Unidentified armed group")
     families = [h.family for h in d.hits]
-    protesters = bool(_PROTESTERS_RE.search(s, ca, cb))
+    low = fold_case(s)
+    protesters = any(w in low for w in _PROTESTERS_WORDS) and bool(_PROTESTERS_RE.search(s, ca, cb))
     intervention = "protest" in families and bool(_INTERVENTION_RE.search(s))
     return classify(
         families,

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mapapp.model import Figure
-from mapapp.text.sentences import words
+from mapapp.text.sentences import fold_case, folded_twin, presence_pattern, words
 
 __all__ = [
     "FORCE_LABELS",
@@ -181,8 +181,59 @@ def number_value(num: str, mult: str | None = None) -> int | None:
     return round(base * factor)
 
 
-def _qualifier(m: re.Match[str], clause_claims: bool) -> str:
-    g = m.groupdict()
+# the patterns run on the folded sentence (fold_case: 2-3x faster than IGNORECASE); groups are
+# read from the sentence at the same spans
+_FIG_A_F, _FIG_B_F, _FIG_TOLL_F, _FIG_C_F, _FIG_ONE_F, _FIG_ONE_B_F, _FIG_NONE_F = (
+    folded_twin(rx) for rx in (_FIG_A, _FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_ONE_B, _FIG_NONE)
+)
+_CLAIM_F = folded_twin(_CLAIM_RE)
+# _NUMBERISH_RE as a digit test and a whole-word trie of its words; _SINGLE_RE as a trie (folded text)
+_DIGIT_RE = re.compile(r"\d")
+_NUMBER_WORDS_F = presence_pattern(
+    words(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+        "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety dozen dozens score scores hundred "
+        "hundreds thousand thousands no toll number"
+    ),
+    whole_words=True,
+)
+_SINGLE_F = presence_pattern(
+    words(
+        "killed killing wounded wounding injured injuring hurt shot abducted abducting kidnapped kidnapping slain "
+        "murdered executed beheaded"
+    ),
+    whole_words=True,
+)
+_COUNTED = (_FIG_B_F, _FIG_TOLL_F, _FIG_C_F, _FIG_ONE_F, _FIG_ONE_B_F, _FIG_A_F)  # in this order
+_SINGLE = (_FIG_ONE_F, _FIG_ONE_B_F)
+# words one of which every match of a pattern holds (tries on the folded sentence): a pattern runs
+# only where it can match (_FIG_ONE and _FIG_ONE_B: where _SINGLE_F found a casualty verb)
+_HINTS: dict[re.Pattern[str], re.Pattern[str]] = {
+    _FIG_A_F: presence_pattern(
+        [alt.split("\\s+")[0].lower() for alt in _PERSON.removeprefix("(?:").removesuffix(")").split("|")]
+        + ["troops", "soldiers", "servicemen", "fighters"],
+        whole_words=True,  # after a blank, before \b
+    ),
+    _FIG_B_F: presence_pattern(("kill", "injur", "wound", "kidnap", "abduct", "left", "leaving", "claim")),
+    _FIG_TOLL_F: presence_pattern(("toll", "casualty", "number")),
+    _FIG_C_F: presence_pattern(("dead", "kill", "injur", "wound", "death", "fatalit", "casualt")),
+    _FIG_NONE_F: presence_pattern(("kill", "hurt", "injur", "wound", "harm", "casualt", "death", "fatalit")),
+}
+# _FIG_A, _FIG_B and _FIG_C count with a digit or with one of these words, written between blanks,
+# hyphens or punctuation (\b on both sides)
+_NUM_WORDS_F = presence_pattern(
+    [*(w.split()[-1] for w in _NUM_WORDS), *_VAGUE],  # "a score": "score"
+    whole_words=True,
+)
+_NEED_NUM = (_FIG_A_F, _FIG_B_F, _FIG_C_F)
+
+
+def _groups(m: re.Match[str], text: str) -> dict[str, str | None]:
+    """The named groups of ``m`` (a match in the folded ``text``) as written in ``text``."""
+    return {k: text[m.start(k) : m.end(k)] if m.start(k) >= 0 else None for k in m.re.groupindex}
+
+
+def _qualifier(g: dict[str, str | None], clause_claims: bool) -> str:
     q = " ".join((g.get("qual") or "").lower().split())
     num = (g.get("num") or "").lower()
     if num in _VAGUE:
@@ -192,8 +243,7 @@ def _qualifier(m: re.Match[str], clause_claims: bool) -> str:
     return q
 
 
-def _label(m: re.Match[str]) -> str:
-    g = m.groupdict()
+def _label(g: dict[str, str | None]) -> str:
     for key in ("verb", "after"):
         v = g.get(key)
         if v:
@@ -202,10 +252,11 @@ def _label(m: re.Match[str]) -> str:
                 return lab
     if g.get("toll"):
         return "killed"
-    if g.get("noun"):
-        return _LABEL.get(g["noun"].lower(), "")
-    if g.get("force"):
-        return g["force"].lower()
+    noun, force = g.get("noun"), g.get("force")
+    if noun:
+        return _LABEL.get(noun.lower(), "")
+    if force:
+        return force.lower()
     return (g.get("person") or "").lower()
 
 
@@ -219,32 +270,40 @@ def find_figures(sentence: str) -> list[Found]:
     """Every count in ``sentence`` with its label, value and qualifier, in text order."""
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
-    counted = bool(_NUMBERISH_RE.search(sentence))
-    single = bool(_SINGLE_RE.search(sentence))
+    low = fold_case(sentence)
+    counted = bool(_DIGIT_RE.search(sentence) or _NUMBER_WORDS_F.search(low))
+    single = bool(_SINGLE_F.search(low))
     if not (counted or single):
         return out  # no digit, number word or "a ... was killed": no count to find
-    claims = bool(_CLAIM_RE.search(sentence))
-    for m in _FIG_NONE.finditer(sentence) if counted else ():
-        lab = _label(m)
+    claims = bool(_CLAIM_F.search(low))
+    for m in _FIG_NONE_F.finditer(low) if counted and _HINTS[_FIG_NONE_F].search(low) else ():
+        lab = _label(_groups(m, sentence))
         insort(taken, m.span())
-        out.append(Found(m.start(), m.end(), Figure(lab, 0, "", text=m.group(0))))
-    for rx in (_FIG_B, _FIG_TOLL, _FIG_C, _FIG_ONE, _FIG_ONE_B, _FIG_A) if counted else (_FIG_ONE, _FIG_ONE_B):
-        if rx in (_FIG_ONE, _FIG_ONE_B) and not single:
+        out.append(Found(m.start(), m.end(), Figure(lab, 0, "", text=sentence[m.start() : m.end()])))
+    for rx in _COUNTED if counted else _SINGLE:
+        if rx in (_FIG_ONE_F, _FIG_ONE_B_F) and not single:
             continue
-        for m in rx.finditer(sentence):
+        hint = _HINTS.get(rx)
+        if hint is not None and not hint.search(low):
+            continue
+        if rx in _NEED_NUM and not (_DIGIT_RE.search(sentence) or _NUM_WORDS_F.search(low)):
+            continue
+        for m in rx.finditer(low):
             if _overlaps(taken, m.start(), m.end()):
                 continue
-            g = m.groupdict()
-            if rx is _FIG_B and g["verb"].lower() in ("left", "leaving", "claimed", "claiming") and not g.get("after"):
+            g = _groups(m, sentence)
+            verb = (g.get("verb") or "").lower()
+            if rx is _FIG_B_F and verb in ("left", "leaving", "claimed", "claiming") and not g.get("after"):
                 continue
-            value = number_value(g["num"], g.get("mult"))
-            label = _label(m)
+            value = number_value(g["num"] or "", g.get("mult"))
+            label = _label(g)
             if value is None or not label or value > 10_000_000:
                 continue
-            if rx is _FIG_B and g["verb"].lower() == "claimed" and label == "killed" and g.get("after") != "lives":
+            if rx is _FIG_B_F and verb == "claimed" and label == "killed" and g.get("after") != "lives":
                 continue
             insort(taken, m.span())
-            fig = Figure(label, value, _qualifier(m, claims and label in TOLL_LABELS), text=m.group(0).strip())
+            text = sentence[m.start() : m.end()].strip()
+            fig = Figure(label, value, _qualifier(g, claims and label in TOLL_LABELS), text=text)
             out.append(Found(m.start(), m.end(), fig))
     out.sort(key=lambda f: f.offset)
     return out

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from mapapp.model import Place, Sentence
 from mapapp.text.events.actors import Item
+from mapapp.text.sentences import fold_case, folded_twin, presence_pattern
 
 __all__ = ["Layout", "article_layout", "choose_places", "excluded_context", "geo_precision", "prune_places"]
 
@@ -88,12 +89,28 @@ _CONTEXT_STEMS = (
     "report", "journalist", "embass", "consul", "ambassador", "envoy", "mission", "delegation", "claim", "denie",
     "confirm", "insist", "accus", "warn", "condemn", "call",
 )  # fmt: skip
-_CONTEXT_STEMS_RE = re.compile("|".join(_CONTEXT_STEMS))
+_CONTEXT_STEMS_RE = presence_pattern(_CONTEXT_STEMS)  # a search finds whether one occurs
 _NEAR_RE = re.compile(
     r"\b(?:near|outside|close\s+to|outskirts\s+of|vicinity\s+of|(?:north|south|east|west|northeast|northwest|"
     r"southeast|southwest)\s+of|(?:km|kilometers|kilometres|miles)\s+(?:\w+\s+)?(?:from|of)|around)\s+"
     r"(?:the\s+)?(?:\w+\s+)?$",
     re.I,
+)
+
+
+# case-sensitive twins run on folded text (fold_case): same spans, 2-3x faster
+_COURT_BEFORE_F, _COURT_AFTER_F, _EMBASSY_F, _EMBASSY_AFTER_F, _SPEAKER_F, _SEAT_BEFORE_F, _SEAT_AFTER_F, _NEAR_F = (
+    folded_twin(rx)
+    for rx in (
+        _COURT_BEFORE_RE,
+        _COURT_AFTER_RE,
+        _EMBASSY_RE,
+        _EMBASSY_AFTER_RE,
+        _SPEAKER_RE,
+        _SEAT_BEFORE_RE,
+        _SEAT_AFTER_RE,
+        _NEAR_RE,
+    )
 )
 
 
@@ -143,11 +160,12 @@ def excluded_context(s: str, a: int, b: int, *, trigger_clause: bool) -> str:
     low = (before + after).lower()
     if not _CONTEXT_STEMS_RE.search(low):
         return ""
-    if _COURT_BEFORE_RE.search(before) or _COURT_AFTER_RE.match(after):
+    before, after = fold_case(before), fold_case(after)
+    if _COURT_BEFORE_F.search(before) or _COURT_AFTER_F.match(after):
         return "court"
-    if _SPEAKER_RE.search(before) or (_SEAT_BEFORE_RE.search(before) and _SEAT_AFTER_RE.match(after)):
+    if _SPEAKER_F.search(before) or (_SEAT_BEFORE_F.search(before) and _SEAT_AFTER_F.match(after)):
         return "speaker"
-    if not trigger_clause and (_EMBASSY_RE.search(before) or _EMBASSY_AFTER_RE.match(after)):
+    if not trigger_clause and (_EMBASSY_F.search(before) or _EMBASSY_AFTER_F.match(after)):
         return "embassy"
     return ""
 
@@ -199,7 +217,7 @@ def choose_places(
         if chosen:
             places = prune_places(i.place for i in chosen if i.place is not None)
             first = next(i for i in chosen if i.place is not None and i.place.id == places[0].id)
-            near = bool(_NEAR_RE.search(s[max(0, first.start - 40) : first.start]))
+            near = bool(_NEAR_F.search(fold_case(s[max(0, first.start - 40) : first.start])))
             return places, near, refused
     return (), False, refused
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mapapp.text.sentences import words
+from mapapp.text.sentences import presence_pattern, words
 
 __all__ = ["MEDIA_WORDS", "outlets", "resolve_outlets"]
 
@@ -36,9 +36,17 @@ _AFTER_RE = re.compile(
     r"\b(?:according\s{1,4}to|reported\s{1,4}by|told|in\s{1,4}an\s{1,4}interview\s{1,4}with|cited\s{1,4}by|"
     r"quoted\s{1,4}by)\s{1,4}"
 )
+# ``(?<![\s,]),?\s{1,4}(?:reported|...)\b`` written to start with a character class (the regex
+# engine then jumps from comma/blank to comma/blank): a comma or the first of 1-4 blanks, not after
+# a blank or comma
 _BEFORE_RE = re.compile(
-    r"(?<![\s,]),?\s{1,4}(?:reported|reports|notes|noted|wrote|writes|said|says|cited|quoted|reporting|quoting|citing)\b"
+    r"[,\s](?<![\s,][,\s])(?:(?<=,)\s{1,4}|(?<=\s)\s{0,3})"
+    r"(?:reported|reports|notes|noted|wrote|writes|said|says|cited|quoted|reporting|quoting|citing)\b"
 )
+# the stems the verbs of _BEFORE_RE start with (a cheap first test)
+_BEFORE_VERB_RE = presence_pattern(("report", "note", "wrote", "writes", "said", "says", "cited", "quot", "citing"))
+# words one of which every _AFTER_RE match holds
+_AFTER_WORDS = ("according", "told", "reported", "interview", "cited", "quoted")
 _PAREN_END_RE = re.compile(r"\(([^()\n]{2,40})\)\s*$")
 _PAREN_DATELINE_RE = re.compile(r"^[^()\n]{0,60}?\(([^()\n]{2,40})\)\s*[-–—]")
 
@@ -71,11 +79,14 @@ def outlets(sentence: str) -> list[str]:
     """Outlet names cited in ``sentence``, in text order, each once."""
     found: list[tuple[int, str]] = []
     s = sentence
-    for m in _AFTER_RE.finditer(s):
+    for m in _AFTER_RE.finditer(s) if any(w in s for w in _AFTER_WORDS) else ():
         nm = _NAME_START_RE.match(s, m.end(), min(len(s), m.end() + 90))
         if nm:
             found.append((nm.start(), _trim_to_media(_clean(nm.group(0)))))
-    for m in _BEFORE_RE.finditer(s):
+    # a match ends with a verb and starts at most 5 characters before it: none starts before the
+    # first verb stem less 5
+    verb = _BEFORE_VERB_RE.search(s)
+    for m in _BEFORE_RE.finditer(s, max(0, verb.start() - 5)) if verb else ():
         lo = max(0, m.start() - 90)
         nm = _NAME_END_RE.search(s, lo, m.start())
         if nm:
@@ -88,10 +99,10 @@ def outlets(sentence: str) -> list[str]:
             if tail:
                 found.append((lo + tail.start(), _trim_to_media(_clean(tail.group(1)))))
     tail_start = max(0, len(s) - 60)
-    pm = _PAREN_END_RE.search(s, tail_start)
+    pm = _PAREN_END_RE.search(s, tail_start) if ")" in s else None
     if pm:
         found.append((pm.start(1), _clean(pm.group(1))))
-    dm = _PAREN_DATELINE_RE.match(s[:110])
+    dm = _PAREN_DATELINE_RE.match(s[:110]) if "(" in s else None
     if dm:
         found.append((dm.start(1), _clean(dm.group(1))))
     out: list[str] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from itertools import compress, islice
 
 __all__ = ["PhraseMatcher", "Tokens", "tokens"]
 
@@ -44,12 +45,22 @@ class Tokens:
     __slots__ = ("ends", "lower", "starts", "text", "words")
 
     def __init__(self, text: str) -> None:
+        # as :func:`tokens`, list by list (no per-token tuples); only the few tokens that end in a
+        # dot or hold an apostrophe are looked at one by one
         self.text = text
-        toks = tokens(text)
-        self.starts = [t[0] for t in toks]
-        self.ends = [t[1] for t in toks]
-        self.words = [_base(t[2]) for t in toks]
-        self.lower = [w.lower() for w in self.words]
+        ms = list(_TOKEN_RE.finditer(text))
+        self.starts = [m.start() for m in ms]
+        self.ends = ends = [m.end() for m in ms]
+        self.words = words = [m.group() for m in ms]
+        if "." in text:
+            for j in [j for j, w in enumerate(words) if w[-1] == "."]:
+                w = words[j]
+                if "." not in w[:-1]:
+                    words[j] = w[:-1]
+                    ends[j] -= 1
+        if "'" in text or "’" in text:  # _base, inline
+            self.words = words = [w[:-2] if len(w) > 2 and w[-2] in "'’" and w[-1] in "sS" else w for w in words]
+        self.lower = list(map(str.lower, words))
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Token index range of the tokens starting in ``a``..``b`` (character offsets)."""
@@ -96,26 +107,25 @@ class PhraseMatcher:
         text = toks.text
         norm = toks.words if self.case_sensitive else toks.lower
         starts, ends = toks.starts, toks.ends
-        i, n = lo, len(norm) if hi is None else hi
-        while i < n:
-            cands = self._first.get(norm[i])
-            if not cands:
-                i += 1
+        first = self._first
+        n = len(norm) if hi is None else hi
+        nxt = lo  # a match may start at this token or later (not inside the previous match)
+        # only the tokens that start a phrase are visited (the test runs in C over all tokens)
+        for i in compress(range(lo, n), map(first.__contains__, islice(norm, lo, n))):
+            if i < nxt:
                 continue
             a = starts[i]
             if a > 0 and text[a - 1] == "-":
-                i += 1
                 continue
-            for key, phrase in cands:
+            for key, phrase in first[norm[i]]:
                 k = len(key)
-                if k > 1 and (i + k > n or tuple(norm[i : i + k]) != key):
-                    continue
+                if k > 1 and (i + k > n or norm[i + 1] != key[1] or tuple(norm[i : i + k]) != key):
+                    continue  # (the second word first: "in" starts many phrases)
                 if k > 1 and any(not _SEP_RE.fullmatch(text, ends[j], starts[j + 1]) for j in range(i, i + k - 1)):
                     continue
                 b = ends[i + k - 1]
                 if b < len(text) and text[b] == "-":
                     continue
                 yield a, b, phrase
-                i += k - 1
+                nxt = i + k
                 break
-            i += 1

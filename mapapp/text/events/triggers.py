@@ -163,7 +163,15 @@ _SPACE_RE = re.compile(r"[\s-]+")
 _HYPHENATED = {_SPACE_RE.sub(" ", f): f for f in TRIGGERS}
 
 
-def lookup(surface: str) -> Trigger:
-    """The :class:`Trigger` of a matched surface or phrase (case, hyphens and spacing normalised)."""
+def _lookup(surface: str) -> Trigger:
     key = _SPACE_RE.sub(" ", surface.lower())
     return TRIGGERS[_HYPHENATED.get(key, key)]
+
+
+_BY_FORM = {f: _lookup(f) for f in TRIGGERS}  # the phrases the matcher reports, looked up once
+
+
+def lookup(surface: str) -> Trigger:
+    """The :class:`Trigger` of a matched surface or phrase (case, hyphens and spacing normalised)."""
+    found = _BY_FORM.get(surface)
+    return found if found is not None else _lookup(surface)
