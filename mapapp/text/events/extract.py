@@ -304,11 +304,12 @@ def _group(hits: list[Hit], s: str) -> list[_Draft]:
             continue
         seen_other.add(okey)
         drafts.append(_Draft([h], h.clause, h.status, False))
+    quotes = _quote_marks(s)
     for d in drafts:
         if d.violent:
             d.hits.sort(key=lambda h: (h.family in ("casualty", "damage"), -h.trigger.strength, h.start))
             d.needs_context = all(h.needs_context for h in d.hits)
-            d.refers_back = all(_reports_toll(h, s) or _quoted(s, h.start) for h in d.hits) or any(
+            d.refers_back = all(_reports_toll(h, s) or _quoted(quotes, h.start) for h in d.hits) or any(
                 h.surface.lower() in _ANAPHOR_NOUNS and _DETERMINER_RE.search(s[max(0, h.start - 30) : h.start])
                 for h in d.hits
             )
@@ -358,12 +359,25 @@ def _reports_toll(h: Hit, s: str) -> bool:
     )
 
 
-def _quoted(s: str, pos: int) -> bool:
-    """Is ``s[pos]`` inside a direct quotation ("We heard three explosions," said a witness)? A
-    witness's words tell the incident the article reports."""
+def _quote_marks(s: str) -> tuple[list[int], list[int]] | None:
+    """Positions of the opening and closing quotation marks of a sentence (curly quotes open and
+    close; straight ones alternate), or None when it has none."""
+    if '"' not in s and "“" not in s:
+        return None
     if "“" in s:
-        return s.rfind("“", 0, pos) > s.rfind("”", 0, pos)
-    return s.count('"', 0, pos) % 2 == 1
+        return [i for i, c in enumerate(s) if c == "“"], [i for i, c in enumerate(s) if c == "”"]
+    marks = [i for i, c in enumerate(s) if c == '"']
+    return marks[0::2], marks[1::2]
+
+
+def _quoted(quotes: tuple[list[int], list[int]] | None, pos: int) -> bool:
+    """Is ``pos`` inside a direct quotation ("We heard three explosions," said a witness)? A
+    witness's words tell the incident the article reports. (``quotes``: :func:`_quote_marks`.)"""
+    if quotes is None:
+        return False
+    opening, closing = quotes
+    k = bisect_left(opening, pos) - 1  # the last opening mark before pos
+    return k >= 0 and bisect_left(closing, pos) <= k  # ... not closed before pos
 
 
 def _segments(drafts: list[_Draft]) -> None:
