@@ -39,7 +39,7 @@ from mapapp.text.events.phrases import Tokens
 from mapapp.text.events.triggers import TRIGGER_MATCHER, VIOLENT_FAMILIES, Trigger, lookup
 from mapapp.text.sentences import fold_case, folded_twin, presence_pattern, words
 
-__all__ = ["Hit", "clauses", "detect", "is_headline"]
+__all__ = ["ANAPHOR_DETERMINER_RE", "Hit", "clauses", "detect", "is_headline"]
 
 # --------------------------------------------------------------------------------------------
 # Clauses
@@ -223,7 +223,13 @@ _ISSUE_AFTER_RE = re.compile(
     re.I,
 )
 _DIGIT_RE = re.compile(r"\d")
-_DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w-]+\s+)?$", re.I)
+#: A determiner that points back to an incident already told, right before its noun ("the
+#: blast", "these murderous attacks"; not "the latest attack", "another strike").
+ANAPHOR_DETERMINER_RE = re.compile(
+    r"\b(?:the|this|that|these|those)\s+(?:(?!(?:\w+est|first|second|third|latest|new|next|another|other|last)\s)"
+    r"[\w-]+\s+)?$",
+    re.I,
+)
 _AGGREGATE_RE = re.compile(
     r"\b(?:by\s+the\s+end\s+of|to\s+date|so\s+far\s+(?:this|in)\s+\w+|"
     r"since\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?"
@@ -645,7 +651,7 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
             if not kept:
                 # "in the light of these attacks": no argument, but it names an incident the
                 # article reports (a reference never makes an incident of its own)
-                bare_reference = not domains and _DETERMINER_BEFORE_RE.search(s, max(ca, a - 28), a) is not None
+                bare_reference = not domains and ANAPHOR_DETERMINER_RE.search(s, max(ca, a - 28), a) is not None
                 if not (bare_reference and surface.lower() in _EVENT_NOUNS):
                     continue
         if trig.family in VIOLENT_FAMILIES and idiom(a, b):

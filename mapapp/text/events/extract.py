@@ -44,7 +44,7 @@ from mapapp.text.events.actors import (
 )
 from mapapp.text.events.cues import CueIndex, scan
 from mapapp.text.events.dating import finish_date
-from mapapp.text.events.detect import Hit, clauses, detect
+from mapapp.text.events.detect import ANAPHOR_DETERMINER_RE, Hit, clauses, detect
 from mapapp.text.events.figures import FORCE_LABELS, TOLL_LABELS, Found, find_figures
 from mapapp.text.events.kinds import TAXONOMY, VIOLENT_TYPES, classify
 from mapapp.text.events.location import Layout, article_layout, choose_places, geo_precision
@@ -79,11 +79,6 @@ _ANAPHOR_NOUNS = frozenset(
         "attack attacks assault assaults strike strikes shelling explosion explosions blast blasts bombing bombings "
         "raid raids ambush shooting shootings violence massacre killing killings bombardment incident slaying slayings"
     )
-)
-_DETERMINER_RE = re.compile(
-    r"\b(?:the|this|that|these|those)\s+(?:(?!(?:\w+est|first|second|third|latest|new|next|another|other|last)\s)"
-    r"[\w-]+\s+)?$",
-    re.I,
 )
 _BY_AGENT_RE = re.compile(
     r"\bby\s+(?:(?:an?|the|two|three|several|unknown|unidentified|masked|armed|suspected)\s+)*$", re.I
@@ -310,7 +305,7 @@ def _group(hits: list[Hit], s: str) -> list[_Draft]:
             d.hits.sort(key=lambda h: (h.family in ("casualty", "damage"), -h.trigger.strength, h.start))
             d.needs_context = all(h.needs_context for h in d.hits)
             d.refers_back = all(_reports_toll(h, s) or _quoted(quotes, h.start) for h in d.hits) or any(
-                h.surface.lower() in _ANAPHOR_NOUNS and _DETERMINER_RE.search(s[max(0, h.start - 30) : h.start])
+                h.surface.lower() in _ANAPHOR_NOUNS and ANAPHOR_DETERMINER_RE.search(s[max(0, h.start - 30) : h.start])
                 for h in d.hits
             )
     drafts.sort(key=lambda d: d.start)
