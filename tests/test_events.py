@@ -397,6 +397,7 @@ def violent(text: str, mentions: list[Mention] | None = None, **kw: object) -> l
         "A new strain of the bacteria has killed 12 elderly patients and infected 300 others.",
         "Eighteen troops who fought and were wounded in Afghanistan are being tested for HIV.",
         "All livestock on the farm have been slaughtered and incinerated.",
+        "A soldier died in a car crash on the highway.",
         "The grocer is recalling shelled pistachios sold in 10-ounce bags.",
         "The band's new album bombed.",
         "The singer attacked critics in a long interview.",
@@ -463,6 +464,12 @@ def test_ied_vs_suicide_vs_air_strike_vs_shelling(text: str, sub_type: str) -> N
         ("Masked men carried out the slayings of two farmers.", "Violence against civilians", "Attack"),
         ("The student was shot with rubber pellets outside the university.", "Violence against civilians", "Attack"),
         ("Cattle raiders killed 12 herders and stole hundreds of cattle.", "Violence against civilians", "Attack"),
+        # militants killed by their own device: an accident, and still an explosive event
+        (
+            "Seven militants were killed in two accidental explosions in the province.",
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+        ),
         ("An air strike on the hospital killed five patients.", "Explosions/Remote violence", "Air/drone strike"),
         # an armed group "striking" a checkpoint fights on the ground
         ("Militants struck a police checkpoint, killing three officers.", "Battles", "Armed clash"),

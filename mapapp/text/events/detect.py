@@ -593,8 +593,11 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
     ]
     # near a weapon or an armed actor; in a sentence about illness, weather or an accident
     # only a weapon counts ("a soldier who died of Ebola", "troops wounded in Iraq tested for HIV")
-    natural = bool(domains & {"health", "weather", "accident"})
+    # (an accident with explosives handled by militants stays violence: "militants were killed when
+    # the device they planted went off")
+    natural = bool(domains & {"health", "weather"})
     weapon_starts = [c.start for c in cx.cues if c.category == "weapon" or (c.category == "armed" and not natural)]
+    armed_free = [c.start for c in cx.cues if c.category == "weapon"] if "accident" in domains else weapon_starts
     place_flags = sorted((x, is_place) for x, _y, is_place in actor_spans)
     agent_pos = [x for x, is_place in place_flags if not is_place]
     place_pos = [x for x, is_place in place_flags if is_place]
@@ -629,7 +632,8 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
                 place_pos, a + 1, min(cb, a + 50), -1
             )
             weapon_after = bool(_WEAPON_AFTER_F.match(low[b : b + 60]))
-            weapon_near = _any_in(weapon_starts, a - 40, b + 40, -1)
+            near = weapon_starts if trig.family in ("explosion", "suicide") else armed_free
+            weapon_near = _any_in(near, a - 40, b + 40, -1)
             casualty_verb = _any_in(violent_pos, ca, cb, a)
             if trig.family in ("shooting", "explosion") and _ERUPTED_RE.match(s, b, min(len(s), b + 30)):
                 casualty_in_clause = True  # "a wave of shooting broke out", "an explosion rang out"
