@@ -632,8 +632,8 @@ def detect(  # noqa: C901 (the per-trigger decision list documented in the modul
                 place_pos, a + 1, min(cb, a + 50), -1
             )
             weapon_after = bool(_WEAPON_AFTER_F.match(low[b : b + 60]))
-            near = weapon_starts if trig.family in ("explosion", "suicide") else armed_free
-            weapon_near = _any_in(near, a - 40, b + 40, -1)
+            arms = weapon_starts if trig.family in ("explosion", "suicide") else armed_free
+            weapon_near = _any_in(arms, a - 40, b + 40, -1)
             casualty_verb = _any_in(violent_pos, ca, cb, a)
             if trig.family in ("shooting", "explosion") and _ERUPTED_RE.match(s, b, min(len(s), b + 30)):
                 casualty_in_clause = True  # "a wave of shooting broke out", "an explosion rang out"
