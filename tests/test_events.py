@@ -804,3 +804,10 @@ def test_approvals_rallies_and_demonstrations_outside_politics_are_not_events() 
     assert policy.event_type == "Policy decision"
     (truce,) = extract_events("The two sides agreed to a ceasefire on Monday.", PUB, mentions=[])
     assert (truce.event_type, truce.sub_event_type) == ("Strategic developments", "Agreement")
+
+
+def test_a_reference_far_before_an_unrelated_incident_does_not_join_it() -> None:
+    filler = " ".join(f"The council met for the {n} time." for n in ("first", "second", "third", "fourth"))
+    text = f"{filler} He has been charged with murder and robbery. {filler} {filler} A man was shot dead on Sunday."
+    (e,) = violent(text)
+    assert [s.text for s in e.sentences] == ["A man was shot dead on Sunday."]

@@ -138,6 +138,7 @@ _INTERVENTION_RE = re.compile(
     re.I,
 )
 _CONTEXT_SENTENCES = 4  # how far back a referring sentence may reach for its incident
+_LEAD_SENTENCES = 3  # a headline and lead may name the incident the article goes on to report
 # case-sensitive twins run on folded text (fold_case): same spans, 2-3x faster
 _TROOPS_BEFORE_F, _MILITARY_TARGET_F = folded_twin(_TROOPS_BEFORE_RE), folded_twin(_MILITARY_TARGET_RE)
 # words one of which every match of a pattern holds (folded): the pattern only runs when one is there
@@ -181,7 +182,9 @@ class _Context:
     current: int | None = None  # the violent incident being reported
     # sentences that name an incident before the article reports it (a headline, a lead about a
     # trial): they join the first incident of their kind that follows
-    pending: list[tuple[str, Sentence, list[str]]] = field(default_factory=list)
+    # (a reference in the lead, or one at most _CONTEXT_SENTENCES before the report)
+    pending: list[tuple[str, Sentence, list[str], int]] = field(default_factory=list)
+    sent_idx: int = 0  # the sentence being read
     current_sent: int = -99
     policy: int | None = None
 
@@ -481,6 +484,7 @@ def _sentence_events(
     statuses: frozenset[str],
 ) -> None:
     s = sent.text
+    ctx.sent_idx = idx
     if "==" in s:
         s = _HEADING_RE.sub(lambda m: " " * len(m.group(0)), s)  # "== Attack ==" wiki headings
     toks = Tokens(s)
@@ -570,10 +574,14 @@ def _new_incident(ctx: _Context, ev: Event) -> int:
     i = len(ctx.groups) - 1
     if ctx.pending and ev.event_type in VIOLENT_TYPES and ev.status == "occurred":
         waiting = ctx.pending
-        ctx.pending = [p for p in waiting if p[0] and p[0] != ev.event_type]
-        for want, sent, outlets in waiting:
+        ctx.pending = []
+        for want, sent, outlets, at in waiting:
+            if at >= _LEAD_SENTENCES and ctx.sent_idx - at > _CONTEXT_SENTENCES:
+                continue  # too far back to be about this incident
             if not want or want == ev.event_type:
                 _add_sentence(ctx, i, sent, outlets)
+            else:
+                ctx.pending.append((want, sent, outlets, at))
     return i
 
 
@@ -626,7 +634,7 @@ def _attach_reference(ctx: _Context, sent: Sentence, refs: list[Hit], outlets: l
             _add_sentence(ctx, i, sent, outlets)
             return
     if len(ctx.pending) < 64:
-        ctx.pending.append((want, sent, outlets))
+        ctx.pending.append((want, sent, outlets, ctx.sent_idx))
 
 
 def _add_sentence(ctx: _Context, i: int, sent: Sentence, outlets: list[str]) -> None:
