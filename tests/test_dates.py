@@ -136,3 +136,11 @@ def test_date_in_a_file_name() -> None:
     assert date_in_name("32_VOA_EN_NW_2014.06.04.1929720.txt") == dt.date(2014, 6, 4)
     assert date_in_name("report_2023_02_24.md") == dt.date(2023, 2, 24)
     assert date_in_name("notes-2024-13-45.txt") is None and date_in_name("12345678.txt") is None
+
+
+def test_letters_ignorecase_takes_for_i_and_s_do_not_break_the_look_up() -> None:
+    # "ı", "İ" and "ſ" match "i"/"s" case-insensitively; the words are still found, never a KeyError
+    pub = dt.date(2024, 1, 3)
+    assert [m.value for m in find_dates("thıs week", pub)] == [m.value for m in find_dates("this week", pub)]
+    assert [m.value.start for m in find_dates("on ſunday", pub)] == [m.value.start for m in find_dates("on sunday", pub)]
+    assert find_dates("THİS WEEK", pub)[0].value.start == find_dates("this week", pub)[0].value.start

@@ -811,3 +811,14 @@ def test_a_reference_far_before_an_unrelated_incident_does_not_join_it() -> None
     text = f"{filler} He has been charged with murder and robbery. {filler} {filler} A man was shot dead on Sunday."
     (e,) = violent(text)
     assert [s.text for s in e.sentences] == ["A man was shot dead on Sunday."]
+
+
+def test_turkish_and_long_s_letters_give_events_not_errors() -> None:
+    for text in (
+        "Gunmen shot dead two guards thıs week in the village.",
+        "GUNMEN SHOT DEAD TWO GUARDS İN THE VİLLAGE ON SUNDAY.",
+        "Gunmen ſhot dead two guards on ſunday.",
+    ):
+        extract_events(text, PUB)  # with the real geoparser; must not raise
+    (e,) = violent("Gunmen shot dead two guards thıs week in the village.")
+    assert e.date is not None and e.date.text == "this week"

@@ -560,3 +560,9 @@ def test_a_demonym_after_a_comma_does_not_qualify_the_name_before_it() -> None:
     assert khan.place is not None and khan.place.country_code == "PS" and khan.precision == "place"
     (paris,) = [m for m in geoparse("He grew up in Paris, Texas.") if m.surface == "Paris"]
     assert paris.place is not None and paris.place.country_code == "US"
+
+
+def test_letters_whose_lower_case_is_longer_do_not_break_a_look_up() -> None:
+    # "İ".lower() is two characters: a Cyrillic name in an upper-case text with a Turkish İ
+    got = geoparse("КИЇВ WAS STRUCK BY DRONES; КУРСЬК REGİON REPORTED EXPLOSİONS.")
+    assert all(0 <= m.start < m.end for m in got)

@@ -153,7 +153,8 @@ def romanize_uk(text: str) -> str:
     """Ukrainian Cyrillic -> Latin by the national system (2010): "Запоріжжя" -> "Zaporizhzhia"."""
     out: list[str] = []
     prev_letter = False
-    low = text.lower()
+    # per character, so that offsets hold ("İ".lower() is two characters)
+    low = [c if len(c := x.lower()) == 1 else x for x in text]
     for i, ch in enumerate(low):
         rep = _UK_TABLE.get(ch)
         if rep is None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from mapapp.errors import InputError
 from mapapp.model import DateValue
-from mapapp.text.sentences import fold_case, presence_pattern
+from mapapp.text.sentences import fold_case, plain_letters, presence_pattern
 
 __all__ = [
     "MAX_YEAR",
@@ -364,6 +364,8 @@ def find_dates(
     -------
     list of DateMatch, in text order, spans non-overlapping.
     """
+    if not text.isascii():
+        text = plain_letters(text)  # "thıs week" matches like "this week": its words are looked up
     if not has_date_hint(text):
         return []  # no digit, month, weekday or relative-time word: nothing to find
     ctx = text if context is None else context

@@ -37,6 +37,7 @@ __all__ = [
     "abbreviation_dot",
     "fold_case",
     "folded_twin",
+    "plain_letters",
     "presence_pattern",
     "sentence_at",
     "split_sentences",
@@ -55,9 +56,16 @@ def fold_case(text: str) -> str:
     faster than an IGNORECASE search of the sentence."""
     if text.isascii():
         return text.lower()
+    return plain_letters(text).lower()
+
+
+def plain_letters(text: str) -> str:
+    """``text`` with the letters that ``re.IGNORECASE`` takes for "i" and "s" but ``str.lower``
+    does not turn into them (dotless "ı", dotted "İ", long "ſ") written as "i"/"s": same length,
+    same offsets, so a case-insensitive match can be looked up in lower case ("thıs week")."""
     if "İ" in text or "ı" in text or "ſ" in text:
-        text = text.translate(_FOLD_TABLE)
-    return text.lower()
+        return text.translate(_FOLD_TABLE)
+    return text
 
 
 def folded_twin(rx: re.Pattern[str]) -> re.Pattern[str]:
